@@ -1,0 +1,182 @@
+import { it, type TestContext } from 'vitest';
+import { requirement } from '../../spec/requirements.ts';
+import type { Requirement } from '../../spec/requirement-types.ts';
+import { loadTargetConfig, type TargetConfig } from '../harness/config.ts';
+import type { TranscriptEntry } from '../harness/transcript-types.ts';
+import { describeEntries } from './format.ts';
+import { isSelected, selectionFromEnv } from './selection.ts';
+import type { ArcpTaskMeta, RequirementOutcome, Verdict } from './types.ts';
+
+/** What a check saw, for a message a vendor can act on. */
+export interface Evidence {
+  readonly expected: string;
+  readonly actual: string;
+  /** The relevant part of the transcript (already redacted by the harness). */
+  readonly transcript?: readonly TranscriptEntry[];
+}
+
+type EvidenceSource = Evidence | (() => Evidence);
+
+/** Thrown when a MUST is broken: the test fails with a message naming the requirement. */
+export class ConformanceFailure extends Error {
+  override readonly name = 'ConformanceFailure';
+  constructor(
+    readonly requirementId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown when a test cannot run against this server and untestable is not allowed. */
+export class UntestableError extends Error {
+  override readonly name = 'UntestableError';
+}
+
+export interface ConformanceContext {
+  readonly target: TargetConfig;
+  /** A MUST: when `ok` is false the test fails now with the evidence. */
+  must(id: string, ok: boolean, evidence: EvidenceSource): asserts ok;
+  /** A SHOULD: when `ok` is false the outcome is WARN and the test goes on. */
+  should(id: string, ok: boolean, evidence: EvidenceSource): void;
+  /** The feature was not negotiated: the test ends as N/A. */
+  notApplicable(reason: string): never;
+  /** The server lacks what the test needs (e.g. the conformance agent). */
+  untestable(reason: string): never;
+  /** Attach a transcript window shown by reporters even when the test passes. */
+  attachEvidence(entries: readonly TranscriptEntry[]): void;
+  /** Record how a property run can be replayed. */
+  setReplay(replay: NonNullable<ArcpTaskMeta['replay']>): void;
+}
+
+export interface ConformanceSpec {
+  /** Requirement ids the test judges; each must be judged at least once by must/should. */
+  readonly requirements: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+const SEVERITY: Record<Verdict, number> = { PASS: 0, NA: 1, WARN: 2, UNTESTABLE: 3, FAIL: 4 };
+
+export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
+  let worst: Verdict = 'PASS';
+  for (const v of verdicts) if (SEVERITY[v] > SEVERITY[worst]) worst = v;
+  return worst;
+}
+
+/** `SEQ-001 (MUST, 1.1 §8.3): sentence` then expected, actual and the transcript excerpt. */
+export function formatFinding(req: Requirement, evidence: Evidence): string {
+  const lines = [
+    `${req.id} (${req.level}, ${req.section}): ${req.text}`,
+    `  expected: ${evidence.expected}`,
+    `  actual:   ${evidence.actual}`,
+  ];
+  if (evidence.transcript && evidence.transcript.length > 0) {
+    lines.push('  transcript:', describeEntries(evidence.transcript));
+  }
+  return lines.join('\n');
+}
+
+function resolveEvidence(source: EvidenceSource): Evidence {
+  return typeof source === 'function' ? source() : source;
+}
+
+class Judge implements ConformanceContext {
+  private readonly outcomes = new Map<string, RequirementOutcome>();
+
+  constructor(
+    readonly target: TargetConfig,
+    private readonly declared: readonly string[],
+    private readonly meta: ArcpTaskMeta,
+    private readonly vitest: TestContext,
+  ) {}
+
+  private record(id: string, verdict: Verdict, detail?: string): void {
+    if (!this.declared.includes(id)) {
+      throw new Error(`test judged ${id} but does not declare it in its requirements`);
+    }
+    const previous = this.outcomes.get(id);
+    if (previous && SEVERITY[previous.verdict] >= SEVERITY[verdict]) return;
+    this.outcomes.set(id, detail === undefined ? { id, verdict } : { id, verdict, detail });
+    this.meta.outcomes = [...this.outcomes.values()];
+  }
+
+  must(id: string, ok: boolean, evidence: EvidenceSource): asserts ok {
+    if (ok) return this.record(id, 'PASS');
+    const found = resolveEvidence(evidence);
+    const message = formatFinding(requirement(id), found);
+    this.record(id, 'FAIL', `expected ${found.expected}; got ${found.actual}`);
+    if (found.transcript) this.meta.evidence = found.transcript;
+    throw new ConformanceFailure(id, message);
+  }
+
+  should(id: string, ok: boolean, evidence: EvidenceSource): void {
+    if (ok) return this.record(id, 'PASS');
+    const found = resolveEvidence(evidence);
+    this.record(id, 'WARN', `expected ${found.expected}; got ${found.actual}`);
+    if (found.transcript && this.meta.evidence === undefined) this.meta.evidence = found.transcript;
+  }
+
+  notApplicable(reason: string): never {
+    this.meta.verdict = 'NA';
+    this.meta.outcomes = this.declared.map((id) => ({ id, verdict: 'NA' as const, detail: reason }));
+    this.vitest.skip(`N/A: ${reason}`);
+    throw new Error('unreachable: vitest skip returned');
+  }
+
+  untestable(reason: string): never {
+    this.meta.verdict = 'UNTESTABLE';
+    this.meta.outcomes = this.declared.map((id) => ({ id, verdict: 'UNTESTABLE' as const, detail: reason }));
+    if (this.target.allowUntestable) {
+      this.vitest.skip(`UNTESTABLE (allowed): ${reason}`);
+    }
+    throw new UntestableError(`UNTESTABLE: ${reason} (pass --allow-untestable to accept this)`);
+  }
+
+  attachEvidence(entries: readonly TranscriptEntry[]): void {
+    this.meta.evidence = entries;
+  }
+
+  setReplay(replay: NonNullable<ArcpTaskMeta['replay']>): void {
+    this.meta.replay = replay;
+  }
+
+  /** Called after the body returns: every declared id must have been judged. */
+  conclude(): void {
+    const unjudged = this.declared.filter((id) => !this.outcomes.has(id));
+    if (unjudged.length > 0) {
+      throw new Error(`test declared ${unjudged.join(', ')} but never judged ${unjudged.length > 1 ? 'them' : 'it'}`);
+    }
+    this.meta.verdict = worstVerdict([...this.outcomes.values()].map((o) => o.verdict));
+  }
+}
+
+/**
+ * Registers one conformance test. The body judges its requirements with `t.must` and
+ * `t.should`; the verdict and outcomes land in `task.meta.arcp` for the reporters.
+ * Tests not picked by `--only` / `--skip` are not registered at all.
+ */
+export function conformanceTest(
+  title: string,
+  spec: ConformanceSpec,
+  body: (t: ConformanceContext) => Promise<void>,
+): void {
+  for (const id of spec.requirements) requirement(id); // unknown ids fail at collection time
+  if (!isSelected(spec.requirements, selectionFromEnv())) return;
+  const label = `${title} [${spec.requirements.join(', ')}]`;
+  it(
+    label,
+    async (vitest) => {
+      const meta: ArcpTaskMeta = { requirements: spec.requirements };
+      vitest.task.meta.arcp = meta;
+      const judge = new Judge(loadTargetConfig(), spec.requirements, meta, vitest);
+      try {
+        await body(judge);
+      } catch (error) {
+        if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : 'FAIL';
+        throw error;
+      }
+      judge.conclude();
+    },
+    spec.timeoutMs,
+  );
+}
