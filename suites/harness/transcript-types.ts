@@ -43,6 +43,8 @@ export interface ConnectionEntry {
   readonly reason?: string;
   /** Free-form label set by whoever opened the connection (e.g. `owner`, `subscriber`). */
   readonly label?: string;
+  /** On `closed`: the transport error that ended the socket, if any (redacted). */
+  readonly error?: string;
 }
 
 export type TranscriptEntry = FrameEntry | ConnectionEntry;

@@ -1,0 +1,208 @@
+// Where the kit points and how it talks: the target (URL, tokens, timeouts, run options,
+// from environment variables the CLI sets) and the profile (the wire dialect a server speaks
+// where the spec allows more than one form, from a JSON file).
+import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+import { z } from 'zod';
+import { FEATURES } from '../../spec/features.ts';
+
+/** Bad configuration: names every bad field, never echoes a token. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly problems: readonly string[];
+
+  constructor(subject: string, problems: readonly string[]) {
+    super(`${subject}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+function packageVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const version = typeof pkg === 'object' && pkg !== null ? (pkg as { version?: unknown }).version : undefined;
+  return typeof version === 'string' ? version : '0.0.0';
+}
+
+export const KIT_CLIENT = Object.freeze({ name: 'arcp-conformance', version: packageVersion() });
+
+export const RESUME_FORMS = ['hello-resume', 'session-resume', 'hello-flat'] as const;
+export const CLOSE_FORMS = ['session.close', 'session.bye'] as const;
+
+const FeatureName = z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'must be a lowercase feature name like "subscribe"');
+
+export const ProfileSchema = z.strictObject({
+  /**
+   * `hello-resume` (DESIGN §5 default): session.hello with payload.resume {session_id,
+   * resume_token, last_event_seq}; `session-resume`: a session.resume message; `hello-flat`:
+   * those three fields directly in the hello payload.
+   */
+  resumeForm: z.enum(RESUME_FORMS).default('hello-resume'),
+  /** The message that ends a session: v1.1 `session.close` or v1.0 `session.bye`. */
+  closeForm: z.enum(CLOSE_FORMS).default('session.close'),
+  /** The conformance agent's name (DESIGN §4). */
+  agent: z.string().min(1).default('conformance'),
+  /** A WebSocket subprotocol to request, if the server needs one. */
+  subprotocol: z.string().min(1).optional(),
+  /** Features offered in the hello. */
+  features: z.array(FeatureName).default(() => [...FEATURES]),
+  /** What the hello says the client is. */
+  client: z.strictObject({ name: z.string().min(1), version: z.string() }).default(() => ({ ...KIT_CLIENT })),
+});
+
+export type ResumeForm = (typeof RESUME_FORMS)[number];
+export type CloseForm = (typeof CLOSE_FORMS)[number];
+export type Profile = Readonly<z.infer<typeof ProfileSchema>>;
+
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return path === '' ? issue.message : `${path}: ${issue.message}`;
+  });
+}
+
+/** Validates a profile (every field optional; defaults fill the rest). */
+export function parseProfile(json: unknown, source = 'profile'): Profile {
+  const parsed = ProfileSchema.safeParse(json ?? {});
+  if (!parsed.success) throw new ConfigError(`invalid ${source}`, describeIssues(parsed.error.issues));
+  return Object.freeze(parsed.data);
+}
+
+export const DEFAULT_PROFILE: Profile = parseProfile({});
+
+/** Bearer tokens; hidden from JSON.stringify and console.log. */
+export interface Tokens {
+  /** The principal that submits jobs. */
+  readonly primary: string;
+  /** A second, different principal (for subscribe and permission tests). */
+  readonly secondary?: string;
+}
+
+function hiddenTokens(primary: string, secondary: string | undefined): Tokens {
+  const shown = { primary: '[redacted]', ...(secondary === undefined ? {} : { secondary: '[redacted]' }) };
+  const tokens = { primary, ...(secondary === undefined ? {} : { secondary }) };
+  Object.defineProperties(tokens, {
+    toJSON: { value: () => shown, enumerable: false },
+    [inspect.custom]: { value: () => shown, enumerable: false },
+  });
+  return Object.freeze(tokens);
+}
+
+export interface TargetConfig {
+  readonly url: string;
+  readonly tokens: Tokens;
+  readonly profile: Profile;
+  /** Default bound of each wait, in milliseconds. */
+  readonly timeoutMs: number;
+  /** UNTESTABLE verdicts do not fail the run. */
+  readonly allowUntestable: boolean;
+  /** fast-check seed, to replay a property run. */
+  readonly seed?: number;
+  /** fast-check runs per property. */
+  readonly runs?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+const MAX_TIMEOUT_MS = 10 * 60 * 1000;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function present(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function integerVar(env: Env, name: string, problems: string[], min: number, max: number): number | undefined {
+  const text = present(env, name);
+  if (text === undefined) return undefined;
+  const value = Number(text.trim());
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name}=${JSON.stringify(text)}: must be an integer from ${min} to ${max}`);
+    return undefined;
+  }
+  return value;
+}
+
+function booleanVar(env: Env, name: string, problems: string[]): boolean {
+  const text = present(env, name)?.trim().toLowerCase();
+  if (text === undefined) return false;
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off'].includes(text)) return false;
+  problems.push(`${name}=${JSON.stringify(env[name])}: must be true or false (or 1/0, yes/no)`);
+  return false;
+}
+
+function urlVar(env: Env, problems: string[]): string {
+  const text = present(env, 'ARCP_URL')?.trim();
+  if (text === undefined) {
+    problems.push('ARCP_URL is not set: the WebSocket URL of the server under test, e.g. ws://127.0.0.1:8080/arcp');
+    return '';
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    problems.push('ARCP_URL is not a valid URL (expected ws://host:port/path or wss://...)');
+    return '';
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    problems.push(`ARCP_URL must use ws:// or wss:// (got ${url.protocol}//)`);
+  }
+  return text;
+}
+
+function tokensVar(env: Env, problems: string[]): Tokens {
+  const primary = present(env, 'ARCP_TOKEN');
+  const secondary = present(env, 'ARCP_TOKEN_2');
+  if (primary === undefined) problems.push('ARCP_TOKEN is not set: the bearer token the kit authenticates with');
+  if (primary !== undefined && secondary === primary) {
+    problems.push('ARCP_TOKEN_2 must be a different principal from ARCP_TOKEN (the values are equal)');
+  }
+  return hiddenTokens(primary ?? '', secondary);
+}
+
+function profileVar(env: Env, problems: string[]): Profile {
+  const path = present(env, 'ARCP_PROFILE');
+  if (path === undefined) return DEFAULT_PROFILE;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problems.push(
+      code === undefined
+        ? `ARCP_PROFILE=${path}: not valid JSON (${(error as Error).message})`
+        : `ARCP_PROFILE=${path}: cannot read the file (${code})`,
+    );
+    return DEFAULT_PROFILE;
+  }
+  try {
+    return parseProfile(json, `profile ${path}`);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems.map((p) => `ARCP_PROFILE=${path}: ${p}`));
+    return DEFAULT_PROFILE;
+  }
+}
+
+/** Reads the target from the environment; reports every bad variable at once. */
+export function loadTargetConfig(env: Env = process.env): TargetConfig {
+  const problems: string[] = [];
+  const url = urlVar(env, problems);
+  const tokens = tokensVar(env, problems);
+  const profile = profileVar(env, problems);
+  const timeoutMs = integerVar(env, 'ARCP_TIMEOUT_MS', problems, 1, MAX_TIMEOUT_MS) ?? DEFAULT_TIMEOUT_MS;
+  const allowUntestable = booleanVar(env, 'ARCP_ALLOW_UNTESTABLE', problems);
+  // fast-check seeds are 32-bit integers.
+  const seed = integerVar(env, 'ARCP_SEED', problems, -(2 ** 31), 2 ** 31 - 1);
+  const runs = integerVar(env, 'ARCP_RUNS', problems, 1, 1_000_000);
+  if (problems.length > 0) throw new ConfigError('invalid arcp-conformance configuration', problems);
+  return Object.freeze({
+    url,
+    tokens,
+    profile,
+    timeoutMs,
+    allowUntestable,
+    ...(seed === undefined ? {} : { seed }),
+    ...(runs === undefined ? {} : { runs }),
+  });
+}

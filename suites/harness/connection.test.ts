@@ -1,0 +1,312 @@
+import { once } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Connection, openConnection } from './connection.ts';
+import { HarnessError } from './errors.ts';
+import { isType, payloadOf } from './frames.ts';
+import { type ScriptedServer, dig, serverFrame, startScriptedServer } from './testing/scripted-server.ts';
+import { Transcript } from './transcript.ts';
+import type { ConnectionEntry, FrameEntry } from './transcript-types.ts';
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function serve(script: Parameters<typeof startScriptedServer>[0]): Promise<ScriptedServer> {
+  const server = await startScriptedServer(script);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+async function open(url: string, options: { timeoutMs?: number; maxPayloadBytes?: number; autoPong?: boolean } = {}) {
+  const transcript = new Transcript();
+  const connection = await openConnection(url, { transcript, timeoutMs: 1000, ...options });
+  cleanups.push(() => connection.drop());
+  return { connection, transcript };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<HarnessError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof HarnessError) return error;
+    throw error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+function frameEntries(transcript: Transcript, dir: 'in' | 'out'): FrameEntry[] {
+  return transcript.frames({ dir });
+}
+
+describe('send', () => {
+  it('builds envelopes with arcp 1.1, fresh unique ids, and only the given fields', async () => {
+    const server = await serve(() => undefined);
+    const { connection } = await open(server.url);
+    const ids = [
+      connection.send('session.hello', { client: { name: 'x', version: '1' } }),
+      connection.send('job.cancel', { job_id: 'j1' }, { session_id: 's1', job_id: 'j1', trace_id: 'a'.repeat(32) }),
+      connection.send('session.ack', { last_processed_seq: 3 }, { session_id: 's1' }),
+    ];
+    expect(new Set(ids).size).toBe(3);
+    const peer = server.peers[0]!;
+    const hello = await peer.next('session.hello');
+    const cancel = await peer.next('job.cancel');
+    expect(hello).toEqual({ arcp: '1.1', id: ids[0], type: 'session.hello', payload: { client: { name: 'x', version: '1' } } });
+    expect(cancel).toMatchObject({ arcp: '1.1', id: ids[1], session_id: 's1', job_id: 'j1', trace_id: 'a'.repeat(32) });
+    expect(dig(hello, 'session_id')).toBeUndefined();
+  });
+
+  it('records outbound frames with their verdict, and raw sends as they are', async () => {
+    const server = await serve(() => undefined);
+    const { connection, transcript } = await open(server.url);
+    connection.send('session.ack', { last_processed_seq: 1 }, { session_id: 's1' });
+    connection.send('session.ack', { last_processed_seq: -1 }, { session_id: 's1' });
+    connection.sendRaw('{not json');
+    connection.sendRaw(Buffer.from([1, 2, 3]));
+    await server.peers[0]!.next(undefined, 1000);
+    const out = frameEntries(transcript, 'out');
+    expect(out.map((e) => e.verdict.valid)).toEqual([true, false, false, false]);
+    expect(out[2]).toMatchObject({ frame: undefined, raw: '{not json', bytes: 9 });
+    expect(out[3]).toMatchObject({ frame: undefined, bytes: 3 });
+  });
+
+  it('throws a closed HarnessError when sending on a closed connection', async () => {
+    const server = await serve((peer) => peer.close(4000, 'go away'));
+    const { connection } = await open(server.url);
+    await connection.closed;
+    const error = await rejection(Promise.resolve().then(() => connection.send('session.ack', {})));
+    expect(error.kind).toBe('closed');
+    expect(error.message).toContain('code 4000');
+  });
+});
+
+describe('waitFor', () => {
+  it('finds frames that arrived since the mark, and ignores earlier ones by default', async () => {
+    const server = await serve((peer) => {
+      peer.send(serverFrame('job.event', { kind: 'log', body: { level: 'info', message: 'one' } }, { session_id: 's', job_id: 'j1', event_seq: 1 }));
+    });
+    const { connection } = await open(server.url);
+    const first = await connection.waitFor(isType('job.event'), { description: 'the first event', after: 0 });
+    expect(first.event_seq).toBe(1);
+    const mark = connection.mark();
+    const missed = await connection.watch(isType('job.event'), { description: 'a second event', forMs: 100 });
+    expect(missed).toBeUndefined();
+    server.peers[0]!.send(serverFrame('job.result', { final_status: 'success' }, { session_id: 's', job_id: 'j1', event_seq: 2 }));
+    const result = await connection.waitFor(isType('job.result'), { description: 'the result', after: mark });
+    expect(result.event_seq).toBe(2);
+    expect(connection.framesSince(0).map((f) => f.type)).toEqual(['job.event', 'job.result']);
+  });
+
+  it('times out naming what it waited for, for how long, and what arrived instead', async () => {
+    const server = await serve((peer) => {
+      for (let seq = 1; seq <= 10; seq += 1) {
+        peer.send(serverFrame('job.event', { kind: 'progress', body: { current: seq } }, { session_id: 's', job_id: 'job-7', event_seq: seq }));
+      }
+    });
+    const { connection } = await open(server.url);
+    const error = await rejection(
+      connection.waitFor(isType('job.result'), { description: 'job.result for job-7', timeoutMs: 300, after: 0 }),
+    );
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toContain('job.result for job-7');
+    expect(error.message).toContain('300 ms');
+    expect(error.message).toContain('10 frame(s) arrived (last 8 shown)');
+    expect(error.message).toContain('job.event job=job-7 seq=10 kind=progress');
+    expect(error.message).not.toContain('seq=2 ');
+  });
+
+  it('says "nothing arrived" when nothing did', async () => {
+    const server = await serve(() => undefined);
+    const { connection } = await open(server.url);
+    const error = await rejection(connection.waitFor(() => true, { description: 'anything', timeoutMs: 300 }));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toContain('nothing arrived');
+  });
+
+  it('rejects early with code and reason when the socket closes while waiting', async () => {
+    const server = await serve(async (peer) => {
+      await peer.next('session.hello');
+      peer.close(4001, 'shutting down');
+    });
+    const { connection } = await open(server.url);
+    const waiting = connection.waitFor(isType('session.welcome'), { description: 'session.welcome', timeoutMs: 5000 });
+    connection.send('session.hello', {});
+    const error = await rejection(waiting);
+    expect(error.kind).toBe('closed');
+    expect(error.message).toContain('code 4001');
+    expect(error.message).toContain('shutting down');
+    // Waiting on a closed connection fails at once, and a watch just ends.
+    expect((await rejection(connection.waitFor(() => true, { description: 'more' }))).kind).toBe('closed');
+    expect(await connection.watch(() => true, { description: 'more', forMs: 5000 })).toBeUndefined();
+  });
+
+  it('rejects with the predicate’s own error when the predicate throws', async () => {
+    const server = await serve((peer) => peer.send(serverFrame('session.closed', {}, { session_id: 's' })));
+    const { connection } = await open(server.url);
+    const boom = new Error('predicate bug');
+    await expect(
+      connection.waitFor(() => {
+        throw boom;
+      }, { description: 'x', after: 0, timeoutMs: 1000 }),
+    ).rejects.toBe(boom);
+  });
+});
+
+describe('a misbehaving server', () => {
+  it('records non-JSON, non-object and binary messages as findings and keeps working', async () => {
+    const server = await serve((peer) => {
+      peer.sendRaw('this is not json');
+      peer.sendRaw('42');
+      peer.sendRaw(Buffer.from([0xde, 0xad, 0xbe, 0xef]), true);
+      peer.send(serverFrame('session.closed', {}, { session_id: 's' }));
+    });
+    const { connection, transcript } = await open(server.url);
+    await connection.waitFor(isType('session.closed'), { description: 'session.closed', after: 0 });
+    const inbound = frameEntries(transcript, 'in');
+    expect(inbound.map((e) => e.verdict.valid)).toEqual([false, false, false, true]);
+    expect(inbound[0]).toMatchObject({ frame: undefined, raw: 'this is not json' });
+    expect(inbound[0]!.verdict.valid === false && inbound[0]!.verdict.errors[0]).toMatch(/^not JSON/);
+    expect(inbound[1]!.frame).toBe(42);
+    expect(inbound[2]!.verdict.valid === false && inbound[2]!.verdict.errors[0]).toMatch(/binary WebSocket message \(4 bytes\)/);
+    expect(connection.isOpen).toBe(true);
+  });
+
+  it('records a schema-invalid frame with ajv’s errors but still delivers it', async () => {
+    const server = await serve((peer) => peer.send({ arcp: '1.0', id: 'x', type: 'session.closed', session_id: 's', payload: {} }));
+    const { connection, transcript } = await open(server.url);
+    const frame = await connection.waitFor(isType('session.closed'), { description: 'session.closed', after: 0 });
+    const entry = transcript.entryOf(frame)!;
+    expect(entry.verdict.valid).toBe(false);
+    expect(entry.verdict.valid === false && entry.verdict.errors.join()).toContain('arcp');
+  });
+
+  it('closes (1009 to the server) on a message over maxPayloadBytes and records why', async () => {
+    const server = await serve((peer) => peer.sendRaw('x'.repeat(2048)));
+    const { connection, transcript } = await open(server.url, { maxPayloadBytes: 1024 });
+    await connection.closed;
+    expect((await server.peers[0]!.closed).code).toBe(1009);
+    const closed = transcript.entries.find((e): e is ConnectionEntry => e.kind === 'conn' && e.event === 'closed');
+    expect(closed?.error).toMatch(/max payload/i);
+  });
+});
+
+describe('openConnection failures', () => {
+  it('reports a refused port as unreachable in one line', async () => {
+    const server = await startScriptedServer(() => undefined);
+    const url = server.url;
+    await server.close();
+    const error = await rejection(openConnection(url, { transcript: new Transcript(), timeoutMs: 1000 }));
+    expect(error.kind).toBe('unreachable');
+    expect(error.message).toMatch(/^cannot connect to ws:\/\/127\.0\.0\.1:\d+\/arcp: connection refused \(ECONNREFUSED\)$/);
+  });
+
+  it('gives up on a server that accepts TCP but never answers the upgrade', async () => {
+    const tcp = createTcpServer(() => undefined);
+    tcp.listen(0, '127.0.0.1');
+    await once(tcp, 'listening');
+    const sockets = new Set<import('node:net').Socket>();
+    tcp.on('connection', (socket) => sockets.add(socket));
+    cleanups.push(() => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => tcp.close(resolve));
+    });
+    const { port } = tcp.address() as AddressInfo;
+    const error = await rejection(openConnection(`ws://127.0.0.1:${port}/`, { transcript: new Transcript(), timeoutMs: 300 }));
+    expect(error.kind).toBe('unreachable');
+    expect(error.message).toMatch(/timed out|within 300 ms/);
+  });
+
+  it('reports an HTTP answer instead of an upgrade', async () => {
+    const http = createHttpServer((_, response) => response.writeHead(404).end('no'));
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    cleanups.push(() => new Promise((resolve) => http.close(resolve)));
+    const { port } = http.address() as AddressInfo;
+    const error = await rejection(openConnection(`ws://127.0.0.1:${port}/`, { transcript: new Transcript(), timeoutMs: 1000 }));
+    expect(error.kind).toBe('unreachable');
+    expect(error.message).toContain('404');
+  });
+
+  it('never shows user info or query strings of the URL', async () => {
+    const error = await rejection(
+      openConnection('ws://user:pa55word@127.0.0.1:1/arcp?token=qs-secret', { transcript: new Transcript(), timeoutMs: 1000 }),
+    );
+    expect(error.kind).toBe('unreachable');
+    expect(error.message).not.toMatch(/pa55word|qs-secret/);
+  });
+});
+
+describe('closing', () => {
+  it('drop() sends no close frame: the server sees 1006', async () => {
+    const server = await serve(() => undefined);
+    const { connection, transcript } = await open(server.url);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // let the server register the peer
+    connection.drop();
+    const seen = await server.peers[0]!.closed;
+    expect(seen.code).toBe(1006);
+    await connection.closed;
+    expect(transcript.entries.filter((e) => e.kind === 'conn').map((e) => (e as ConnectionEntry).event)).toEqual([
+      'open',
+      'dropped',
+      'closed',
+    ]);
+  });
+
+  it('closeSocket() closes gracefully with the given code', async () => {
+    const server = await serve(() => undefined);
+    const { connection } = await open(server.url);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const info = await connection.closeSocket(4321, 'done');
+    expect(info.code).toBe(4321);
+    expect((await server.peers[0]!.closed).code).toBe(4321);
+    expect(connection.isOpen).toBe(false);
+  });
+});
+
+describe('auto-pong', () => {
+  const ping = (nonce: string) => serverFrame('session.ping', { nonce, sent_at: '2026-01-01T00:00:00Z' }, { session_id: 's1' });
+
+  it('answers pings with the nonce once the session id is known (earlier pings wait)', async () => {
+    const server = await serve((peer) => peer.send(ping('p-early')));
+    const { connection } = await open(server.url);
+    await connection.waitFor(isType('session.ping'), { description: 'the ping', after: 0 });
+    connection.sessionId = 's1';
+    const early = await server.peers[0]!.next('session.pong', 1000);
+    expect(dig(early, 'payload.ping_nonce')).toBe('p-early');
+    expect(dig(early, 'session_id')).toBe('s1');
+    server.peers[0]!.send(ping('p-later'));
+    expect(dig(await server.peers[0]!.next('session.pong', 1000), 'payload.ping_nonce')).toBe('p-later');
+  });
+
+  it('stays silent when autoPong is off', async () => {
+    const server = await serve((peer) => peer.send(ping('p-ignored')));
+    const { connection, transcript } = await open(server.url, { autoPong: false });
+    connection.sessionId = 's1';
+    const received = await connection.waitFor(isType('session.ping'), { description: 'the ping', after: 0 });
+    expect(payloadOf(received).nonce).toBe('p-ignored');
+    await expect(server.peers[0]!.next('session.pong', 300)).rejects.toThrow(/no session.pong/);
+    expect(transcript.frames({ dir: 'out' })).toEqual([]);
+  });
+});
+
+describe('transcript across connections', () => {
+  it('gives each connection its own id on a shared transcript', async () => {
+    const server = await serve((peer, index) => peer.send(serverFrame('session.closed', { reason: `peer ${index}` }, { session_id: 's' })));
+    const transcript = new Transcript();
+    const connections: Connection[] = [];
+    for (const label of ['owner', 'subscriber']) {
+      const connection = await openConnection(server.url, { transcript, timeoutMs: 1000, label });
+      cleanups.push(() => connection.drop());
+      await connection.waitFor(isType('session.closed'), { description: 'session.closed', after: 0 });
+      connections.push(connection);
+    }
+    expect(connections.map((c) => c.id)).toEqual(['c1', 'c2']);
+    const frames = transcript.frames();
+    expect(frames.map((e) => e.conn)).toEqual(['c1', 'c2']);
+    expect(frames[1]!.t).toBeGreaterThanOrEqual(frames[0]!.t);
+    expect(transcript.entries.filter((e) => e.kind === 'conn').map((e) => (e as ConnectionEntry).label)).toEqual(['owner', 'subscriber']);
+  });
+});

@@ -1,0 +1,44 @@
+// The one error type the harness throws. Tests branch on `kind`; the message is one or two
+// sentences a vendor can act on, already redacted (callers pass the redaction function).
+
+export type HarnessErrorKind =
+  /** No WebSocket connection could be made (refused, unknown host, timeout, HTTP error). */
+  | 'unreachable'
+  /** A bounded wait ended without the awaited frame. */
+  | 'timeout'
+  /** The socket closed while the harness was waiting or sending. */
+  | 'closed'
+  /** The server refused a hello or resume (session.error, or a close before the welcome). */
+  | 'rejected'
+  /** The server answered, but not in a shape the harness can work with (e.g. no session id). */
+  | 'protocol';
+
+export interface HarnessErrorOptions {
+  /** Applied to the message before it is stored: every known secret is replaced. */
+  readonly redact: (text: string) => string;
+  /** For `rejected`: the server's error payload (code, message, ...), already redacted. */
+  readonly payload?: Readonly<Record<string, unknown>>;
+  readonly cause?: unknown;
+}
+
+export class HarnessError extends Error {
+  override readonly name = 'HarnessError';
+  readonly kind: HarnessErrorKind;
+  readonly payload?: Readonly<Record<string, unknown>>;
+
+  constructor(kind: HarnessErrorKind, message: string, options: HarnessErrorOptions) {
+    super(options.redact(message), options.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = kind;
+    if (options.payload !== undefined) this.payload = options.payload;
+  }
+
+  /** The `code` of a rejection payload, when there is one. */
+  get code(): string | undefined {
+    const code = this.payload?.code;
+    return typeof code === 'string' ? code : undefined;
+  }
+}
+
+export function isHarnessError(error: unknown, kind?: HarnessErrorKind): error is HarnessError {
+  return error instanceof HarnessError && (kind === undefined || error.kind === kind);
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { RAW_TEXT_LIMIT, Transcript } from './transcript.ts';
+import type { FrameVerdict } from './transcript-types.ts';
+
+const VALID: FrameVerdict = { valid: true };
+
+function record(transcript: Transcript, conn: string, frame: unknown, dir: 'in' | 'out' = 'in') {
+  const text = JSON.stringify(frame);
+  return transcript.recordFrame({ conn, dir, frame, text, bytes: text.length, verdict: VALID });
+}
+
+describe('Transcript', () => {
+  it('numbers connections and entries, with a non-decreasing clock', () => {
+    const transcript = new Transcript();
+    const c1 = transcript.newConnectionId();
+    const c2 = transcript.newConnectionId();
+    expect([c1, c2]).toEqual(['c1', 'c2']);
+    transcript.recordConnection({ conn: c1, event: 'open', label: 'owner' });
+    record(transcript, c1, { type: 'session.welcome' });
+    transcript.recordConnection({ conn: c2, event: 'open' });
+    record(transcript, c2, { type: 'job.event', event_seq: 1 });
+    const entries = transcript.entries;
+    expect(entries.map((e) => e.index)).toEqual([0, 1, 2, 3]);
+    for (let i = 1; i < entries.length; i += 1) {
+      expect(entries[i]!.t).toBeGreaterThanOrEqual(entries[i - 1]!.t);
+    }
+    expect(entries[0]).toMatchObject({ kind: 'conn', event: 'open', label: 'owner' });
+  });
+
+  it('filters frames by connection, direction and type, or by predicate', () => {
+    const transcript = new Transcript();
+    record(transcript, 'c1', { type: 'session.hello' }, 'out');
+    record(transcript, 'c1', { type: 'session.welcome' });
+    record(transcript, 'c2', { type: 'job.event' });
+    record(transcript, 'c2', { type: 'job.result' });
+    expect(transcript.frames().length).toBe(4);
+    expect(transcript.frames({ conn: 'c2' }).map((e) => e.index)).toEqual([2, 3]);
+    expect(transcript.frames({ dir: 'out' }).map((e) => e.index)).toEqual([0]);
+    expect(transcript.frames({ type: ['job.event', 'job.result'] }).map((e) => e.index)).toEqual([2, 3]);
+    expect(transcript.frames((e) => e.index % 2 === 1).map((e) => e.index)).toEqual([1, 3]);
+  });
+
+  it('stores frames redacted and finds the entry of a returned frame', () => {
+    const transcript = new Transcript();
+    const entry = record(transcript, 'c1', { type: 'session.welcome', payload: { resume_token: 'rt-abcdef' } });
+    expect(JSON.stringify(transcript)).not.toContain('rt-abcdef');
+    expect(transcript.entryOf(entry.frame)).toBe(entry);
+    expect(transcript.entryOf({})).toBeUndefined();
+  });
+
+  it('keeps raw text only for non-JSON, truncated and redacted', () => {
+    const transcript = new Transcript();
+    transcript.redactor.addSecret('hidden-token');
+    const text = `hidden-token ${'x'.repeat(5000)}`;
+    const entry = transcript.recordFrame({
+      conn: 'c1',
+      dir: 'in',
+      frame: undefined,
+      text,
+      bytes: text.length,
+      verdict: { valid: false, errors: ['not JSON: hidden-token'] },
+    });
+    expect(entry.raw?.startsWith('[redacted:1] ')).toBe(true);
+    expect(entry.raw!.length).toBeLessThan(RAW_TEXT_LIMIT + 100);
+    expect(JSON.stringify(entry)).not.toContain('hidden-token');
+    expect(record(transcript, 'c1', { type: 'x' }).raw).toBeUndefined();
+  });
+
+  it('window returns witnesses with a bounded neighbourhood', () => {
+    const transcript = new Transcript();
+    for (let i = 0; i < 100; i += 1) record(transcript, 'c1', { type: 'job.event', event_seq: i });
+    expect(transcript.window([50], 2).map((e) => e.index)).toEqual([48, 49, 50, 51, 52]);
+    expect(transcript.window([0, 99], 1).map((e) => e.index)).toEqual([0, 1, 98, 99]);
+    expect(transcript.window([10, 12], 2).map((e) => e.index)).toEqual([8, 9, 10, 11, 12, 13, 14]);
+    expect(transcript.window([500, -1, 1.5])).toEqual([]);
+    const many = Array.from({ length: 40 }, (_, i) => i * 2);
+    const window = transcript.window(many, 3, 64);
+    expect(window.length).toBeLessThanOrEqual(64);
+    for (const index of many) expect(window.some((e) => e.index === index)).toBe(true);
+  });
+
+  it('serialises to the list of entries', () => {
+    const transcript = new Transcript();
+    transcript.recordConnection({ conn: 'c1', event: 'closed', code: 1006, error: 'socket hang up' });
+    expect(JSON.parse(JSON.stringify(transcript))).toEqual([
+      { kind: 'conn', index: 0, conn: 'c1', t: transcript.entries[0]!.t, event: 'closed', code: 1006, error: 'socket hang up' },
+    ]);
+  });
+});
