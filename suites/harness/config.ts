@@ -45,6 +45,13 @@ export const ProfileSchema = z.strictObject({
   subprotocol: z.string().min(1).optional(),
   /** Features offered in the hello. */
   features: z.array(FeatureName).default(() => [...FEATURES]),
+  /**
+   * The server's deployment policy for subscribing to another principal's job (v1.1 §14):
+   * `same-principal` (the spec's default) or `any`. Cross-principal checks (a foreign
+   * subscriber cannot cancel, never sees credentials) need `any`; with `same-principal`
+   * the kit checks that a foreign subscribe is refused.
+   */
+  subscribePolicy: z.enum(['same-principal', 'any']).default('same-principal'),
   /** What the hello says the client is. */
   client: z.strictObject({ name: z.string().min(1), version: z.string() }).default(() => ({ ...KIT_CLIENT })),
 });
@@ -95,6 +102,11 @@ export interface TargetConfig {
   readonly timeoutMs: number;
   /** UNTESTABLE verdicts do not fail the run. */
   readonly allowUntestable: boolean;
+  /**
+   * Longest a test may wait for a server-side timer (heartbeat loss, resume window,
+   * max_runtime_sec). A test whose timer is longer is UNTESTABLE, never silently skipped.
+   */
+  readonly maxWaitMs: number;
   /** fast-check seed, to replay a property run. */
   readonly seed?: number;
   /** fast-check runs per property. */
@@ -102,6 +114,7 @@ export interface TargetConfig {
 }
 
 export const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_MAX_WAIT_MS = 15_000;
 const MAX_TIMEOUT_MS = 10 * 60 * 1000;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -191,6 +204,7 @@ export function loadTargetConfig(env: Env = process.env): TargetConfig {
   const tokens = tokensVar(env, problems);
   const profile = profileVar(env, problems);
   const timeoutMs = integerVar(env, 'ARCP_TIMEOUT_MS', problems, 1, MAX_TIMEOUT_MS) ?? DEFAULT_TIMEOUT_MS;
+  const maxWaitMs = integerVar(env, 'ARCP_MAX_WAIT_MS', problems, 0, MAX_TIMEOUT_MS) ?? DEFAULT_MAX_WAIT_MS;
   const allowUntestable = booleanVar(env, 'ARCP_ALLOW_UNTESTABLE', problems);
   // fast-check seeds are 32-bit integers.
   const seed = integerVar(env, 'ARCP_SEED', problems, -(2 ** 31), 2 ** 31 - 1);
@@ -201,6 +215,7 @@ export function loadTargetConfig(env: Env = process.env): TargetConfig {
     tokens,
     profile,
     timeoutMs,
+    maxWaitMs,
     allowUntestable,
     ...(seed === undefined ? {} : { seed }),
     ...(runs === undefined ? {} : { runs }),

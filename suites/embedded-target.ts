@@ -1,0 +1,41 @@
+// The kit's default target: the reference runtime, started in-process on a free port with
+// timers short enough that heartbeat-loss and resume-window checks finish in seconds.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_TOKENS } from '../reference/auth.ts';
+import type { DefectName } from '../reference/defects.ts';
+import { startReference } from '../reference/index.ts';
+
+/** Reference options of the embedded run; the profile below must agree with them. */
+export const EMBEDDED_OPTIONS = Object.freeze({
+  heartbeatSec: 2,
+  resumeWindowSec: 5,
+  // Cross-principal checks (a foreign subscriber cannot cancel or see credentials) need it.
+  subscribePolicy: 'any' as const,
+});
+
+export const EMBEDDED_PROFILE = Object.freeze({ subscribePolicy: EMBEDDED_OPTIONS.subscribePolicy });
+
+export interface EmbeddedTarget {
+  readonly url: string;
+  /** Environment for the suites (loadTargetConfig reads it). Holds the reference's tokens. */
+  readonly env: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedTarget(defects: readonly DefectName[] = []): Promise<EmbeddedTarget> {
+  const server = await startReference({ ...EMBEDDED_OPTIONS, defects });
+  const [primary, secondary] = Object.keys(DEFAULT_TOKENS);
+  const dir = mkdtempSync(join(tmpdir(), 'arcp-embedded-'));
+  const profilePath = join(dir, 'profile.json');
+  writeFileSync(profilePath, JSON.stringify(EMBEDDED_PROFILE));
+  return {
+    url: server.url,
+    env: { ARCP_URL: server.url, ARCP_TOKEN: primary ?? '', ARCP_TOKEN_2: secondary ?? '', ARCP_PROFILE: profilePath },
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,14 @@
+// For running the suites directly with vitest during kit development:
+//   npx vitest run --config suites/vitest.config.ts [files]
+// With no ARCP_URL it starts the embedded reference runtime (ARCP_DEFECTS=a,b switches
+// defects on); workers inherit the environment set here.
+import type { DefectName } from '../reference/defects.ts';
+import { startEmbeddedTarget } from './embedded-target.ts';
+
+export default async function setup(): Promise<(() => Promise<void>) | undefined> {
+  if (process.env.ARCP_URL) return undefined;
+  const defects = (process.env.ARCP_DEFECTS ?? '').split(',').filter(Boolean) as DefectName[];
+  const target = await startEmbeddedTarget(defects);
+  Object.assign(process.env, target.env);
+  return () => target.stop();
+}
