@@ -52,6 +52,11 @@ export const ProfileSchema = z.strictObject({
    * the kit checks that a foreign subscribe is refused.
    */
   subscribePolicy: z.enum(['same-principal', 'any']).default('same-principal'),
+  /**
+   * Whose jobs session.list_jobs shows (v1.1 §6.6): `own` (typical: the principal's own
+   * jobs) or `any` (deployment policy lists other principals' jobs on purpose).
+   */
+  listPolicy: z.enum(['own', 'any']).default('own'),
   /** What the hello says the client is. */
   client: z.strictObject({ name: z.string().min(1), version: z.string() }).default(() => ({ ...KIT_CLIENT })),
 });

@@ -1,0 +1,102 @@
+// Helpers of the leases suite, also used by the security suite: reading a job's tool calls
+// and their results, cost metrics, and running a script to its terminal.
+import type { AgentScript } from '../../spec/agent-script.ts';
+import { payloadOf, type WireFrame } from '../harness/frames.ts';
+import type { Session } from '../harness/session.ts';
+import { framesOfJob, submitAccepted, waitForTerminal, type SubmitOptions } from '../support/index.ts';
+import type { ConformanceContext } from '../verdicts/conformance-test.ts';
+
+type Body = Readonly<Record<string, unknown>>;
+
+/** The body of a job.event of the given kind, else undefined. */
+export function eventBody(frame: WireFrame, kind: string): Body | undefined {
+  if (frame.type !== 'job.event') return undefined;
+  const payload = payloadOf(frame);
+  if (payload.kind !== kind || typeof payload.body !== 'object' || payload.body === null) return undefined;
+  return payload.body as Body;
+}
+
+/** One `tool` step as seen on the wire: its tool_call and, if it came, its tool_result. */
+export interface ToolOutcome {
+  readonly call: WireFrame;
+  readonly result: WireFrame | undefined;
+  /** args.target of the call, as the conformance agent echoes it. */
+  readonly target: unknown;
+  /** `error.code` of the result; undefined for a successful result or no result. */
+  readonly errorCode: unknown;
+  readonly errorRetryable: unknown;
+  /** A result without an error. */
+  readonly ok: boolean;
+}
+
+/** The job's tool calls in arrival order (the script's order: one branch), each with its result. */
+export function toolOutcomes(frames: readonly WireFrame[], jobId: string): ToolOutcome[] {
+  const ofJob = frames.filter((f) => f.job_id === jobId);
+  return ofJob.flatMap((call) => {
+    const body = eventBody(call, 'tool_call');
+    if (body === undefined) return [];
+    const result = ofJob.find((f) => eventBody(f, 'tool_result')?.call_id === body.call_id);
+    const resultBody = result === undefined ? undefined : eventBody(result, 'tool_result');
+    const error = resultBody?.error as { code?: unknown; retryable?: unknown } | undefined;
+    const args = body.args as { target?: unknown } | undefined;
+    return [
+      {
+        call,
+        result,
+        target: args?.target,
+        errorCode: error?.code,
+        errorRetryable: error?.retryable,
+        ok: resultBody !== undefined && error === undefined,
+      },
+    ];
+  });
+}
+
+/** How a tool outcome reads in a failure message. */
+export function describeOutcome(outcome: ToolOutcome | undefined): string {
+  if (outcome === undefined) return 'no tool_call';
+  if (outcome.result === undefined) return `tool_call for ${JSON.stringify(outcome.target)} with no tool_result`;
+  if (outcome.ok) return `tool_result success for ${JSON.stringify(outcome.target)}`;
+  return `tool_result error ${String(outcome.errorCode)} (retryable ${String(outcome.errorRetryable)}) for ${JSON.stringify(outcome.target)}`;
+}
+
+/** Values of the `cost.budget.remaining` metrics of `currency` the job reported, in order. */
+export function remainingReports(frames: readonly WireFrame[], jobId: string, currency: string): number[] {
+  return frames
+    .filter((f) => f.job_id === jobId)
+    .map((f) => eventBody(f, 'metric'))
+    .filter((b): b is Body => b !== undefined && b.name === 'cost.budget.remaining' && b.unit === currency && typeof b.value === 'number')
+    .map((b) => b.value as number);
+}
+
+/** An ISO 8601 UTC instant `ms` from now. */
+export function utcFromNow(ms: number): string {
+  return new Date(Date.now() + ms).toISOString();
+}
+
+export interface RunResult {
+  readonly jobId: string;
+  readonly accepted: WireFrame;
+  readonly terminal: WireFrame;
+  /** Every frame of the job the session received, from the submit on. */
+  readonly frames: WireFrame[];
+}
+
+/** Submits a script (the submit must be accepted, else `requirementId` fails) and waits for its terminal. */
+export async function runToTerminal(
+  session: Session,
+  t: ConformanceContext,
+  requirementId: string,
+  script: AgentScript,
+  options: SubmitOptions = {},
+): Promise<RunResult> {
+  const mark = session.mark();
+  const { jobId, frame } = await submitAccepted(session, t, requirementId, script, options);
+  const terminal = await waitForTerminal(session, jobId, options.timeoutMs ?? t.target.timeoutMs, mark);
+  return { jobId, accepted: frame, terminal, frames: framesOfJob(session, jobId, mark) };
+}
+
+/** Numbers equal up to float noise (budget arithmetic on decimal amounts). */
+export function near(a: unknown, b: number): boolean {
+  return typeof a === 'number' && Math.abs(a - b) < 1e-9;
+}
