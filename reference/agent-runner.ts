@@ -1,0 +1,222 @@
+// Runs a conformance-agent script (spec/conformance-agent.md) as a job's agent. Branches
+// are async functions; `parallel` runs them concurrently, so their events interleave like
+// any concurrent emitters. Back-to-back events are published in small synchronous batches,
+// yielding between batches so other branches, timers and inbound acks get their turn, and
+// waiting while a socket's unsent backlog is high (flow control).
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import {
+  chunkByteLength,
+  chunkData,
+  emitBody,
+  failRetryable,
+  type AgentScript,
+  type ChunksStep,
+  type EmitStep,
+  type FailStep,
+  type FinishStep,
+  type Step,
+  type ToolStep,
+} from '../spec/agent-script.ts';
+import { STOPPED, leaseExpiredPayload, type Job } from './job.ts';
+import { randomId } from './ids.ts';
+
+/** Events published per synchronous batch before yielding. */
+const BATCH = 256;
+
+export class AgentRunner {
+  readonly #job: Job;
+  readonly #script: AgentScript;
+  readonly #markers = new Map<string, number>();
+  #calls = 0;
+  #sinceYield = 0;
+  #chunked: { result_id: string; result_size: number } | undefined;
+
+  constructor(job: Job, script: AgentScript) {
+    this.#job = job;
+    this.#script = script;
+  }
+
+  /** Runs to the job's terminal; never throws. */
+  async run(): Promise<void> {
+    const job = this.#job;
+    try {
+      await this.#runBranch(this.#script.steps, '0');
+      await this.#finish({ op: 'finish' }); // steps ran out: success
+    } catch (error) {
+      if (error === STOPPED) return;
+      const message = error instanceof Error ? error.message : String(error);
+      await job.agentFinished('job.error', { code: 'INTERNAL_ERROR', message: `agent failed: ${message}`, retryable: true, final_status: 'error' }, 'error');
+    }
+  }
+
+  async #runBranch(steps: readonly Step[], path: string): Promise<void> {
+    let children = 0;
+    for (const step of steps) {
+      this.#checkStop();
+      switch (step.op) {
+        case 'emit': {
+          const count = step.count ?? 1;
+          const feature = step.kind === 'progress' ? 'progress' : undefined;
+          const body = fixedBodyJson(step);
+          // The hot loop: synchronous unless a publish or a yield hands back a promise.
+          for (let index = 0; index < count; index += 1) {
+            const marker = this.#nextMarker(path);
+            const pending = this.#publish(step.kind, body?.(marker) ?? emitBody(step, index, marker), feature);
+            if (pending !== undefined) await pending;
+          }
+          break;
+        }
+        case 'sleep':
+          await this.#sleep(step.ms, false);
+          break;
+        case 'wait_cancel':
+          await this.#sleep(step.max_ms, true);
+          break;
+        case 'parallel': {
+          const paths = step.branches.map(() => `${path}.${children++}`);
+          await Promise.all(step.branches.map((branch, k) => this.#runBranch(branch, paths[k] as string)));
+          break;
+        }
+        case 'cost': {
+          const name = `cost.${step.name ?? 'inference'}`;
+          await this.#publish('metric', { name, value: step.amount, unit: step.currency, marker: this.#nextMarker(path) });
+          const left = this.#job.lease.recordCost(step.currency, step.amount);
+          // Runtime-originated (no marker), and only for sessions that negotiated cost.budget.
+          if (left !== undefined) await this.#job.publishEvent('metric', { name: 'cost.budget.remaining', value: left, unit: step.currency }, 'cost.budget');
+          break;
+        }
+        case 'tool':
+          await this.#tool(path, step);
+          break;
+        case 'chunks':
+          await this.#chunks(path, step);
+          break;
+        case 'finish':
+        case 'fail':
+          await this.#finish(step);
+          throw STOPPED; // a branch's finish/fail ends the whole job
+      }
+    }
+  }
+
+  /** The marker of the next event of branch `path` (DESIGN §4). */
+  #nextMarker(path: string): { branch: string; i: number } {
+    const i = this.#markers.get(path) ?? 0;
+    this.#markers.set(path, i + 1);
+    return { branch: path, i };
+  }
+
+  /**
+   * Publishes one event. Every BATCH events it yields a turn (other branches, timers and
+   * inbound acks run) and waits while a socket's backlog is high: the returned promise.
+   */
+  #publish(kind: string, body: Record<string, unknown> | string, feature?: 'progress' | 'result_chunk'): void | Promise<void> {
+    this.#checkStop();
+    const sent = this.#job.publishEvent(kind, body, feature);
+    if (++this.#sinceYield < BATCH) return sent;
+    this.#sinceYield = 0;
+    return sent === undefined ? this.#yield() : sent.then(() => this.#yield());
+  }
+
+  async #yield(): Promise<void> {
+    await nextTurn();
+    await this.#job.waitForCapacity();
+  }
+
+  async #tool(path: string, step: ToolStep): Promise<void> {
+    const job = this.#job;
+    const call_id = `call_${++this.#calls}`;
+    const capability = step.capability ?? 'tool.call';
+    const target = step.target ?? step.tool;
+    const args = { capability, target, ...(step.model === undefined ? {} : { model: step.model }) };
+    await this.#publish('tool_call', { tool: step.tool, call_id, args, marker: this.#nextMarker(path) });
+    await nextTurn(); // the tool "runs": other emitters may interleave between call and result
+    this.#checkStop();
+    const denial = job.lease.authorize({ capability, target, ...(step.model === undefined ? {} : { model: step.model }) }, Date.now());
+    const outcome = denial === undefined ? { result: { ok: true, tool: step.tool } } : { error: { code: denial.code, message: denial.message, retryable: false } };
+    await this.#publish('tool_result', { call_id, ...outcome, marker: this.#nextMarker(path) });
+    if (denial?.code === 'LEASE_EXPIRED') {
+      // v1.1 §9.5: the runtime ends the job once the agent tries to act on an expired lease.
+      await job.end('job.error', leaseExpiredPayload(), 'error');
+      throw STOPPED;
+    }
+  }
+
+  async #chunks(path: string, step: ChunksStep): Promise<void> {
+    const encoding = step.encoding ?? 'utf8';
+    const result_id = randomId('res_', 8);
+    const { parts } = step;
+    const count = Array.isArray(parts) ? parts.length : parts.count;
+    let result_size = 0;
+    this.#chunked = { result_id, result_size };
+    for (let k = 0; k < count; k += 1) {
+      const data = Array.isArray(parts) ? (parts[k] as string) : chunkData(k, parts.size, encoding);
+      result_size += chunkByteLength(data, encoding);
+      this.#chunked = { result_id, result_size };
+      const more = k < count - 1;
+      await this.#publish('result_chunk', { result_id, chunk_seq: k, data, encoding, more, marker: this.#nextMarker(path) }, 'result_chunk');
+    }
+  }
+
+  async #finish(step: FinishStep | FailStep): Promise<void> {
+    const job = this.#job;
+    if (step.op === 'fail') {
+      const payload = { code: step.code, message: step.message, retryable: failRetryable(step), final_status: 'error' };
+      await job.agentFinished('job.error', payload, 'error');
+      return;
+    }
+    const payload: Record<string, unknown> & { final_status: string } = { final_status: 'success' };
+    if (this.#chunked !== undefined) Object.assign(payload, this.#chunked);
+    else payload.result = step.result === undefined ? { version: job.agentVersion } : step.result;
+    if (step.summary !== undefined) payload.summary = step.summary;
+    await job.agentFinished('job.result', payload, 'success');
+  }
+
+  /** Sleeps `ms`; wait_cancel also returns at a cancel. Throws STOPPED when the job stops. */
+  #sleep(ms: number, untilCancel: boolean): Promise<void> {
+    const job = this.#job;
+    if (job.stopped) return Promise.reject(STOPPED);
+    if (untilCancel && job.cancelRequested) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        job.stopSignal.removeEventListener('abort', onStop);
+        job.cancelSignal.removeEventListener('abort', onCancel);
+      };
+      const onStop = (): void => {
+        done();
+        reject(STOPPED);
+      };
+      const onCancel = (): void => {
+        done();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        done();
+        resolve();
+      }, ms);
+      job.stopSignal.addEventListener('abort', onStop, { once: true });
+      if (untilCancel) job.cancelSignal.addEventListener('abort', onCancel, { once: true });
+    }).then(() => this.#checkStop());
+  }
+
+  #checkStop(): void {
+    if (this.#job.stopped) throw STOPPED;
+  }
+}
+
+/** Kinds whose default body does not depend on the event's index (spec/agent-script.ts). */
+const FIXED_BODY_KINDS = new Set(['log', 'thought', 'status']);
+
+/**
+ * For kinds whose body is the same for every event of the step, a builder of the body's
+ * JSON from its marker: the step's body is serialized once, not once per event. Equal to
+ * JSON.stringify(emitBody(...)) up to key order.
+ */
+function fixedBodyJson(step: EmitStep): ((marker: { branch: string; i: number }) => string) | undefined {
+  if (!FIXED_BODY_KINDS.has(step.kind) && !step.kind.startsWith('x-')) return undefined;
+  const { marker: _dropped, ...rest } = emitBody(step, 0, { branch: '', i: 0 });
+  const head = JSON.stringify(rest).slice(0, -1);
+  const open = head === '{' ? '{' : `${head},`;
+  return (marker) => `${open}"marker":{"branch":${JSON.stringify(marker.branch)},"i":${marker.i}}}`;
+}

@@ -1,0 +1,9 @@
+// The reference runtime (DESIGN §6): a complete, minimal ARCP v1.1 server with the
+// conformance agent and switchable defects.
+export { startReference, type ReferenceServer } from './server.ts';
+export { runServe, parseServeArgs } from './serve.ts';
+export { DEFECTS, DEFECT_NAMES, isDefectName, type Defect, type DefectName } from './defects.ts';
+export { DEFAULT_TOKENS } from './auth.ts';
+export { CONFORMANCE_AGENT } from './agents.ts';
+export type { ReferenceOptions, SubscribePolicy } from './options.ts';
+export type { RuntimeStats, SessionStats } from './runtime.ts';

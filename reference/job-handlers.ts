@@ -1,0 +1,208 @@
+// Job messages (v1.1 §7): submit (with idempotency and agent versions), cancel, subscribe
+// and unsubscribe.
+import { CAPABILITY_NAME_PATTERN, UTC_TIMESTAMP_PATTERN, type Feature, type Lease, type Message } from '../spec/index.ts';
+import { parseAgentScript, requiredFeatures } from '../spec/agent-script.ts';
+import { AgentRunner } from './agent-runner.ts';
+import { resolveAgent } from './agents.ts';
+import { newTraceId, randomId } from './ids.ts';
+import { Job } from './job.ts';
+import { LeaseState, issueCredential } from './lease.ts';
+import { RequestError } from './request-error.ts';
+import type { Runtime } from './runtime.ts';
+import type { Session } from './session.ts';
+
+/** v1.0 §7.4: default bound between an accepted cancel and the cancelled terminal. */
+export const CANCEL_GRACE_MS = 30_000;
+import { mayHoldCredentials, subscribedPayload } from './views.ts';
+
+/** JSON with object keys sorted, so equal parameters give equal strings (idempotency). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function needFeature(session: Session, feature: Feature, what: string): void {
+  if (!session.has(feature)) throw new RequestError('INVALID_REQUEST', `${what} needs the ${feature} feature, which this session did not negotiate`);
+}
+
+// v1.1 §9.2, §9.5: capability names, feature gates, and expires_at in UTC and in the future.
+function validateLease(session: Session, lease: Lease, expiresAt: string | undefined): void {
+  for (const name of Object.keys(lease)) {
+    if (!CAPABILITY_NAME_PATTERN.test(name)) throw new RequestError('INVALID_REQUEST', `lease capability ${JSON.stringify(name)} is not a capability name`);
+  }
+  if (lease['cost.budget'] !== undefined) needFeature(session, 'cost.budget', 'a cost.budget lease');
+  if (lease['model.use'] !== undefined) needFeature(session, 'model.use', 'a model.use lease');
+  if (expiresAt === undefined) return;
+  needFeature(session, 'lease_expires_at', 'lease_constraints.expires_at');
+  const at = Date.parse(expiresAt);
+  if (!UTC_TIMESTAMP_PATTERN.test(expiresAt) || Number.isNaN(at)) {
+    throw new RequestError('INVALID_REQUEST', 'lease_constraints.expires_at must be an ISO 8601 UTC time ending in Z');
+  }
+  if (at <= Date.now()) throw new RequestError('INVALID_REQUEST', 'lease_constraints.expires_at is not in the future');
+}
+
+/** v1.1 §7.1-7.2, §7.5, §9: accept a job, or return the job an idempotency key already names. */
+export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit'>): void {
+  const p = msg.payload;
+  const agent = resolveAgent(p.agent);
+  const lease: Lease = p.lease_request ?? {};
+  const fingerprint = canonicalJson({
+    agent: `${agent.name}@${agent.version}`,
+    input: p.input ?? null,
+    lease_request: lease,
+    lease_constraints: p.lease_constraints ?? null,
+    max_runtime_sec: p.max_runtime_sec ?? null,
+  });
+
+  if (p.idempotency_key !== undefined) {
+    const prior = rt.jobs.findByKey(session.principal, p.idempotency_key);
+    if (prior !== undefined) {
+      if (prior.fingerprint !== fingerprint) {
+        throw new RequestError('DUPLICATE_KEY', 'idempotency_key was used with different parameters', { job_id: prior.id });
+      }
+      return reattach(rt, session, prior);
+    }
+  }
+
+  validateLease(session, lease, p.lease_constraints?.expires_at);
+  const parsed = parseAgentScript(p.input);
+  if (!parsed.ok) throw new RequestError('INVALID_REQUEST', `input is not a valid conformance script: ${parsed.problems.join('; ')}`, { problems: parsed.problems });
+  for (const feature of requiredFeatures(parsed.script)) needFeature(session, feature, 'this script');
+
+  const traceId = msg.trace_id ?? newTraceId();
+  const wantsCredentials = session.has('provisioned_credentials') && (lease['cost.budget'] !== undefined || lease['model.use'] !== undefined);
+  const job = new Job(
+    {
+      id: randomId('job_', 12),
+      number: rt.jobs.nextNumber(),
+      principal: session.principal,
+      submitterSessionId: session.id,
+      agentName: agent.name,
+      agentVersion: agent.version,
+      lease: new LeaseState(lease, p.lease_constraints),
+      credentials: wantsCredentials ? [issueCredential(lease, p.lease_constraints)] : undefined,
+      traceId,
+      idempotencyKey: p.idempotency_key,
+      fingerprint,
+      maxRuntimeSec: p.max_runtime_sec,
+      // v1.0 §7.4: the cancelled terminal comes within the grace period, however long the agent lingers.
+      lingerMs: Math.min(parsed.script.on_cancel?.linger_ms ?? 0, CANCEL_GRACE_MS),
+    },
+    rt.config,
+  );
+  job.acceptedPayload = acceptedPayload(job);
+  rt.jobs.add(job);
+  rt.subscriptions.observe(session, job);
+  session.outbound.send('job.accepted', job.acceptedPayload, { job_id: job.id, trace_id: traceId });
+  void new AgentRunner(job, parsed.script).run();
+}
+
+function acceptedPayload(job: Job): Record<string, unknown> {
+  const payload: Record<string, unknown> = { job_id: job.id, agent: job.agentRef, lease: job.lease.lease };
+  if (job.lease.constraints !== undefined) payload.lease_constraints = job.lease.constraints;
+  const budget = job.lease.budget();
+  if (budget !== undefined) payload.budget = budget;
+  if (job.credentials !== undefined) payload.credentials = job.credentials;
+  payload.accepted_at = job.createdAt;
+  payload.trace_id = job.traceId;
+  return payload;
+}
+
+// v1.0 §7.2: a running job streams on from now; a finished one replays its terminal, once.
+function reattach(rt: Runtime, session: Session, job: Job): void {
+  session.outbound.send('job.accepted', job.acceptedPayload, { job_id: job.id, trace_id: job.traceId });
+  if (job.terminal === undefined) return rt.subscriptions.observe(session, job);
+  void session.deliver(job, job.terminal.pos, job.terminal.entry);
+}
+
+function jobIdOf(msg: { job_id?: string | undefined; payload: { job_id?: string | undefined } }): string {
+  const onEnvelope = msg.job_id;
+  const inPayload = msg.payload.job_id;
+  if (onEnvelope !== undefined && inPayload !== undefined && onEnvelope !== inPayload) {
+    throw new RequestError('INVALID_REQUEST', 'job_id on the envelope and in the payload differ');
+  }
+  const id = onEnvelope ?? inPayload;
+  if (id === undefined) throw new RequestError('INVALID_REQUEST', 'job_id is required');
+  return id;
+}
+
+function visibleJob(rt: Runtime, session: Session, jobId: string): Job {
+  const job = rt.jobs.get(jobId);
+  if (job === undefined || !rt.canSee(session, job)) throw new RequestError('JOB_NOT_FOUND', `no job ${jobId} visible to this session`, { job_id: jobId });
+  return job;
+}
+
+/**
+ * v1.1 §7.4: only the submitting principal cancels a live job: job.cancelled, then one
+ * CANCELLED terminal. A cancel that would change nothing (job already ending or ended)
+ * is answered with session.error INVALID_REQUEST and changes nothing.
+ */
+export function onCancel(rt: Runtime, session: Session, msg: Message<'job.cancel'>): void {
+  const job = visibleJob(rt, session, jobIdOf(msg));
+  const subscriberMayCancel = rt.config.defects.has('subscriber-can-cancel') && rt.subscriptions.observes(session, job);
+  if (job.principal !== session.principal && !subscriberMayCancel) {
+    throw new RequestError('PERMISSION_DENIED', 'only the submitting principal may cancel a job', { job_id: job.id });
+  }
+  const reason = msg.payload.reason ?? 'cancelled by client';
+  if (job.terminal !== undefined) {
+    if (rt.config.defects.has('cancel-after-terminal')) {
+      session.outbound.send('job.cancelled', { job_id: job.id, reason }, { job_id: job.id });
+      void job.cancelAfterTerminal();
+      return;
+    }
+    throw new RequestError('INVALID_REQUEST', `job ${job.id} has already ended (${job.status})`, { job_id: job.id, status: job.status });
+  }
+  if (job.cancelRequested) {
+    throw new RequestError('INVALID_REQUEST', `job ${job.id} is already being cancelled`, { job_id: job.id, status: job.status });
+  }
+  session.outbound.send('job.cancelled', { job_id: job.id, reason }, { job_id: job.id });
+  job.requestCancel();
+}
+
+/**
+ * v1.1 §7.6: job.subscribed, then (with history) the buffered events after from_event_seq
+ * (job positions; list_jobs' last_event_seq uses the same numbers), then live events, all
+ * re-stamped in this session's seq space. A position this session already has is never sent again.
+ */
+export function onSubscribe(rt: Runtime, session: Session, msg: Message<'job.subscribe'>): void {
+  needFeature(session, 'subscribe', 'job.subscribe');
+  const { job_id, from_event_seq, history } = msg.payload;
+  const job = rt.jobs.get(job_id);
+  if (job === undefined) throw new RequestError('JOB_NOT_FOUND', `no job ${job_id}`, { job_id });
+  if (job.principal !== session.principal && rt.config.subscribePolicy !== 'any') {
+    throw new RequestError('PERMISSION_DENIED', 'only the submitting principal may subscribe to this job', { job_id });
+  }
+  const delivered = session.delivered.get(job.id) ?? 0;
+  let from = Math.max(job.position, delivered);
+  if (history === true) {
+    // Without from_event_seq: everything still buffered.
+    from = Math.max(from_event_seq ?? job.history.first - 1, delivered);
+    if (!job.history.covers(from) && from < job.position) {
+      throw new RequestError('INVALID_REQUEST', `history after position ${from} is no longer buffered`, {
+        job_id,
+        oldest_buffered_seq: job.history.first,
+      });
+    }
+  }
+  const replay = history === true ? job.history.slice(from + 1, job.position) : [];
+  const withCredentials = mayHoldCredentials(job, session.principal) || (rt.config.defects.has('credentials-leak') && job.credentials !== undefined);
+  session.outbound.send('job.subscribed', subscribedPayload(job, job.position, replay.length > 0, withCredentials), { job_id: job.id });
+  replay.forEach((entry, k) => void session.deliver(job, from + 1 + k, entry));
+  if (job.terminal === undefined) rt.subscriptions.observe(session, job, job.position);
+}
+
+/** v1.1 §7.6: stop receiving a subscribed job. The submitting session stays attached. */
+export function onUnsubscribe(rt: Runtime, session: Session, msg: Message<'job.unsubscribe'>): void {
+  needFeature(session, 'subscribe', 'job.unsubscribe');
+  const job = visibleJob(rt, session, msg.payload.job_id);
+  if (!rt.subscriptions.observes(session, job) || job.submitterSessionId === session.id) {
+    throw new RequestError('INVALID_REQUEST', `this session has no subscription to ${job.id}`, { job_id: job.id });
+  }
+  rt.subscriptions.unobserve(session, job);
+}

@@ -1,0 +1,230 @@
+// One job (v1.1 §7): its state machine, its position-numbered history, and fan-out of
+// every event to the sessions observing it. Exactly one terminal: `end` is the only way
+// to a terminal and the first call wins; nothing is published after it.
+import type { Credential, JobStatusName } from '../spec/index.ts';
+import type { Config } from './options.ts';
+import type { LeaseState } from './lease.ts';
+import { isoNow } from './ids.ts';
+import { SeqRing } from './seq-ring.ts';
+import type { JobEntry, JobWire, Session } from './session.ts';
+
+export interface JobInit {
+  readonly id: string;
+  /** Creation order, for listing and cursors. */
+  readonly number: number;
+  readonly principal: string;
+  readonly submitterSessionId: string;
+  readonly agentName: string;
+  readonly agentVersion: string;
+  readonly lease: LeaseState;
+  readonly credentials: readonly Credential[] | undefined;
+  readonly traceId: string;
+  readonly idempotencyKey: string | undefined;
+  /** Canonical form of the submit parameters, for idempotency (v1.1 §7.2). */
+  readonly fingerprint: string;
+  readonly maxRuntimeSec: number | undefined;
+  /** on_cancel.linger_ms of the script. */
+  readonly lingerMs: number;
+}
+
+type TerminalPayload = Record<string, unknown> & { final_status: string };
+
+/** Thrown inside the agent when it must stop; never escapes the runner. */
+export const STOPPED = Symbol('job stopped');
+
+export class Job implements JobWire {
+  readonly id: string;
+  readonly number: number;
+  readonly principal: string;
+  readonly submitterSessionId: string;
+  readonly agentName: string;
+  readonly agentVersion: string;
+  readonly lease: LeaseState;
+  readonly credentials: readonly Credential[] | undefined;
+  readonly traceId: string;
+  readonly idempotencyKey: string | undefined;
+  readonly fingerprint: string;
+  readonly createdAt = isoNow();
+  readonly wirePart: string;
+  /** Sessions receiving this job's events live (submitter, subscribers, idempotent resubmitters). */
+  readonly observers = new Set<Session>();
+  /** Events and terminal by position 1..n, bounded by count and by the resume window. */
+  readonly history: SeqRing<JobEntry>;
+  /** The payload every (idempotent) job.accepted for this job carries. */
+  acceptedPayload: Record<string, unknown> = {};
+  status: JobStatusName = 'pending';
+  /** Positions published so far (events + terminal). */
+  position = 0;
+  terminal: { readonly pos: number; readonly entry: JobEntry } | undefined;
+  endedAtMs: number | undefined;
+  cancelRequested = false;
+  credentialsRevoked = false;
+  readonly #config: Config;
+  readonly #stop = new AbortController();
+  readonly #cancel = new AbortController();
+  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #lingerMs: number;
+  /** The submitter's frame for the latest position (subscribed-foreign-seq defect only). */
+  #ownerFrame: string | undefined;
+
+  constructor(init: JobInit, config: Config) {
+    this.id = init.id;
+    this.number = init.number;
+    this.principal = init.principal;
+    this.submitterSessionId = init.submitterSessionId;
+    this.agentName = init.agentName;
+    this.agentVersion = init.agentVersion;
+    this.lease = init.lease;
+    this.credentials = init.credentials;
+    this.traceId = init.traceId;
+    this.idempotencyKey = init.idempotencyKey;
+    this.fingerprint = init.fingerprint;
+    this.#lingerMs = init.lingerMs;
+    this.#config = config;
+    this.history = new SeqRing<JobEntry>(config.jobHistoryCap);
+    this.wirePart = `,"job_id":${JSON.stringify(init.id)},"trace_id":${JSON.stringify(init.traceId)}`;
+    this.#armTimers(init.maxRuntimeSec);
+  }
+
+  get agentRef(): string {
+    return `${this.agentName}@${this.agentVersion}`;
+  }
+
+  /** Aborted when the agent must stop at once. */
+  get stopSignal(): AbortSignal {
+    return this.#stop.signal;
+  }
+
+  /** Aborted when a cancel is accepted (wakes wait_cancel). */
+  get cancelSignal(): AbortSignal {
+    return this.#cancel.signal;
+  }
+
+  get stopped(): boolean {
+    return this.#stop.signal.aborted;
+  }
+
+  /**
+   * An event from the agent or the runtime; `body` may come pre-serialized as JSON (the
+   * agent's hot loop does that). Nothing is published after the terminal.
+   */
+  publishEvent(kind: string, body: Record<string, unknown> | string, feature?: JobEntry['feature']): void | Promise<void> {
+    if (this.terminal !== undefined && !this.#config.defects.has('event-after-terminal')) return;
+    if (this.status === 'pending') this.status = 'running';
+    const bodyJson = typeof body === 'string' ? body : JSON.stringify(body);
+    const json = `{"kind":${JSON.stringify(kind)},"ts":"${isoNow()}","body":${bodyJson}}`;
+    return this.#publish(feature === undefined ? { type: 'job.event', json } : { type: 'job.event', json, feature });
+  }
+
+  /** The job's one terminal (v1.1 §7.3). Later calls do nothing. */
+  end(type: 'job.result' | 'job.error', payload: TerminalPayload, status: JobStatusName): void | Promise<void> {
+    if (this.terminal !== undefined) return;
+    this.status = status;
+    this.endedAtMs = Date.now();
+    this.credentialsRevoked = true; // v1.1 §9.8.2: revoke at the upstream on any terminal
+    for (const timer of this.#timers) clearTimeout(timer);
+    // The event-after-terminal defect forgets to stop the agent.
+    if (!this.#config.defects.has('event-after-terminal')) this.#stop.abort();
+    const entry: JobEntry = { type, json: JSON.stringify(payload) };
+    this.terminal = { pos: this.position + 1, entry };
+    return this.#publish(entry);
+  }
+
+  /** The agent ran to its end: its outcome, unless a cancel was accepted first (then CANCELLED). */
+  agentFinished(type: 'job.result' | 'job.error', payload: TerminalPayload, status: JobStatusName): void | Promise<void> {
+    if (this.cancelRequested) return this.#endCancelled();
+    return this.end(type, payload, status);
+  }
+
+  /** v1.1 §7.4: an accepted cancel; the terminal follows at once or after on_cancel.linger_ms. */
+  requestCancel(): void {
+    this.cancelRequested = true;
+    this.#cancel.abort();
+    if (this.#lingerMs > 0) this.#timers.push(setTimeout(() => void this.#endCancelled(), this.#lingerMs).unref());
+    else void this.#endCancelled();
+  }
+
+  /** Only the cancel-after-terminal defect calls this: a second terminal, and the status flips. */
+  cancelAfterTerminal(): void | Promise<void> {
+    this.status = 'cancelled';
+    return this.#publish({ type: 'job.error', json: JSON.stringify(cancelledPayload('cancelled by client')) });
+  }
+
+  /** Stops the agent and timers without a terminal (runtime shutdown). */
+  shutdown(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#stop.abort();
+  }
+
+  /** Resolves once every attached observer's socket backlog is below the high-water mark. */
+  async waitForCapacity(): Promise<void> {
+    while (!this.stopped && this.#overHighWater()) await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+
+  #overHighWater(): boolean {
+    for (const session of this.observers) {
+      if (session.outbound.backlogBytes > this.#config.socketHighWaterBytes) return true;
+    }
+    return false;
+  }
+
+  #endCancelled(): void | Promise<void> {
+    return this.end('job.error', cancelledPayload('cancelled by client'), 'cancelled');
+  }
+
+  #publish(entry: JobEntry): void | Promise<void> {
+    const pos = ++this.position;
+    this.history.push(pos, entry, Date.now());
+    let pending: Promise<void>[] | undefined;
+    const foreign = this.#config.defects.has('subscribed-foreign-seq');
+    for (const session of this.observers) {
+      const sent = foreign ? this.#deliverForeign(session, pos, entry) : session.deliver(this, pos, entry);
+      if (sent !== undefined) (pending ??= []).push(sent);
+    }
+    return pending === undefined ? undefined : Promise.all(pending).then(() => undefined);
+  }
+
+  // The subscribed-foreign-seq defect: subscribers get the very frame stamped for the
+  // submitter's session (its session_id and seq) instead of one of their own.
+  #deliverForeign(session: Session, pos: number, entry: JobEntry): void | Promise<void> {
+    if (session.id !== this.submitterSessionId) return session.deliver(this, pos, entry, this.#ownerFrame);
+    const sent = session.deliver(this, pos, entry);
+    const { log, lastSeq } = session.outbound;
+    this.#ownerFrame = log.slice(lastSeq, lastSeq)[0];
+    return sent;
+  }
+
+  #armTimers(maxRuntimeSec: number | undefined): void {
+    if (maxRuntimeSec !== undefined) {
+      this.#timers.push(
+        setTimeout(() => {
+          void this.end('job.error', { code: 'TIMEOUT', message: `exceeded max_runtime_sec ${maxRuntimeSec}`, retryable: false, final_status: 'timed_out' }, 'timed_out');
+        }, Math.min(maxRuntimeSec * 1000, MAX_TIMER_MS)).unref(),
+      );
+    }
+    // v1.1 §9.5: the runtime MAY end a job whose lease expired without waiting for an
+    // operation; the watchdog does so after a grace (v1.1 §14), emitting a status first.
+    const expiresAt = this.lease.expiresAtMs;
+    if (expiresAt !== undefined && expiresAt + this.#config.leaseGraceMs - Date.now() <= MAX_TIMER_MS) {
+      this.#timers.push(
+        setTimeout(() => {
+          void (async () => {
+            await this.publishEvent('status', { phase: 'lease_expired', message: 'lease expired; ending the job' });
+            await this.end('job.error', leaseExpiredPayload(), 'error');
+          })();
+        }, Math.max(0, expiresAt + this.#config.leaseGraceMs - Date.now())).unref(),
+      );
+    }
+  }
+}
+
+/** setTimeout's largest delay (~24.8 days); longer leases are enforced at each operation only. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function cancelledPayload(message: string): TerminalPayload {
+  return { code: 'CANCELLED', message, retryable: false, final_status: 'cancelled' };
+}
+
+export function leaseExpiredPayload(): TerminalPayload {
+  return { code: 'LEASE_EXPIRED', message: 'lease expired', retryable: false, final_status: 'error' };
+}

@@ -1,0 +1,139 @@
+// `arcp-conformance serve` (and reference/serve-main.ts): runs the reference runtime until
+// SIGINT/SIGTERM. The URL is the first line on stdout; token values are never printed.
+import { parseArgs } from 'node:util';
+import { DEFECTS, isDefectName, type DefectName } from './defects.ts';
+import type { ReferenceOptions } from './options.ts';
+import { startReference } from './server.ts';
+
+const USAGE = `Usage: arcp-conformance serve [options]
+
+Runs the ARCP v1.1 reference runtime. Prints its URL as the first line on stdout.
+
+Options:
+  --host HOST               interface to listen on (default 127.0.0.1)
+  --port PORT               port; 0 picks a free one (default 0)
+  --token TOKEN=PRINCIPAL   accept a bearer token (repeatable; default tok-alice=alice, tok-bob=bob)
+  --heartbeat-sec N         heartbeat interval in seconds (default 30)
+  --resume-window-sec N     resume window in seconds (default 600)
+  --defect NAME             switch on a defect (repeatable; see below)
+  --help                    this text
+
+Example:
+  arcp-conformance serve --port 8080 --token s3cret=ci --defect seq-race
+
+Defects:
+${DEFECTS.map((d) => `  ${d.name.padEnd(24)}${d.description}`).join('\n')}
+`;
+
+class UsageError extends Error {}
+
+function number(flag: string, text: string | undefined, { integer = false, min = 0 } = {}): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min) {
+    throw new UsageError(`${flag} must be a ${integer ? 'whole ' : ''}number >= ${min} (got ${JSON.stringify(text)})`);
+  }
+  return value;
+}
+
+/** Parses serve's flags into startReference options; throws UsageError on bad input. */
+export function parseServeArgs(argv: readonly string[]): ReferenceOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        token: { type: 'string', multiple: true },
+        'heartbeat-sec': { type: 'string' },
+        'resume-window-sec': { type: 'string' },
+        defect: { type: 'string', multiple: true },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    // A stray argument may be a token typed without --token: name it by position, never echo it.
+    const { code, message } = error as { code?: string; message: string };
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError('unexpected argument; serve takes only --flags (see below)');
+    throw new UsageError(message);
+  }
+  if (values.help) return 'help';
+  const options: ReferenceOptions = {};
+  if (values.host !== undefined) options.host = values.host;
+  const port = number('--port', values.port, { integer: true });
+  if (port !== undefined) {
+    if (port > 65535) throw new UsageError('--port must be 0-65535');
+    options.port = port;
+  }
+  if (values.token !== undefined) {
+    const tokens: Record<string, string> = {};
+    for (const entry of values.token) {
+      const eq = entry.indexOf('=');
+      if (eq <= 0 || eq === entry.length - 1) throw new UsageError('--token must look like TOKEN=PRINCIPAL (both non-empty)');
+      tokens[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+    options.tokens = tokens;
+  }
+  const heartbeat = number('--heartbeat-sec', values['heartbeat-sec']);
+  if (heartbeat !== undefined) {
+    if (heartbeat <= 0) throw new UsageError('--heartbeat-sec must be > 0');
+    options.heartbeatSec = heartbeat;
+  }
+  const window = number('--resume-window-sec', values['resume-window-sec']);
+  if (window !== undefined) options.resumeWindowSec = window;
+  if (values.defect !== undefined) {
+    const defects: DefectName[] = [];
+    for (const name of values.defect) {
+      if (!isDefectName(name)) throw new UsageError(`unknown defect ${JSON.stringify(name)}; known: ${DEFECTS.map((d) => d.name).join(', ')}`);
+      defects.push(name);
+    }
+    options.defects = defects;
+  }
+  return options;
+}
+
+export interface ServeIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+}
+
+const processIo: ServeIo = {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Runs until SIGINT/SIGTERM; resolves to the exit code (0 clean stop, 1 start failure, 2 bad flags). */
+export async function runServe(argv: string[], io: ServeIo = processIo): Promise<number> {
+  let options: ReferenceOptions | 'help';
+  try {
+    options = parseServeArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`serve: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  let server;
+  try {
+    server = await startReference(options);
+  } catch (error) {
+    io.stderr(`serve: cannot start: ${(error as Error).message}`);
+    return 1;
+  }
+  io.stdout(server.url);
+  const defects = options.defects ?? [];
+  io.stderr(`arcp reference runtime listening on ${server.url}${defects.length > 0 ? ` (defects: ${defects.join(', ')})` : ''}`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  io.stderr(`serve: ${signal}, stopping`);
+  await server.stop();
+  return 0;
+}

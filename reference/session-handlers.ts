@@ -1,0 +1,150 @@
+// Session messages (v1.1 §6): hello/welcome, the three resume forms, close/bye, ping,
+// ack and list_jobs.
+import { FEATURES, negotiateFeatures, type Message } from '../spec/index.ts';
+import { agentInventory } from './agents.ts';
+import { secretsEqual } from './auth.ts';
+import type { Connection } from './connection.ts';
+import { isoNow, newResumeToken } from './ids.ts';
+import { RequestError } from './request-error.ts';
+import type { Runtime } from './runtime.ts';
+import type { Session } from './session.ts';
+import { listRow } from './views.ts';
+
+export const RUNTIME_INFO = Object.freeze({ name: 'arcp-reference', version: '0.1.0' });
+
+interface ResumeRequest {
+  readonly session_id: string;
+  readonly resume_token: string;
+  readonly last_event_seq: number;
+}
+
+function requireFeature(session: Session, feature: (typeof FEATURES)[number], type: string): void {
+  if (!session.has(feature)) {
+    throw new RequestError('INVALID_REQUEST', `${type} needs the ${feature} feature, which this session did not negotiate`);
+  }
+}
+
+/** v1.1 §6.1-6.3: a hello opens a session, or resumes one (hello.resume or flat fields). */
+export function onHello(rt: Runtime, conn: Connection, msg: Message<'session.hello'>): void {
+  const { payload } = msg;
+  const principal = payload.auth?.scheme === 'bearer' ? rt.auth.principalOf(payload.auth.token) : undefined;
+  if (principal === undefined) return conn.refuse('UNAUTHENTICATED', 'missing or invalid bearer token');
+  const resume = payload.resume ?? flatResume(msg);
+  if (resume !== undefined) return resumeSession(rt, conn, principal, resume);
+  const features = negotiateFeatures(payload.capabilities?.features ?? [], FEATURES);
+  const session = rt.createSession(principal, features);
+  conn.bind(session);
+  sendWelcome(rt, session);
+}
+
+// The flat form: resume_token and last_event_seq in the hello payload, session_id there or
+// on the envelope (a profile option, DESIGN §5).
+function flatResume(msg: Message<'session.hello'>): ResumeRequest | undefined {
+  const { resume_token, last_event_seq } = msg.payload;
+  if (resume_token === undefined) return undefined;
+  const session_id = msg.payload.session_id ?? msg.session_id;
+  if (session_id === undefined || last_event_seq === undefined) {
+    throw new RequestError('INVALID_REQUEST', 'a resume needs session_id, resume_token and last_event_seq');
+  }
+  return { session_id, resume_token, last_event_seq };
+}
+
+/** v1.1 §6.3: the session.resume message. Its auth is optional; the resume token authenticates. */
+export function onResume(rt: Runtime, conn: Connection, msg: Message<'session.resume'>): void {
+  const { auth, ...resume } = msg.payload;
+  let principal: string | undefined;
+  if (auth !== undefined) {
+    principal = auth.scheme === 'bearer' ? rt.auth.principalOf(auth.token) : undefined;
+    if (principal === undefined) return conn.refuse('UNAUTHENTICATED', 'missing or invalid bearer token');
+  }
+  resumeSession(rt, conn, principal, resume);
+}
+
+// v1.0 §6.3: welcome with the same session_id and a fresh token, then every buffered frame
+// with seq > last_event_seq, then live. All in one synchronous turn, so nothing interleaves.
+function resumeSession(rt: Runtime, conn: Connection, principal: string | undefined, request: ResumeRequest): void {
+  const session = rt.sessions.get(request.session_id);
+  if (session === undefined) {
+    return conn.refuse('RESUME_WINDOW_EXPIRED', 'no resumable session with that id (never existed or its window passed)');
+  }
+  const tokenValid = secretsEqual(request.resume_token, session.resumeToken);
+  if (!tokenValid || (principal !== undefined && principal !== session.principal)) {
+    return conn.refuse('UNAUTHENTICATED', 'resume token is not this session\'s current token');
+  }
+  const { last_event_seq: last } = request;
+  if (last > session.outbound.lastSeq) {
+    return conn.refuse('INVALID_REQUEST', `last_event_seq ${last} is ahead of the session (latest ${session.outbound.lastSeq})`);
+  }
+  if (!session.outbound.log.covers(last)) {
+    return conn.refuse('RESUME_WINDOW_EXPIRED', `events after ${last} are no longer buffered`, { oldest_buffered_seq: session.outbound.log.first });
+  }
+  if (session.link !== undefined) {
+    const previous = session.link;
+    rt.detach(session, 'superseded');
+    previous.close(1000, 'session resumed on another connection');
+  }
+  if (!rt.config.defects.has('resume-token-reused')) session.resumeToken = newResumeToken();
+  conn.bind(session);
+  sendWelcome(rt, session);
+  let from = last + 1;
+  if (rt.config.defects.has('replay-drops-events')) from = last + 2;
+  if (rt.config.defects.has('replay-duplicates')) from = Math.max(1, last);
+  for (const frame of session.outbound.log.slice(from, session.outbound.lastSeq)) session.outbound.write(frame);
+}
+
+function sendWelcome(rt: Runtime, session: Session): void {
+  session.outbound.send('session.welcome', {
+    session_id: session.id,
+    runtime: RUNTIME_INFO,
+    resume_token: session.resumeToken,
+    resume_window_sec: rt.config.resumeWindowSec,
+    heartbeat_interval_sec: rt.config.heartbeatSec,
+    capabilities: {
+      encodings: ['json'],
+      features: [...FEATURES],
+      agents: agentInventory(session.has('agent_versions')),
+    },
+  });
+}
+
+/** v1.1 §6.7: close answers session.closed; v1.0 §6.4: after bye nothing more is sent. Jobs go on. */
+export function onClose(rt: Runtime, conn: Connection, session: Session, msg: Message<'session.close'> | Message<'session.bye'>): void {
+  if (msg.type === 'session.close') session.outbound.send('session.closed', { reason: msg.payload.reason ?? 'client requested close' });
+  rt.detach(session, 'close');
+  conn.close(1000, 'session closed');
+}
+
+/** v1.1 §6.4: answer a ping promptly (whether or not heartbeat was negotiated). */
+export function onPing(session: Session, msg: Message<'session.ping'>): void {
+  session.outbound.send('session.pong', { ping_nonce: msg.payload.nonce, received_at: isoNow() });
+}
+
+/** v1.1 §6.5. */
+export function onAck(session: Session, msg: Message<'session.ack'>): void {
+  requireFeature(session, 'ack', 'session.ack');
+  const seq = msg.payload.last_processed_seq;
+  if (seq > session.outbound.lastSeq) {
+    throw new RequestError('INVALID_REQUEST', `last_processed_seq ${seq} is ahead of the session (latest ${session.outbound.lastSeq})`);
+  }
+  session.acknowledge(seq);
+}
+
+/** v1.1 §6.6: the principal's jobs, filtered and paged; credentials only for the submitter. */
+export function onListJobs(rt: Runtime, session: Session, msg: Message<'session.list_jobs'>): void {
+  requireFeature(session, 'list_jobs', 'session.list_jobs');
+  const { filter, limit, cursor } = msg.payload;
+  const leak = rt.config.defects.has('list-jobs-leak');
+  const { jobs, nextCursor } = rt.jobs.list({
+    principal: leak ? undefined : session.principal,
+    ...(filter?.status ? { status: filter.status } : {}),
+    ...(filter?.agent ? { agent: filter.agent } : {}),
+    ...(filter?.created_after ? { createdAfter: filter.created_after } : {}),
+    limit: limit ?? 100,
+    cursor: cursor ?? null,
+  });
+  session.outbound.send('session.jobs', {
+    request_id: msg.id,
+    jobs: jobs.map((job) => listRow(job, session.principal)),
+    next_cursor: nextCursor,
+  });
+}
