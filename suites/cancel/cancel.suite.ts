@@ -1,0 +1,366 @@
+// Cancellation (v1.1 §7.4, §7.6-7.7, §14; v1.0 §7.4; DESIGN §5): a cancel of a live job
+// by its submitter gets one job.cancelled and then exactly one job.error CANCELLED /
+// "cancelled", even when sent twice; a cancel of a terminal job changes nothing; only the
+// submitting principal may cancel.
+import { describe } from 'vitest';
+import type { AgentScript } from '../../spec/agent-script.ts';
+import { type WireFrame, payloadOf } from '../harness/frames.ts';
+import type { Session } from '../harness/session.ts';
+import {
+  QUIET_MS,
+  brief,
+  closeSessions,
+  evidenceAround,
+  isRejection,
+  isTerminal,
+  findListedJob,
+  markAfter,
+  openSession,
+  requireAgent,
+  requireFeatures,
+  runToTerminal,
+  sendCancel,
+  submitAccepted,
+  subscribeTo,
+  waitForTerminal,
+} from '../support/index.ts';
+import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
+
+/** A job that emits one event and then waits (bounded) for a cancel; without one it finishes. */
+function cancellable(maxMs: number, extra: Partial<AgentScript> = {}): AgentScript {
+  return { steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: maxMs }, { op: 'emit', kind: 'log' }, { op: 'finish' }], ...extra };
+}
+
+/** Submits a cancellable job and waits until it has emitted its first event (so it is live). */
+async function startLiveJob(session: Session, t: ConformanceContext, id: string, script: AgentScript): Promise<{ jobId: string; mark: number }> {
+  const mark = session.mark();
+  const { jobId } = await submitAccepted(session, t, id, script);
+  await session.waitFor((f) => f.type === 'job.event' && f.job_id === jobId, { description: `the first event of ${jobId}`, after: mark });
+  return { jobId, mark };
+}
+
+function isCancelledAck(jobId: string): (f: WireFrame) => boolean {
+  return (f) => f.type === 'job.cancelled' && (f.job_id === jobId || payloadOf(f).job_id === jobId);
+}
+
+function isCancelledTerminal(frame: WireFrame): boolean {
+  const p = payloadOf(frame);
+  return frame.type === 'job.error' && p.code === 'CANCELLED' && p.final_status === 'cancelled';
+}
+
+/** Frames of `jobId` on the current connection from `after`, in order. */
+function jobFrames(session: Session, jobId: string, after: number): WireFrame[] {
+  return session.connection.framesSince(after).filter((f) => f.job_id === jobId || payloadOf(f).job_id === jobId);
+}
+
+/** Waits out a quiet period and returns every terminal of `jobId` received from `after`. */
+async function terminalsAfterQuiet(session: Session, jobId: string, after: number): Promise<WireFrame[]> {
+  await session.watch(() => false, { description: `more frames of ${jobId}`, forMs: QUIET_MS });
+  return jobFrames(session, jobId, after).filter(isTerminal);
+}
+
+/** Judges the live-cancel outcome: one job.cancelled before one CANCELLED terminal. */
+function judgeCancelled(t: ConformanceContext, session: Session, jobId: string, after: number, terminal: WireFrame): void {
+  const frames = jobFrames(session, jobId, after);
+  const ackAt = frames.findIndex(isCancelledAck(jobId));
+  const terminalAt = frames.indexOf(terminal);
+  t.must('CANCEL-001', ackAt >= 0 && ackAt < terminalAt, () => ({
+    expected: `job.cancelled for ${jobId} before its terminal`,
+    actual: ackAt < 0 ? `no job.cancelled; terminal ${brief(terminal)}` : `job.cancelled after ${brief(terminal)}`,
+    transcript: evidenceAround(session, terminal, ...(ackAt >= 0 ? [frames[ackAt] as WireFrame] : [])),
+  }));
+  t.must('CANCEL-002', isCancelledTerminal(terminal), () => ({
+    expected: 'job.error {code: "CANCELLED", final_status: "cancelled"} as the cancelled job\'s terminal',
+    actual: brief(terminal),
+    transcript: evidenceAround(session, terminal),
+  }));
+}
+
+describe('cancel', () => {
+  conformanceTest(
+    'cancelling a live job: job.cancelled, then exactly one job.error CANCELLED with final_status cancelled, then nothing',
+    { requirements: ['CANCEL-001', 'CANCEL-002', 'LIFE-002'] },
+    async (t: ConformanceContext) => {
+      const s = await openSession(t);
+      try {
+        requireAgent(t, s);
+        const { jobId, mark } = await startLiveJob(s, t, 'CANCEL-001', cancellable(10_000));
+        sendCancel(s, jobId);
+        const terminal = await waitForTerminal(s, jobId, t.target.timeoutMs, mark);
+        judgeCancelled(t, s, jobId, mark, terminal);
+        const after = await s.watch((f) => f.job_id === jobId && ['job.event', 'job.result', 'job.error'].includes(String(f.type)), {
+          description: `anything of ${jobId} after its terminal`,
+          forMs: QUIET_MS,
+          after: markAfter(s, terminal),
+        });
+        t.must('CANCEL-002', after === undefined || !isTerminal(after), () => ({
+          expected: `exactly one terminal for the cancelled job ${jobId}`,
+          actual: `a second one: ${brief(after)}`,
+          transcript: evidenceAround(s, terminal, ...(after ? [after] : [])),
+        }));
+        t.must('LIFE-002', after === undefined, () => ({
+          expected: `nothing of ${jobId} after ${brief(terminal)}`,
+          actual: brief(after),
+          transcript: evidenceAround(s, terminal, ...(after ? [after] : [])),
+        }));
+      } finally {
+        await closeSessions(s);
+      }
+    },
+  );
+
+  conformanceTest(
+    'a job.cancel sent twice at once still gives exactly one CANCELLED terminal',
+    { requirements: ['CANCEL-003', 'CANCEL-002'] },
+    async (t: ConformanceContext) => {
+      const s = await openSession(t);
+      try {
+        requireAgent(t, s);
+        const { jobId, mark } = await startLiveJob(s, t, 'CANCEL-003', cancellable(10_000));
+        sendCancel(s, jobId, 'first cancel');
+        sendCancel(s, jobId, 'duplicate cancel'); // any ack or error is fine for this one
+        const terminal = await waitForTerminal(s, jobId, t.target.timeoutMs, mark);
+        t.must('CANCEL-002', isCancelledTerminal(terminal), () => ({
+          expected: 'job.error {code: "CANCELLED", final_status: "cancelled"}',
+          actual: brief(terminal),
+          transcript: evidenceAround(s, terminal),
+        }));
+        const terminals = await terminalsAfterQuiet(s, jobId, mark);
+        t.must('CANCEL-003', terminals.length === 1, () => ({
+          expected: `exactly one terminal for ${jobId} after two job.cancel`,
+          actual: `${terminals.length} terminals: ${terminals.map(brief).join('; ')}`,
+          transcript: evidenceAround(s, ...terminals),
+        }));
+      } finally {
+        await closeSessions(s);
+      }
+    },
+  );
+
+  conformanceTest(
+    'a job.cancel for a job that already finished emits no new terminal',
+    { requirements: ['CANCEL-004', 'LIFE-001'] },
+    async (t: ConformanceContext) => {
+      const s = await openSession(t);
+      try {
+        requireAgent(t, s);
+        const run = await runToTerminal(s, t, 'CANCEL-004', { steps: [{ op: 'emit', kind: 'log' }, { op: 'finish' }] });
+        sendCancel(s, run.jobId, 'cancel after the end'); // any ack or error is fine
+        const terminals = await terminalsAfterQuiet(s, run.jobId, run.mark);
+        const extra = terminals.filter((f) => f !== run.terminal);
+        t.must('CANCEL-004', extra.length === 0, () => ({
+          expected: `no new terminal for ${run.jobId}, which ended with ${brief(run.terminal)}`,
+          actual: extra.map(brief).join('; '),
+          transcript: evidenceAround(s, run.terminal, ...extra),
+        }));
+        t.must('LIFE-001', terminals.length === 1, () => ({
+          expected: `exactly one terminal for ${run.jobId}`,
+          actual: `${terminals.length}: ${terminals.map(brief).join('; ')}`,
+          transcript: evidenceAround(s, ...terminals),
+        }));
+      } finally {
+        await closeSessions(s);
+      }
+    },
+  );
+
+  conformanceTest(
+    'a job.cancel for a job that already finished leaves its status success in listings and job.subscribed',
+    { requirements: ['CANCEL-004', 'LIFE-004'] },
+    async (t: ConformanceContext) => {
+      const s = await openSession(t);
+      let watcher: Session | undefined;
+      try {
+        requireAgent(t, s);
+        const canList = s.features.has('list_jobs');
+        const canSubscribe = s.features.has('subscribe');
+        if (!canList && !canSubscribe) t.notApplicable('features not negotiated: list_jobs and subscribe (either shows a job\'s status)');
+        const run = await runToTerminal(s, t, 'CANCEL-004', { steps: [{ op: 'finish' }] });
+        sendCancel(s, run.jobId, 'cancel after the end');
+        await terminalsAfterQuiet(s, run.jobId, run.mark);
+        const judge = (where: string, status: unknown, evidence: WireFrame) => {
+          for (const id of ['CANCEL-004', 'LIFE-004'] as const) {
+            t.must(id, status === 'success', () => ({
+              expected: `${where} status "success" for ${run.jobId} after a cancel of the finished job`,
+              actual: `status ${JSON.stringify(status)} (${brief(evidence)})`,
+              transcript: evidenceAround(s, run.terminal, evidence),
+            }));
+          }
+        };
+        if (canList) {
+          const { row, listing } = await findListedJob(s, t, run.jobId, run.accepted);
+          judge('session.jobs row', row?.status, listing);
+        }
+        if (canSubscribe) {
+          watcher = await openSession(t, { transcript: s.transcript, label: 'watcher' });
+          const subscribed = await subscribeTo(watcher, t, run.jobId);
+          judge('job.subscribed current_status', payloadOf(subscribed).current_status, subscribed);
+        }
+      } finally {
+        await closeSessions(s, watcher);
+      }
+    },
+  );
+
+  conformanceTest(
+    'a cancelled job whose agent keeps running for a while still ends CANCELLED within the grace, with nothing after the terminal',
+    { requirements: ['CANCEL-005', 'CANCEL-002', 'LIFE-002'], timeoutMs: 120_000 },
+    async (t: ConformanceContext) => {
+      const s = await openSession(t);
+      try {
+        requireAgent(t, s);
+        // After the cancel the agent emits, then would sleep 60 s: it must be stopped by
+        // the end of on_cancel.linger_ms (spec/conformance-agent.md), and in any case the
+        // runtime owes the terminal within its grace (v1.0 §7.4: 30 s by default).
+        const lingerMs = 300;
+        const script: AgentScript = {
+          steps: [
+            { op: 'emit', kind: 'log' },
+            { op: 'wait_cancel', max_ms: 10_000 },
+            { op: 'emit', kind: 'log', count: 2 },
+            { op: 'sleep', ms: 60_000 },
+            { op: 'emit', kind: 'log' },
+          ],
+          on_cancel: { linger_ms: lingerMs },
+        };
+        const { jobId, mark } = await startLiveJob(s, t, 'CANCEL-005', script);
+        const graceMs = 30_000;
+        const bound = Math.min(t.target.maxWaitMs, graceMs + t.target.timeoutMs);
+        sendCancel(s, jobId);
+        const terminal = await s.watch((f) => isTerminal(f) && f.job_id === jobId, { description: `the terminal of ${jobId}`, forMs: bound, after: mark });
+        if (terminal === undefined && bound < graceMs + t.target.timeoutMs) {
+          t.untestable(`no terminal within ${bound} ms of the cancel; the default cancel grace is ${graceMs} ms: raise ARCP_MAX_WAIT_MS to at least ${graceMs + t.target.timeoutMs} to wait it out`);
+        }
+        t.must('CANCEL-005', terminal !== undefined, () => ({
+          expected: `the terminal of ${jobId} within ${bound} ms of the cancel, though its agent kept running (linger_ms ${lingerMs})`,
+          actual: 'nothing',
+          transcript: evidenceAround(s),
+        }));
+        t.must('CANCEL-002', isCancelledTerminal(terminal), () => ({
+          expected: 'job.error {code: "CANCELLED", final_status: "cancelled"}',
+          actual: brief(terminal),
+          transcript: evidenceAround(s, terminal),
+        }));
+        const after = await s.watch((f) => f.job_id === jobId && ['job.event', 'job.result', 'job.error'].includes(String(f.type)), {
+          description: `anything of ${jobId} after its terminal`,
+          forMs: QUIET_MS,
+          after: markAfter(s, terminal),
+        });
+        t.must('LIFE-002', after === undefined, () => ({
+          expected: `the lingering agent's events before the terminal, nothing of ${jobId} after ${brief(terminal)}`,
+          actual: brief(after),
+          transcript: evidenceAround(s, terminal, ...(after ? [after] : [])),
+        }));
+      } finally {
+        await closeSessions(s);
+      }
+    },
+  );
+
+  conformanceTest(
+    'a job.cancel from another principal\'s session is rejected and the job runs on to success',
+    { requirements: ['CANCEL-006'] },
+    async (t: ConformanceContext) => {
+      const owner = await openSession(t, { label: 'owner' });
+      let other: Session | undefined;
+      try {
+        requireAgent(t, owner);
+        other = await openSession(t, { principal: 'secondary', transcript: owner.transcript, label: 'other-principal' });
+        await judgeForeignCancel(t, 'CANCEL-006', owner, other);
+      } finally {
+        await closeSessions(owner, other);
+      }
+    },
+  );
+
+  conformanceTest(
+    'a subscribed session of another principal cannot cancel: its job.cancel is rejected and the job runs on',
+    { requirements: ['CANCEL-007'] },
+    async (t: ConformanceContext) => {
+      const owner = await openSession(t, { label: 'owner' });
+      let other: Session | undefined;
+      try {
+        requireAgent(t, owner);
+        requireFeatures(t, owner, 'subscribe');
+        if (t.target.profile.subscribePolicy !== 'any') {
+          t.notApplicable('the server\'s subscribe policy is same-principal (profile subscribePolicy), so another principal cannot subscribe');
+        }
+        other = await openSession(t, { principal: 'secondary', transcript: owner.transcript, label: 'subscriber' });
+        requireFeatures(t, other, 'subscribe');
+        const subscriber = other;
+        await judgeForeignCancel(t, 'CANCEL-007', owner, other, async (jobId) => {
+          const subscribed = await subscribeTo(subscriber, t, jobId);
+          if (subscribed.type !== 'job.subscribed') {
+            t.untestable(`the profile says subscribePolicy "any", but the server refused another principal's job.subscribe: ${brief(subscribed)}`);
+          }
+        });
+      } finally {
+        await closeSessions(owner, other);
+      }
+    },
+  );
+
+  conformanceTest(
+    'a session that resumed after a drop can still cancel the job it submitted before the drop',
+    { requirements: ['CANCEL-008'] },
+    async (t: ConformanceContext) => {
+      const s = await openSession(t);
+      try {
+        requireAgent(t, s);
+        const { jobId } = await startLiveJob(s, t, 'CANCEL-008', cancellable(10_000));
+        s.drop();
+        const resumed = await s.resume();
+        sendCancel(s, jobId, 'cancel after resume');
+        const terminal = await waitForTerminal(s, jobId, t.target.timeoutMs, resumed.mark);
+        const ack = jobFrames(s, jobId, resumed.mark).find(isCancelledAck(jobId));
+        t.must('CANCEL-008', ack !== undefined && isCancelledTerminal(terminal), () => ({
+          expected: `job.cancelled and job.error CANCELLED for ${jobId}, cancelled from the resumed session`,
+          actual: `${ack === undefined ? 'no job.cancelled' : brief(ack)}; terminal ${brief(terminal)}`,
+          transcript: evidenceAround(s, terminal),
+        }));
+      } finally {
+        await closeSessions(s);
+      }
+    },
+  );
+});
+
+/**
+ * A session without cancel authority (`intruder`) cancels `owner`'s live job: it must get a
+ * rejection, the owner no job.cancelled, and the job must end on its own with success.
+ */
+async function judgeForeignCancel(
+  t: ConformanceContext,
+  id: 'CANCEL-006' | 'CANCEL-007',
+  owner: Session,
+  intruder: Session,
+  prepare?: (jobId: string) => Promise<void>,
+): Promise<void> {
+  // The job waits up to WAIT_MS for a cancel: long enough that the foreign cancel lands while
+  // it is live; a cancel that wrongly takes effect ends it CANCELLED at once.
+  const WAIT_MS = 800;
+  const { jobId, mark } = await startLiveJob(owner, t, id, cancellable(WAIT_MS));
+  await prepare?.(jobId);
+  const reply = await intruder.request('job.cancel', { job_id: jobId, reason: 'not mine to cancel' }, (f) => isRejection(f) || isCancelledAck(jobId)(f), {
+    description: `a rejection (or job.cancelled) answering the foreign job.cancel of ${jobId}`,
+    timeoutMs: t.target.timeoutMs,
+    envelope: { job_id: jobId },
+  });
+  t.must(id, isRejection(reply), () => ({
+    expected: `the job.cancel of ${jobId} from a session without cancel authority rejected (session.error or job.error)`,
+    actual: brief(reply),
+    transcript: evidenceAround(intruder, reply),
+  }));
+  const terminal = await waitForTerminal(owner, jobId, t.target.timeoutMs + WAIT_MS, mark);
+  const replyAt = owner.transcript.entryOf(reply)?.index ?? -1;
+  const terminalAt = owner.transcript.entryOf(terminal)?.index ?? -1;
+  if (terminalAt < replyAt) {
+    t.untestable(`the foreign job.cancel was answered only after job ${jobId} had ended (${WAIT_MS} ms later), so it says nothing about cancel authority; the server is too slow for this check`);
+  }
+  const ack = jobFrames(owner, jobId, mark).find(isCancelledAck(jobId));
+  t.must(id, ack === undefined && terminal.type === 'job.result', () => ({
+    expected: `job ${jobId} running on to its own job.result after the rejected foreign cancel`,
+    actual: `${ack === undefined ? '' : `${brief(ack)}; `}terminal ${brief(terminal)}`,
+    transcript: evidenceAround(owner, ...(ack ? [ack] : []), terminal),
+  }));
+}

@@ -1,0 +1,226 @@
+// Idempotency (v1.1 §7.2, v1.0 §7.2): a (principal, idempotency_key) names one job. Keys
+// are fresh per test so runs against a long-lived server never collide.
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { describe } from 'vitest';
+import type { AgentScript } from '../../spec/agent-script.ts';
+import { type WireFrame, payloadOf } from '../harness/frames.ts';
+import type { Session } from '../harness/session.ts';
+import {
+  QUIET_MS,
+  brief,
+  closeSessions,
+  evidenceAround,
+  framesOfJob,
+  isTerminal,
+  openSession,
+  requireAgent,
+  runToTerminal,
+  sendCancel,
+  submit,
+  submitAccepted,
+  waitForTerminal,
+} from '../support/index.ts';
+import { branchViews } from '../events/branch-markers.ts';
+import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
+
+function freshKey(): string {
+  return `conformance-${randomUUID()}`;
+}
+
+const SHORT: AgentScript = { steps: [{ op: 'emit', kind: 'log' }, { op: 'finish' }] };
+
+/** Judges a resubmission's job.accepted against the first one: same payload, same job_id. */
+function judgeSameAcceptance(t: ConformanceContext, id: string, session: Session, first: WireFrame, again: WireFrame, where: string): void {
+  t.must(id, isDeepStrictEqual(payloadOf(again), payloadOf(first)), () => ({
+    expected: `the first job.accepted payload again (${where}): ${JSON.stringify(payloadOf(first))}`,
+    actual: JSON.stringify(payloadOf(again)),
+    transcript: evidenceAround(session, again),
+  }));
+}
+
+/** Watches for a job.accepted naming a job other than `jobId`: a rejected resubmission starts none. */
+function watchOtherJob(session: Session, jobId: string, after: number): Promise<WireFrame | undefined> {
+  return session.watch((f) => f.type === 'job.accepted' && payloadOf(f).job_id !== jobId, {
+    description: `a job.accepted for a job other than ${jobId}`,
+    forMs: QUIET_MS,
+    after,
+  });
+}
+
+describe('jobs: idempotency', () => {
+  conformanceTest(
+    'resubmitting an idempotency_key with identical parameters returns the same job.accepted, on the same and on another session of the principal',
+    { requirements: ['IDEM-001'] },
+    async (t: ConformanceContext) => {
+      const a = await openSession(t, { label: 'first' });
+      let b: Session | undefined;
+      try {
+        requireAgent(t, a);
+        const payload = { idempotency_key: freshKey() };
+        const run = await runToTerminal(a, t, 'IDEM-001', SHORT, { payload });
+        const again = await submitAccepted(a, t, 'IDEM-001', SHORT, { payload });
+        judgeSameAcceptance(t, 'IDEM-001', a, run.accepted, again.frame, 'same session');
+        b = await openSession(t, { transcript: a.transcript, label: 'second' });
+        const elsewhere = await submitAccepted(b, t, 'IDEM-001', SHORT, { payload });
+        judgeSameAcceptance(t, 'IDEM-001', b, run.accepted, elsewhere.frame, 'another session of the same principal');
+      } finally {
+        await closeSessions(a, b);
+      }
+    },
+  );
+
+  conformanceTest(
+    'a reused idempotency_key with different input (or another agent version) is rejected with DUPLICATE_KEY and starts no job',
+    { requirements: ['IDEM-002'] },
+    async (t: ConformanceContext) => {
+      const s = await openSession(t);
+      try {
+        requireAgent(t, s);
+        const key = freshKey();
+        const { jobId } = await submitAccepted(s, t, 'IDEM-002', SHORT, { payload: { idempotency_key: key } });
+        const conflicts: Array<{ what: string; input: AgentScript; agent?: string }> = [
+          { what: 'different input', input: { steps: [{ op: 'emit', kind: 'thought' }, { op: 'finish' }] } },
+        ];
+        // A pinned non-default version is a different agent (v1.0 §7.2), when there is one.
+        const info = s.agents.find((a) => a.name === t.target.profile.agent);
+        const other = s.features.has('agent_versions') ? info?.versions.find((v) => v !== info.default) : undefined;
+        if (info?.default !== undefined && other !== undefined) conflicts.push({ what: `agent ${info.name}@${other}`, input: SHORT, agent: `${info.name}@${other}` });
+        for (const conflict of conflicts) {
+          const mark = s.mark();
+          const outcome = await submit(s, t, conflict.input, { payload: { idempotency_key: key }, ...(conflict.agent ? { agent: conflict.agent } : {}) });
+          t.must('IDEM-002', !outcome.accepted && outcome.code === 'DUPLICATE_KEY', () => ({
+            expected: `a rejection with code DUPLICATE_KEY for the key reused with ${conflict.what}`,
+            actual: brief(outcome.frame),
+            transcript: evidenceAround(s, outcome.frame),
+          }));
+          const started = await watchOtherJob(s, jobId, mark);
+          t.must('IDEM-002', started === undefined, () => ({
+            expected: 'no new job after DUPLICATE_KEY',
+            actual: brief(started),
+            transcript: evidenceAround(s, ...(started ? [started] : [])),
+          }));
+        }
+      } finally {
+        await closeSessions(s);
+      }
+    },
+  );
+
+  conformanceTest(
+    'a resubmission while the job runs returns its job_id and streams its further events and terminal to the resubmitting session',
+    { requirements: ['IDEM-003'] },
+    async (t: ConformanceContext) => {
+      const a = await openSession(t, { label: 'submitter' });
+      let b: Session | undefined;
+      try {
+        requireAgent(t, a);
+        // The job waits for a cancel, so it is certainly running at the resubmission; the
+        // cancel then lets it emit three more events while it lingers (spec/conformance-agent.md).
+        const script: AgentScript = {
+          steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 10_000 }, { op: 'emit', kind: 'log', count: 3 }],
+          on_cancel: { linger_ms: 5000 },
+        };
+        const payload = { idempotency_key: freshKey() };
+        const first = await submitAccepted(a, t, 'IDEM-003', script, { payload });
+        b = await openSession(t, { transcript: a.transcript, label: 'resubmitter' });
+        const mark = b.mark();
+        const again = await submitAccepted(b, t, 'IDEM-003', script, { payload });
+        t.must('IDEM-003', again.jobId === first.jobId, () => ({
+          expected: `job.accepted naming the running job ${first.jobId}`,
+          actual: brief(again.frame),
+          transcript: evidenceAround(b as Session, again.frame),
+        }));
+        sendCancel(a, first.jobId);
+        const terminal = await waitForTerminal(b, first.jobId, t.target.timeoutMs, mark);
+        const later = branchViews(framesOfJob(b, first.jobId, mark), first.jobId).get('0')?.markers ?? [];
+        t.must('IDEM-003', [1, 2, 3].every((i) => later.includes(i)), () => ({
+          expected: 'the job\'s events after the resubmission (markers 1, 2, 3 of branch 0) on the resubmitting session',
+          actual: `markers [${later.join(', ')}] before ${brief(terminal)}`,
+          transcript: evidenceAround(b as Session, terminal),
+        }));
+      } finally {
+        await closeSessions(a, b);
+      }
+    },
+  );
+
+  conformanceTest(
+    'a resubmission after the job ended returns its job_id, delivers its terminal to a new session, and no second terminal to the submitter',
+    { requirements: ['IDEM-004', 'LIFE-001'] },
+    async (t: ConformanceContext) => {
+      const a = await openSession(t, { label: 'submitter' });
+      let b: Session | undefined;
+      try {
+        requireAgent(t, a);
+        const payload = { idempotency_key: freshKey() };
+        const run = await runToTerminal(a, t, 'IDEM-004', SHORT, { payload });
+
+        b = await openSession(t, { transcript: a.transcript, label: 'resubmitter' });
+        const markB = b.mark();
+        const again = await submitAccepted(b, t, 'IDEM-004', SHORT, { payload });
+        t.must('IDEM-004', again.jobId === run.jobId, () => ({
+          expected: `job.accepted naming the finished job ${run.jobId}`,
+          actual: brief(again.frame),
+          transcript: evidenceAround(b as Session, again.frame),
+        }));
+        const replayed = await b.watch((f) => isTerminal(f) && f.job_id === run.jobId, {
+          description: `the terminal of ${run.jobId} on the resubmitting session`,
+          forMs: t.target.timeoutMs,
+          after: markB,
+        });
+        t.must('IDEM-004', replayed !== undefined && replayed.type === run.terminal.type && payloadOf(replayed).final_status === payloadOf(run.terminal).final_status, () => ({
+          expected: `the job's terminal (${brief(run.terminal)}) replayed to the resubmitting session`,
+          actual: brief(replayed),
+          transcript: evidenceAround(b as Session, again.frame, ...(replayed ? [replayed] : [])),
+        }));
+
+        // The submitter already has the terminal: a resubmission there must not repeat it.
+        const markA = a.mark();
+        await submitAccepted(a, t, 'IDEM-004', SHORT, { payload });
+        const second = await a.watch((f) => isTerminal(f) && f.job_id === run.jobId, {
+          description: `a second terminal of ${run.jobId} on the submitting session`,
+          forMs: QUIET_MS,
+          after: markA,
+        });
+        t.must('LIFE-001', second === undefined, () => ({
+          expected: `no second terminal of ${run.jobId} on the session that already received ${brief(run.terminal)}`,
+          actual: brief(second),
+          transcript: evidenceAround(a, run.terminal, ...(second ? [second] : [])),
+        }));
+      } finally {
+        await closeSessions(a, b);
+      }
+    },
+  );
+
+  conformanceTest(
+    'the same idempotency_key from another principal never returns the first principal\'s job or DUPLICATE_KEY',
+    { requirements: ['IDEM-005'] },
+    async (t: ConformanceContext) => {
+      const a = await openSession(t, { label: 'primary' });
+      let b: Session | undefined;
+      try {
+        requireAgent(t, a);
+        b = await openSession(t, { principal: 'secondary', transcript: a.transcript, label: 'secondary' });
+        const cases: Array<{ what: string; input: AgentScript }> = [
+          { what: 'identical parameters', input: SHORT },
+          { what: 'different input', input: { steps: [{ op: 'emit', kind: 'thought' }, { op: 'finish' }] } },
+        ];
+        for (const c of cases) {
+          const payload = { idempotency_key: freshKey() };
+          const mine = await submitAccepted(a, t, 'IDEM-005', SHORT, { payload });
+          const theirs = await submit(b, t, c.input, { payload });
+          const leaked = theirs.accepted ? theirs.jobId === mine.jobId : theirs.code === 'DUPLICATE_KEY';
+          t.must('IDEM-005', !leaked, () => ({
+            expected: `the other principal's submit with the same key (${c.what}) treated as its own: a new job, never ${mine.jobId} or DUPLICATE_KEY`,
+            actual: brief(theirs.frame),
+            transcript: evidenceAround(b as Session, theirs.frame),
+          }));
+        }
+      } finally {
+        await closeSessions(a, b);
+      }
+    },
+  );
+});

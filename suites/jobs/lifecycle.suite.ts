@@ -1,0 +1,224 @@
+// Job lifecycle and terminals (v1.1 §7.3, v1.0 §7.3, §1.2): exactly one terminal per job
+// per session, nothing after it, final_status matching the frame, status fixed once
+// terminal, max_runtime_sec, and jobs outliving their transport.
+import { describe } from 'vitest';
+import type { AgentScript } from '../../spec/agent-script.ts';
+import { type WireFrame, payloadOf } from '../harness/frames.ts';
+import type { Session } from '../harness/session.ts';
+import {
+  QUIET_MS,
+  brief,
+  closeSessions,
+  evidenceAround,
+  isTerminal,
+  findListedJob,
+  markAfter,
+  openSession,
+  requireAgent,
+  runToTerminal,
+  submitAccepted,
+  subscribeTo,
+  waitForTerminal,
+} from '../support/index.ts';
+import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
+
+const JOB_FRAME_TYPES = ['job.event', 'job.result', 'job.error'];
+
+/** LIFE-001 (no second terminal) and LIFE-002 (nothing at all) for the job after its terminal. */
+async function judgeNothingAfter(t: ConformanceContext, session: Session, jobId: string, terminal: WireFrame, forMs = QUIET_MS): Promise<void> {
+  const after = await session.watch((f) => f.job_id === jobId && JOB_FRAME_TYPES.includes(String(f.type)), {
+    description: `any job.event, job.result or job.error of ${jobId} after its terminal`,
+    forMs,
+    after: markAfter(session, terminal),
+  });
+  t.must('LIFE-001', after === undefined || !isTerminal(after), () => ({
+    expected: `exactly one terminal for job ${jobId}: ${brief(terminal)}`,
+    actual: `a second terminal: ${brief(after)}`,
+    transcript: evidenceAround(session, terminal, ...(after ? [after] : [])),
+  }));
+  t.must('LIFE-002', after === undefined, () => ({
+    expected: `nothing for job ${jobId} after ${brief(terminal)} (watched ${forMs} ms)`,
+    actual: brief(after),
+    transcript: evidenceAround(session, terminal, ...(after ? [after] : [])),
+  }));
+}
+
+describe('jobs: lifecycle and terminals', () => {
+  conformanceTest(
+    'a job that finishes ends with exactly one job.result with final_status success, and nothing after it',
+    { requirements: ['LIFE-001', 'LIFE-002', 'LIFE-003'] },
+    async (t: ConformanceContext) => {
+      const s = await openSession(t);
+      try {
+        requireAgent(t, s);
+        const run = await runToTerminal(s, t, 'LIFE-001', { steps: [{ op: 'emit', kind: 'log', count: 3 }, { op: 'finish', summary: 'done' }] });
+        t.must('LIFE-003', run.terminal.type === 'job.result' && payloadOf(run.terminal).final_status === 'success', () => ({
+          expected: 'job.result with final_status "success"',
+          actual: brief(run.terminal),
+          transcript: evidenceAround(s, run.terminal),
+        }));
+        await judgeNothingAfter(t, s, run.jobId, run.terminal);
+      } finally {
+        await closeSessions(s);
+      }
+    },
+  );
+
+  conformanceTest(
+    'a job whose agent fails ends with exactly one job.error with final_status error, a code and a message',
+    { requirements: ['LIFE-007', 'LIFE-003', 'LIFE-001', 'LIFE-002'] },
+    async (t: ConformanceContext) => {
+      const s = await openSession(t);
+      try {
+        requireAgent(t, s);
+        const run = await runToTerminal(s, t, 'LIFE-007', {
+          steps: [{ op: 'emit', kind: 'log' }, { op: 'fail', code: 'INTERNAL_ERROR', message: 'scripted agent failure' }],
+        });
+        const p = payloadOf(run.terminal);
+        t.must('LIFE-003', run.terminal.type === 'job.error' && ['error', 'cancelled', 'timed_out'].includes(String(p.final_status)), () => ({
+          expected: 'job.error with final_status "error", "cancelled" or "timed_out"',
+          actual: brief(run.terminal),
+          transcript: evidenceAround(s, run.terminal),
+        }));
+        t.must('LIFE-007', p.final_status === 'error' && typeof p.code === 'string' && p.code !== '' && typeof p.message === 'string', () => ({
+          expected: 'job.error {final_status: "error", code: <string>, message: <string>} for a failed agent',
+          actual: `${brief(run.terminal)} message ${JSON.stringify(p.message)}`,
+          transcript: evidenceAround(s, run.terminal),
+        }));
+        await judgeNothingAfter(t, s, run.jobId, run.terminal);
+      } finally {
+        await closeSessions(s);
+      }
+    },
+  );
+
+  conformanceTest(
+    'when one parallel branch finishes the job, no event of the other branches follows the terminal',
+    { requirements: ['LIFE-002', 'LIFE-001'] },
+    async (t: ConformanceContext) => {
+      const s = await openSession(t);
+      try {
+        requireAgent(t, s);
+        // Branch 0.1 would keep emitting for ~200 ms after branch 0.0 ends the job.
+        const busy = [{ op: 'emit', kind: 'log', count: 2 } as const, { op: 'sleep', ms: 30 } as const];
+        const script: AgentScript = {
+          steps: [
+            {
+              op: 'parallel',
+              branches: [
+                [{ op: 'emit', kind: 'log' }, { op: 'sleep', ms: 40 }, { op: 'finish' }],
+                [...busy, ...busy, ...busy, ...busy, ...busy, ...busy, ...busy, { op: 'emit', kind: 'log', count: 2 }],
+              ],
+            },
+          ],
+        };
+        const run = await runToTerminal(s, t, 'LIFE-001', script);
+        await judgeNothingAfter(t, s, run.jobId, run.terminal);
+      } finally {
+        await closeSessions(s);
+      }
+    },
+  );
+
+  conformanceTest(
+    'a finished or failed job keeps its final status in later listings and in job.subscribed',
+    { requirements: ['LIFE-004'] },
+    async (t: ConformanceContext) => {
+      const s = await openSession(t);
+      let watcher: Session | undefined;
+      try {
+        requireAgent(t, s);
+        const canList = s.features.has('list_jobs');
+        const canSubscribe = s.features.has('subscribe');
+        if (!canList && !canSubscribe) t.notApplicable('features not negotiated: list_jobs and subscribe (either shows a job\'s status)');
+        const runs = [
+          await runToTerminal(s, t, 'LIFE-004', { steps: [{ op: 'finish' }] }),
+          await runToTerminal(s, t, 'LIFE-004', { steps: [{ op: 'fail', code: 'INTERNAL_ERROR', message: 'scripted' }] }),
+        ];
+        if (canSubscribe) watcher = await openSession(t, { transcript: s.transcript, label: 'watcher' });
+        // Twice, a moment apart: the status is final, not just final for now.
+        for (const round of [1, 2]) {
+          if (round === 2) await s.watch(() => false, { description: 'a pause between two looks at the status', forMs: QUIET_MS });
+          for (const run of runs) {
+            const final = payloadOf(run.terminal).final_status;
+            if (canList) {
+              const { row, listing } = await findListedJob(s, t, run.jobId, run.accepted);
+              const status = row?.status;
+              t.must('LIFE-004', status === final, () => ({
+                expected: `job ${run.jobId} listed with status ${JSON.stringify(final)} (its terminal: ${brief(run.terminal)})`,
+                actual: `${brief(listing)}: row status ${JSON.stringify(status)}`,
+                transcript: evidenceAround(s, run.terminal, listing),
+              }));
+            }
+            if (watcher !== undefined) {
+              const subscribed = await subscribeTo(watcher, t, run.jobId);
+              t.must('LIFE-004', payloadOf(subscribed).current_status === final, () => ({
+                expected: `job.subscribed current_status ${JSON.stringify(final)} for job ${run.jobId}`,
+                actual: brief(subscribed),
+                transcript: evidenceAround(s, run.terminal, subscribed),
+              }));
+            }
+          }
+        }
+      } finally {
+        await closeSessions(s, watcher);
+      }
+    },
+  );
+
+  conformanceTest(
+    'a job that exceeds max_runtime_sec ends with job.error TIMEOUT and final_status timed_out',
+    { requirements: ['LIFE-005', 'LIFE-001', 'LIFE-002'], timeoutMs: 60_000 },
+    async (t: ConformanceContext) => {
+      const maxRuntimeSec = 1;
+      const bound = maxRuntimeSec * 1000 + t.target.timeoutMs;
+      if (t.target.maxWaitMs < bound) {
+        t.untestable(`the max_runtime_sec timer (${maxRuntimeSec} s, waited up to ${bound} ms) is longer than ARCP_MAX_WAIT_MS=${t.target.maxWaitMs}; raise ARCP_MAX_WAIT_MS to at least ${bound}`);
+      }
+      const s = await openSession(t);
+      try {
+        requireAgent(t, s);
+        const mark = s.mark();
+        const { jobId } = await submitAccepted(s, t, 'LIFE-005', { steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 30_000 }] }, {
+          payload: { max_runtime_sec: maxRuntimeSec },
+        });
+        const terminal = await waitForTerminal(s, jobId, bound, mark);
+        const p = payloadOf(terminal);
+        t.must('LIFE-005', terminal.type === 'job.error' && p.code === 'TIMEOUT' && p.final_status === 'timed_out', () => ({
+          expected: 'job.error {code: "TIMEOUT", final_status: "timed_out"} once max_runtime_sec passed',
+          actual: brief(terminal),
+          transcript: evidenceAround(s, terminal),
+        }));
+        await judgeNothingAfter(t, s, jobId, terminal);
+      } finally {
+        await closeSessions(s);
+      }
+    },
+  );
+
+  conformanceTest(
+    'an abrupt transport drop does not end a job: after a resume it runs on to its own job.result',
+    { requirements: ['LIFE-006'] },
+    async (t: ConformanceContext) => {
+      const s = await openSession(t);
+      try {
+        requireAgent(t, s);
+        const mark = s.mark();
+        const { jobId } = await submitAccepted(s, t, 'LIFE-006', {
+          steps: [{ op: 'emit', kind: 'log' }, { op: 'sleep', ms: 300 }, { op: 'emit', kind: 'log', count: 3 }, { op: 'finish' }],
+        });
+        await s.waitFor((f) => f.type === 'job.event' && f.job_id === jobId, { description: `the first event of ${jobId}`, after: mark });
+        s.drop();
+        const resumed = await s.resume();
+        const terminal = await waitForTerminal(s, jobId, t.target.timeoutMs, resumed.mark);
+        t.must('LIFE-006', terminal.type === 'job.result' && payloadOf(terminal).final_status === 'success', () => ({
+          expected: `job ${jobId} running on after the drop to its own job.result success`,
+          actual: brief(terminal),
+          transcript: evidenceAround(s, terminal),
+        }));
+      } finally {
+        await closeSessions(s);
+      }
+    },
+  );
+});
