@@ -1,0 +1,196 @@
+// The command as a vendor runs it: `node bin/arcp-conformance.js ...` in a subprocess, on
+// the fixture suites in cli/testing/fixtures (known verdicts, not conformance tests).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReference, type ReferenceServer } from '../reference/index.ts';
+import type { ConformanceRecord } from '../reporters/record.ts';
+import { findAll, parseXml } from '../reporters/testing/xml-check.ts';
+import { KIT_ROOT } from './paths.ts';
+
+const BIN = resolve(KIT_ROOT, 'bin/arcp-conformance.js');
+const FIXTURES = resolve(KIT_ROOT, 'cli/testing/fixtures');
+const suite = (name: string) => join(FIXTURES, `${name}.suite.ts`);
+const SUBPROCESS_BOUND_MS = 60_000;
+/** Some tests run the CLI twice; a loaded 2-core machine needs the room. */
+const TEST_BOUND = { timeout: 2 * SUBPROCESS_BOUND_MS + 10_000 };
+
+interface Result {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly out: string;
+}
+
+/** Runs the CLI in a fresh directory with a clean ARCP_* environment. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  const cwd = mkdtempSync(join(tmpdir(), 'arcp-cli-'));
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARCP_') && k !== 'GITHUB_STEP_SUMMARY'));
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...clean, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`the CLI did not finish within ${SUBPROCESS_BOUND_MS} ms:\n${stdout}\n${stderr}`));
+    }, SUBPROCESS_BOUND_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr, out: join(cwd, 'arcp-conformance-report') });
+    });
+  });
+}
+
+function record(result: Result): ConformanceRecord {
+  return JSON.parse(readFileSync(join(result.out, 'record.json'), 'utf8')) as ConformanceRecord;
+}
+
+describe('arcp-conformance run (subprocess)', TEST_BOUND, () => {
+  it('exits 0 when every test passes, against the embedded reference runtime', async () => {
+    const result = await cli(['--suites', suite('passing')]);
+    expect(result.stderr).not.toMatch(/error/i);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Target:   embedded reference runtime at ws://127.0.0.1:');
+    expect(result.stdout).toContain('PASSED: no failing tests');
+    const r = record(result);
+    expect(r.target.url).toBe('embedded reference runtime');
+    expect(r.tests.map((t) => [t.verdict, t.requirements])).toEqual([
+      ['PASS', ['ENV-001']],
+      ['PASS', ['ENV-002', 'HELLO-001']],
+    ]);
+    expect(readdirSync(result.out).sort()).toEqual(['junit.xml', 'record.json', 'report.html']);
+  });
+
+  it('exits 1 on a FAIL, with a JUnit file naming the failing requirement and an HTML diagram', async () => {
+    const result = await cli(['--suites', suite('failing')]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/FAIL CANCEL-001 {2}cancel of a finished job sends no second terminal/);
+    expect(result.stdout).toContain('FAILED: 1 failing test: 1 FAIL');
+    const junit = parseXml(readFileSync(join(result.out, 'junit.xml'), 'utf8'));
+    const failures = findAll(junit, 'failure');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.attributes.message).toMatch(/^CANCEL-001: expected no frame for job_7 after its job\.result/);
+    const html = readFileSync(join(result.out, 'report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).not.toContain('<img');
+  });
+
+  it('exits 0 when a baseline covers the failure, and reports a stale entry', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arcp-baseline-'));
+    const baseline = join(dir, 'baseline.json');
+    writeFileSync(
+      baseline,
+      JSON.stringify({
+        version: 1,
+        entries: [
+          { test: 'cli/testing/fixtures/failing.suite.ts > cancel of a finished job sends no second terminal', reason: 'vendor issue 42' },
+          { requirement: 'HELLO-002', reason: 'fixed since' },
+        ],
+      }),
+    );
+    const result = await cli(['--suites', suite('failing'), '--baseline', baseline]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('STALE entry 1: {"requirement":"HELLO-002","reason":"fixed since"} now passes; remove it.');
+    expect(result.stdout).toContain('PASSED: no failing tests (1 baselined)');
+    const r = record(result);
+    expect(r.baseline?.stale.map((s) => s.entry)).toEqual([1]);
+    expect(r.tests.find((t) => t.verdict === 'FAIL')?.baselined).toEqual({ entry: 0, reason: 'vendor issue 42' });
+    const junit = parseXml(readFileSync(join(result.out, 'junit.xml'), 'utf8'));
+    expect(findAll(junit, 'failure')).toHaveLength(0);
+    expect(findAll(junit, 'skipped')[0]?.attributes.message).toMatch(/^baselined: vendor issue 42/);
+  });
+
+  it('writes a baseline that makes the next run pass', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arcp-baseline-'));
+    const baseline = join(dir, 'written.json');
+    const first = await cli(['--suites', FIXTURES, '--only', 'failing,not-applicable', '--write-baseline', baseline]);
+    expect(first.code).toBe(1);
+    const second = await cli(['--suites', FIXTURES, '--only', 'failing,not-applicable', '--baseline', baseline]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('2 failure(s) baselined, 0 stale, 0 not exercised.');
+  });
+
+  it('selects by suite name and by requirement id', async () => {
+    const bySuite = record(await cli(['--suites', FIXTURES, '--only', 'passing']));
+    expect(bySuite.tests.map((t) => t.file)).toEqual(['cli/testing/fixtures/passing.suite.ts', 'cli/testing/fixtures/passing.suite.ts']);
+    const byId = record(await cli(['--suites', FIXTURES, '--only', 'ENV-001,CLOSE']));
+    expect(byId.tests.map((t) => t.requirements.join())).toEqual(['CLOSE-001', 'ENV-001']);
+    expect(byId.settings.only).toEqual(['ENV-001', 'CLOSE']);
+  });
+
+  it('fails WARN with --strict and accepts UNTESTABLE with --allow-untestable', async () => {
+    const strict = await cli(['--suites', suite('failing'), '--only', 'CLOSE-001', '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('1 WARN (--strict)');
+    const lenient = await cli(['--suites', suite('not-applicable'), '--allow-untestable']);
+    expect(lenient.code).toBe(0);
+    expect(record(lenient).totals.tests).toMatchObject({ NA: 1, UNTESTABLE: 1 });
+  });
+
+  it('stops a run that exceeds --run-timeout and fails it, naming the test that did not finish', async () => {
+    const result = await cli(['--suites', suite('slow'), '--run-timeout', '3000']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('FAILED: run interrupted: the run exceeded --run-timeout 3000 ms');
+    expect(record(result).unfinished).toEqual(['cli/testing/fixtures/slow.suite.ts > waits for a frame that never comes [ENV-003]']);
+  });
+
+});
+
+describe('arcp-conformance run: the target cannot be used (subprocess)', TEST_BOUND, () => {
+  let server: ReferenceServer;
+  beforeAll(async () => {
+    server = await startReference({ port: 0, tokens: { 'good-token-1': 'alice', 'leaky-token-7f3a9c': 'carol', 'second-token-b81e': 'dave' } });
+  });
+  afterAll(() => server.stop());
+
+  it('exits 2 with one clear line for an unreachable URL', async () => {
+    const result = await cli(['--url', 'ws://127.0.0.1:1/arcp', '--suites', suite('passing')], { ARCP_TOKEN: 'x-token' });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('arcp-conformance: cannot connect to ws://127.0.0.1:1/arcp: connection refused (ECONNREFUSED)\n');
+  });
+
+  it('exits 2 with one clear line for a bad token', async () => {
+    const result = await cli(['--url', server.url, '--suites', suite('passing')], { ARCP_TOKEN: 'bad-token-9' });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`arcp-conformance: ${server.url} rejected ARCP_TOKEN (session.error UNAUTHENTICATED: missing or invalid bearer token)\n`);
+  });
+
+  it('never writes or prints a token, even one a test leaked into its message', async () => {
+    const token = 'leaky-token-7f3a9c';
+    const result = await cli(['--url', server.url, '--suites', suite('leaky'), '--report', 'github=summary.md'], { ARCP_TOKEN: token, ARCP_TOKEN_2: 'second-token-b81e' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('the server echoed [redacted] and [redacted]');
+    const written = readdirSync(result.out).map((f) => readFileSync(join(result.out, f), 'utf8'));
+    const summary = join(result.out, '..', 'summary.md');
+    expect(existsSync(summary)).toBe(true);
+    for (const text of [result.stdout, result.stderr, ...written, readFileSync(summary, 'utf8')]) {
+      expect(text).not.toContain(token);
+      expect(text).not.toContain('second-token-b81e');
+    }
+  });
+
+  it('runs against a URL with a good token', async () => {
+    const result = await cli(['--url', server.url, '--suites', suite('passing')], { ARCP_TOKEN: 'good-token-1' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Principals: only ARCP_TOKEN is set');
+    expect(record(result).target).toMatchObject({ url: server.url, embedded: false, secondPrincipal: false });
+  });
+});
+
+describe('arcp-conformance list (subprocess)', TEST_BOUND, () => {
+  it('maps requirement ids to the collected tests, without a server', async () => {
+    const result = await cli(['list', '--json', '--suites', FIXTURES]);
+    expect(result.code).toBe(0);
+    const listing = JSON.parse(result.stdout) as { tests: number; requirements: { id: string; tests: string[] }[] };
+    expect(listing.tests).toBe(9);
+    expect(listing.requirements.find((r) => r.id === 'CANCEL-001')?.tests).toEqual([
+      'cli/testing/fixtures/failing.suite.ts > cancel of a finished job sends no second terminal [CANCEL-001]',
+    ]);
+  });
+});

@@ -1,0 +1,158 @@
+// The --help texts: one-line purpose, flags with defaults, exit codes, examples.
+
+export const MAIN_HELP = `arcp-conformance: conformance kit for ARCP v1.1 (Agent Runtime Control Protocol) servers
+
+Usage: arcp-conformance [COMMAND] [options]
+
+Commands
+  run       run the conformance suites against a server; per-requirement verdicts,
+            JUnit, HTML and JSON reports, an exit code for CI (the default command)
+  replay    replay one saved failing scenario (a seed fixture) against a server
+  list      show the requirement catalogue, the tests that check each requirement,
+            and the coverage
+  serve     start the reference runtime (a correct ARCP v1.1 server) on a port
+  help      show the help of a command
+
+Options
+  -h, --help      show this help
+  --version       print the kit and catalogue versions
+
+Run "arcp-conformance COMMAND --help" for the options of a command.
+
+Examples
+  arcp-conformance                                  everything, against the embedded reference runtime
+  ARCP_TOKEN=... arcp-conformance run --url wss://arcp.example.com/v1
+`;
+
+export const RUN_HELP = `arcp-conformance run: run the ARCP v1.1 conformance suites against a server and report
+a verdict per requirement.
+
+Usage: arcp-conformance [run] [options]
+
+Target
+  --url URL              WebSocket URL of the server under test (default: $ARCP_URL; with
+                         neither, the embedded reference runtime is started on a free
+                         loopback port and tested, with its own tokens)
+  --token-file FILE      bearer tokens as JSON {"ARCP_TOKEN": "...", "ARCP_TOKEN_2": "..."}
+                         or KEY=VALUE lines (default: environment ARCP_TOKEN, and
+                         ARCP_TOKEN_2 for a second principal; tokens are never accepted on
+                         the command line)
+  --profile FILE         server profile JSON: resumeForm, closeForm, agent, subprotocol,
+                         features, subscribePolicy, listPolicy (default: $ARCP_PROFILE,
+                         else the forms DESIGN.md names)
+  --timeout MS           bound of every single wait for the server (default: 5000)
+  --max-wait MS          longest a test may wait for a server timer (heartbeat loss,
+                         resume window, max_runtime_sec); tests that would need longer
+                         are UNTESTABLE (default: 15000)
+  --run-timeout MS       bound of the whole run; past it the run stops and fails
+                         (default: 3600000, one hour)
+
+Selection
+  --only LIST            run only these, comma separated: requirement ids (SEQ-001) and
+                         areas (SEQ) in UPPERCASE, suite names (session, properties) or
+                         paths (suites/session) otherwise
+  --skip LIST            leave these out (same forms as --only)
+  --shard I/N            run shard I of N of the suite files (vitest sharding)
+
+Verdicts
+  --strict               WARN (a broken SHOULD) fails the run
+  --allow-untestable     UNTESTABLE (e.g. no conformance agent) does not fail the run
+  --baseline FILE        expected failures: matched failures do not fail the run; entries
+                         whose test or requirement now passes are reported as STALE
+  --write-baseline FILE  write a baseline covering this run's failures
+
+Property suites
+  --runs N               fast-check runs per property (default: each suite's own)
+  --seed N               fast-check seed, to reproduce a property run (default: random)
+
+Reports
+  --out DIR              directory receiving record.json, junit.xml and report.html
+                         (default: ./arcp-conformance-report)
+  --report LIST          send a report elsewhere or add one, comma separated:
+                         junit=PATH, json=PATH, html=PATH, github (markdown appended to
+                         $GITHUB_STEP_SUMMARY), github=PATH
+
+Other
+  --debug                show stack traces, vitest's log and the suites' console output
+  --suites GLOB          (kit development) run these suite files instead of
+                         suites/**/*.suite.ts
+  --defect NAME          (kit development) switch on a defect of the embedded reference
+                         runtime; repeatable
+  -h, --help             show this help
+
+Environment (a flag wins over its variable)
+  ARCP_URL, ARCP_TOKEN, ARCP_TOKEN_2, ARCP_PROFILE, ARCP_TIMEOUT_MS, ARCP_MAX_WAIT_MS,
+  ARCP_ONLY, ARCP_SKIP, ARCP_SEED, ARCP_RUNS, ARCP_ALLOW_UNTESTABLE (1/0),
+  GITHUB_STEP_SUMMARY (for --report github), NO_COLOR
+
+Exit codes
+  0  no failing test (baselined failures and allowed UNTESTABLEs do not fail)
+  1  at least one failing test, or the run was interrupted
+  2  usage or configuration error: bad option, unreadable file, unreachable URL,
+     refused token
+
+Examples
+  arcp-conformance
+  ARCP_TOKEN=... ARCP_TOKEN_2=... arcp-conformance run --url ws://127.0.0.1:8080/arcp
+  arcp-conformance run --url wss://arcp.example.com/v1 --token-file ci-tokens.env \\
+      --only SEQ,CANCEL-003 --baseline conformance-baseline.json --report github
+`;
+
+export const REPLAY_HELP = `arcp-conformance replay: replay one saved failing scenario (a seed fixture) against a
+server; say whether the violation still happens and where the new transcript first
+departs from the recorded one.
+
+Usage: arcp-conformance replay FIXTURE [options]
+
+  FIXTURE                the fixture JSON file (e.g. fixtures/audit/seq-race.json)
+  --url URL              server to replay against (default: $ARCP_URL; with neither, the
+                         embedded reference runtime)
+  --times N              replay N times; the violation counts as reproduced when any
+                         replay shows it (default: 1)
+  --token-file FILE      tokens, as for run (default: environment ARCP_TOKEN, ARCP_TOKEN_2)
+  --profile FILE         server profile JSON, as for run (default: $ARCP_PROFILE)
+  --timeout MS           bound of every single wait for the server (default: 5000)
+  --defect NAME          (kit development) switch on a defect of the embedded reference
+                         runtime; repeatable
+  --debug                show stack traces
+  -h, --help             show this help
+
+Exit codes
+  0  the server passes: no replay showed a violation
+  1  a violation reproduced
+  2  usage error: bad option, unreadable or invalid fixture, unreachable URL, refused
+     token, or no replay engine available
+
+Example
+  arcp-conformance replay fixtures/audit/seq-race.json --url ws://127.0.0.1:8080/arcp --times 20
+`;
+
+export const LIST_HELP = `arcp-conformance list: show the requirement catalogue, how many tests check each
+requirement, and the coverage of the observable MUSTs per area. Collects the suites;
+runs nothing and needs no server.
+
+Usage: arcp-conformance list [options]
+
+  --json                 print the listing as JSON (requirements with their tests, coverage)
+  --suites GLOB          (kit development) collect these suite files instead of
+                         suites/**/*.suite.ts
+  --debug                show stack traces and vitest's log
+  -h, --help             show this help
+
+Exit codes
+  0  listed
+  1  a suite file failed to load (listed anyway, without its tests)
+  2  usage error
+
+Examples
+  arcp-conformance list
+  arcp-conformance list --json > coverage.json
+`;
+
+export const HELP_HELP = `arcp-conformance help: show the help of a command.
+
+Usage: arcp-conformance help [run|replay|list|serve]
+
+Example
+  arcp-conformance help run
+`;

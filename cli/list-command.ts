@@ -1,0 +1,39 @@
+// `arcp-conformance list`: the catalogue, the tests citing each requirement, coverage.
+// Collects the suites with vitest (no test runs, no server).
+import { booleanFlag, type FlagSpecs, listFlag, parseArgs } from './args.ts';
+import { catalogue } from './catalogue.ts';
+import { buildListing, listingLines } from './coverage.ts';
+import { UsageError } from './errors.ts';
+import { LIST_HELP } from './help.ts';
+import type { Output } from './output.ts';
+import { DEFAULT_SUITES, suiteGlob } from './paths.ts';
+import { collectSuites } from './vitest-runner.ts';
+
+export const LIST_FLAGS: FlagSpecs = {
+  json: { kind: 'boolean' },
+  suites: { kind: 'string', repeatable: true },
+  debug: { kind: 'boolean' },
+};
+
+export async function listCommand(argv: readonly string[], out: Output, cwd = process.cwd()): Promise<number> {
+  const args = parseArgs(argv, LIST_FLAGS, 'list');
+  if (booleanFlag(args, 'help')) {
+    out.print(LIST_HELP);
+    return 0;
+  }
+  if (args.positionals.length > 0) throw new UsageError(`list takes no arguments, got "${args.positionals[0]}"`, 'see: arcp-conformance list --help');
+  out.setDebug(booleanFlag(args, 'debug'));
+  const suites = listFlag(args, 'suites');
+  const collected = await collectSuites(
+    { include: suites.length > 0 ? suites.map((s) => suiteGlob(s, cwd)) : [DEFAULT_SUITES], onlySuites: [], skipSuites: [], explicit: suites.length > 0 },
+    (text) => out.debug(text),
+  );
+  const listing = buildListing(catalogue(), collected.tests);
+  if (booleanFlag(args, 'json')) {
+    out.print(JSON.stringify({ ...listing, problems: collected.problems }, null, 2));
+  } else {
+    for (const line of listingLines(listing)) out.print(line);
+    for (const p of collected.problems) out.error(`${p.file}: ${p.message.split('\n')[0] ?? ''}`);
+  }
+  return collected.problems.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,326 @@
+// `arcp-conformance run`: validate the inputs, set up the target and preflight it, run the
+// suites on vitest with a progress line, build the record, write its views, print the
+// summary, and turn the verdicts into an exit code.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { baselineFromFailures, type Baseline, parseBaseline } from '../reporters/baseline.ts';
+import { ProgressDisplay } from '../reporters/progress.ts';
+import { buildRecord, type ConformanceRecord, type RunSettings } from '../reporters/record.ts';
+import { createOutputRedactor, type OutputRedactor } from '../reporters/redact-output.ts';
+import { summaryLines } from '../reporters/summary.ts';
+import { writeReports } from '../reporters/write-reports.ts';
+import { ConfigError, DEFAULT_MAX_WAIT_MS, DEFAULT_TIMEOUT_MS, loadTargetConfig } from '../suites/harness/config.ts';
+import { isSelected } from '../suites/verdicts/selection.ts';
+import {
+  booleanFlag,
+  type FlagSpecs,
+  integerFlag,
+  listFlag,
+  type ParsedArgs,
+  parseArgs,
+  stringFlag,
+} from './args.ts';
+import { catalogue, catalogueNames, kitInfo } from './catalogue.ts';
+import { UsageError, oneLine } from './errors.ts';
+import { RUN_HELP } from './help.ts';
+import type { Output } from './output.ts';
+import { DEFAULT_SUITES, suiteGlob } from './paths.ts';
+import { parseReportTargets } from './report-options.ts';
+import { classifySelectors } from './selection.ts';
+import { type ResolvedTarget, setUpTarget } from './target-setup.ts';
+
+export const RUN_FLAGS: FlagSpecs = {
+  url: { kind: 'string' },
+  'token-file': { kind: 'string' },
+  profile: { kind: 'string' },
+  timeout: { kind: 'integer', min: 1, max: 600_000 },
+  'max-wait': { kind: 'integer', min: 0, max: 600_000 },
+  'run-timeout': { kind: 'integer', min: 1000 },
+  only: { kind: 'string', repeatable: true },
+  skip: { kind: 'string', repeatable: true },
+  shard: { kind: 'string' },
+  strict: { kind: 'boolean' },
+  'allow-untestable': { kind: 'boolean' },
+  baseline: { kind: 'string' },
+  'write-baseline': { kind: 'string' },
+  runs: { kind: 'integer', min: 1, max: 1_000_000 },
+  seed: { kind: 'integer', min: -(2 ** 31), max: 2 ** 31 - 1 },
+  out: { kind: 'string' },
+  report: { kind: 'string', repeatable: true },
+  debug: { kind: 'boolean' },
+  suites: { kind: 'string', repeatable: true },
+  defect: { kind: 'string', repeatable: true },
+};
+
+const DEFAULT_RUN_TIMEOUT_MS = 60 * 60 * 1000;
+/** A test gets this many per-wait timeouts before vitest stops it. */
+const WAITS_PER_TEST = 20;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function envInteger(env: Env, name: string, min: number, max: number): number | undefined {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`${name}=${JSON.stringify(text)} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function parseShard(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || index < 1 || count < 1 || index > count) {
+    throw new UsageError(`--shard must be I/N with 1 <= I <= N, e.g. 2/4 (got ${JSON.stringify(value)})`);
+  }
+  return `${index}/${count}`;
+}
+
+function readBaseline(path: string | undefined, cwd: string): { file: string; baseline: Baseline } | undefined {
+  if (path === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(resolve(cwd, path), 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code ? `cannot read --baseline ${path} (${code})` : `--baseline ${path} is not valid JSON`);
+  }
+  try {
+    return { file: path, baseline: parseBaseline(json) };
+  } catch (error) {
+    throw new UsageError(`invalid --baseline ${path}: ${oneLine(error)}`);
+  }
+}
+
+/** Creates the directories reports go to, before the suites run, so a bad path fails fast. */
+function prepareDirectories(paths: readonly string[]): void {
+  for (const path of paths) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      throw new UsageError(`cannot create the directory for ${path} (${(error as NodeJS.ErrnoException).code ?? oneLine(error)})`);
+    }
+  }
+}
+
+interface RunPlan {
+  readonly settings: RunSettings;
+  readonly include: readonly string[];
+  readonly explicitSuites: boolean;
+  readonly baseline?: { file: string; baseline: Baseline };
+  readonly writeBaseline?: string;
+  readonly reports: ReturnType<typeof parseReportTargets>;
+  readonly runTimeoutMs: number;
+  readonly debug: boolean;
+}
+
+/** Every check that needs no server: flags, environment, files. */
+function plan(args: ParsedArgs, env: Env, cwd: string): RunPlan {
+  if (args.positionals.length > 0) {
+    throw new UsageError(`run takes no arguments, got "${args.positionals[0]}" (the target goes in --url URL)`, 'see: arcp-conformance run --help');
+  }
+  const names = catalogueNames();
+  const onlyValues = args.flags.has('only') ? listFlag(args, 'only') : env.ARCP_ONLY ? [env.ARCP_ONLY] : [];
+  const skipValues = args.flags.has('skip') ? listFlag(args, 'skip') : env.ARCP_SKIP ? [env.ARCP_SKIP] : [];
+  const only = classifySelectors(onlyValues, names, '--only');
+  const skip = classifySelectors(skipValues, names, '--skip');
+  const timeoutMs = integerFlag(args, 'timeout') ?? envInteger(env, 'ARCP_TIMEOUT_MS', 1, 600_000) ?? DEFAULT_TIMEOUT_MS;
+  const maxWaitMs = integerFlag(args, 'max-wait') ?? envInteger(env, 'ARCP_MAX_WAIT_MS', 0, 600_000) ?? DEFAULT_MAX_WAIT_MS;
+  const seed = integerFlag(args, 'seed') ?? envInteger(env, 'ARCP_SEED', -(2 ** 31), 2 ** 31 - 1);
+  const runs = integerFlag(args, 'runs') ?? envInteger(env, 'ARCP_RUNS', 1, 1_000_000);
+  const shard = parseShard(stringFlag(args, 'shard'));
+  const reports = parseReportTargets(listFlag(args, 'report'), stringFlag(args, 'out'), cwd);
+  const writeBaseline = stringFlag(args, 'write-baseline');
+  const baseline = readBaseline(stringFlag(args, 'baseline'), cwd);
+  const suites = listFlag(args, 'suites');
+  return {
+    settings: {
+      strict: booleanFlag(args, 'strict'),
+      allowUntestable: booleanFlag(args, 'allow-untestable') || /^(1|true|yes|on)$/i.test(env.ARCP_ALLOW_UNTESTABLE ?? ''),
+      timeoutMs,
+      maxWaitMs,
+      ...(seed === undefined ? {} : { seed }),
+      ...(runs === undefined ? {} : { runs }),
+      ...(shard === undefined ? {} : { shard }),
+      only: only.requirements,
+      skip: skip.requirements,
+      onlySuites: only.suites,
+      skipSuites: skip.suites,
+    },
+    include: suites.length > 0 ? suites.map((s) => suiteGlob(s, cwd)) : [DEFAULT_SUITES],
+    explicitSuites: suites.length > 0,
+    ...(baseline === undefined ? {} : { baseline }),
+    ...(writeBaseline === undefined ? {} : { writeBaseline: resolve(cwd, writeBaseline) }),
+    reports,
+    runTimeoutMs: integerFlag(args, 'run-timeout') ?? DEFAULT_RUN_TIMEOUT_MS,
+    debug: booleanFlag(args, 'debug'),
+  };
+}
+
+/** The environment the suites read (suites/harness/config.ts). '' unsets a variable. */
+function workerEnv(target: ResolvedTarget, settings: RunSettings): Record<string, string> {
+  return {
+    ARCP_URL: target.url,
+    ARCP_TOKEN: target.tokens.primary,
+    ARCP_TOKEN_2: target.tokens.secondary ?? '',
+    ARCP_PROFILE: target.profilePath ?? '',
+    ARCP_TIMEOUT_MS: String(settings.timeoutMs),
+    ARCP_MAX_WAIT_MS: String(settings.maxWaitMs),
+    ARCP_ALLOW_UNTESTABLE: settings.allowUntestable ? '1' : '0',
+    ARCP_SEED: settings.seed === undefined ? '' : String(settings.seed),
+    ARCP_RUNS: settings.runs === undefined ? '' : String(settings.runs),
+    ARCP_ONLY: settings.only.join(','),
+    ARCP_SKIP: settings.skip.join(','),
+    // Property suites derive per-shard seeds from it (DESIGN §7).
+    ARCP_SHARD: settings.shard ?? '',
+  };
+}
+
+function describeTarget(target: ResolvedTarget): string[] {
+  const p = target.preflight;
+  const runtime = p.runtime ? `${p.runtime.name} ${p.runtime.version}` : 'runtime not announced';
+  const lines = [
+    `Target:   ${target.embedded ? `${target.shownUrl} at ${target.url}` : target.shownUrl} (${runtime})`,
+    `Features: ${p.features.length > 0 ? p.features.join(', ') : 'none negotiated'}`,
+  ];
+  if (!p.agentListed) {
+    lines.push(
+      `Agent:    "${target.profile.agent}" is not in the welcome's agent list; tests that need the conformance agent will be UNTESTABLE`,
+    );
+  }
+  if (target.tokens.secondary === undefined) {
+    lines.push('Principals: only ARCP_TOKEN is set; tests that need a second principal (ARCP_TOKEN_2) will be UNTESTABLE');
+  }
+  return lines;
+}
+
+function reportFiles(record: ConformanceRecord, plan: RunPlan, redact: OutputRedactor, env: Env, out: Output): void {
+  const { written, notes } = writeReports(record, plan.reports, redact, env);
+  for (const w of written) out.info(`Wrote ${w.kind === 'json' ? 'record' : w.kind} ${w.path}`);
+  for (const note of notes) out.info(`Note: ${note}`);
+}
+
+function writeBaselineFile(record: ConformanceRecord, path: string, redact: OutputRedactor, out: Output): void {
+  const failures = record.tests.filter((t) => t.blocking || t.baselined !== undefined);
+  const baseline = baselineFromFailures(failures.map((t) => ({ key: t.key, failingRequirements: t.failingRequirements, ...(t.detail ? { detail: t.detail } : {}) })));
+  writeFileSync(path, redact(`${JSON.stringify(baseline, null, 2)}\n`), 'utf8');
+  out.info(`Wrote baseline ${path} (${baseline.entries.length} entries)`);
+}
+
+export async function runCommand(argv: readonly string[], out: Output, env: Env = process.env, cwd = process.cwd()): Promise<number> {
+  const args = parseArgs(argv, RUN_FLAGS, 'run');
+  if (booleanFlag(args, 'help')) {
+    out.print(RUN_HELP);
+    return 0;
+  }
+  const runPlan = plan(args, env, cwd);
+  out.setDebug(runPlan.debug);
+  const kit = kitInfo();
+  const cat = catalogue();
+
+  const target = await setUpTarget({
+    ...(stringFlag(args, 'url') ?? env.ARCP_URL ? { url: (stringFlag(args, 'url') ?? env.ARCP_URL) as string } : {}),
+    ...(stringFlag(args, 'token-file') === undefined ? {} : { tokenFile: stringFlag(args, 'token-file') as string }),
+    ...((stringFlag(args, 'profile') ?? env.ARCP_PROFILE) ? { profilePath: (stringFlag(args, 'profile') ?? env.ARCP_PROFILE) as string } : {}),
+    defects: listFlag(args, 'defect'),
+    timeoutMs: runPlan.settings.timeoutMs,
+    env,
+    cwd,
+  });
+  const redact = createOutputRedactor(target.secrets);
+  out.setRedactor(redact);
+  try {
+    const { reports } = runPlan;
+    prepareDirectories([
+      ...[reports.json, reports.junit, reports.html].filter((p): p is string => p !== undefined),
+      ...(reports.github !== undefined && reports.github !== 'step-summary' ? [reports.github] : []),
+      ...(runPlan.writeBaseline === undefined ? [] : [runPlan.writeBaseline]),
+    ]);
+    const environment = workerEnv(target, runPlan.settings);
+    try {
+      loadTargetConfig(environment); // the suites will read exactly this; refuse it here if they would
+    } catch (error) {
+      if (error instanceof ConfigError) throw new UsageError(`invalid configuration: ${error.problems.join('; ')}`);
+      throw error;
+    }
+    out.info(`arcp-conformance ${kit.version}, catalogue ${cat.version}`);
+    for (const line of describeTarget(target)) out.info(line);
+
+    const progress = new ProgressDisplay(out.progressStream, { interactive: out.interactive });
+    out.setProgress(progress);
+    // A first SIGINT/SIGTERM cancels the run (reports still get written); a second one exits.
+    const abort = new AbortController();
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (abort.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+      out.error(`arcp-conformance: ${signal}: cancelling the run (again to quit at once)`);
+      abort.abort(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const startedAt = new Date();
+    // vitest takes a second to load: only once the target is known to answer.
+    const { runSuites } = await import('./vitest-runner.ts');
+    let suiteRun;
+    try {
+      suiteRun = await runSuites({
+        include: runPlan.include,
+        onlySuites: runPlan.settings.onlySuites,
+        skipSuites: runPlan.settings.skipSuites,
+        explicit: runPlan.explicitSuites,
+        env: environment,
+        ...(runPlan.settings.shard === undefined ? {} : { shard: runPlan.settings.shard }),
+        // Room for the test's own waits plus one deliberate wait for a server timer.
+        testTimeoutMs: Math.max(30_000, runPlan.settings.timeoutMs * WAITS_PER_TEST) + runPlan.settings.maxWaitMs,
+        runTimeoutMs: runPlan.runTimeoutMs,
+        signal: abort.signal,
+        onProgress: (snapshot, event) => progress.update(snapshot, event),
+        onDebug: (text) => out.debug(text),
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      progress.finish();
+      out.setProgress(undefined);
+    }
+    const finishedAt = new Date();
+    if (runPlan.debug) for (const stack of suiteRun.run.stacks) out.debug(stack);
+
+    const selection = { only: runPlan.settings.only, skip: runPlan.settings.skip };
+    const record = buildRecord({
+      kit,
+      catalogue: cat,
+      startedAt,
+      finishedAt,
+      target: {
+        url: target.shownUrl,
+        embedded: target.embedded,
+        ...(target.preflight.runtime ? { runtime: target.preflight.runtime } : {}),
+        features: target.preflight.features,
+        agents: target.preflight.agents,
+        secondPrincipal: target.tokens.secondary !== undefined,
+      },
+      profile: { ...target.profile },
+      settings: runPlan.settings,
+      tests: suiteRun.run.tests,
+      problems: suiteRun.run.problems,
+      ...(runPlan.baseline === undefined ? {} : { baseline: runPlan.baseline }),
+      // Suite-level selection narrows files, not requirements; only ids/areas narrow the scope.
+      selected: (id) => isSelected([id], selection),
+      ...(suiteRun.interrupted === undefined ? {} : { interrupted: suiteRun.interrupted }),
+      redact,
+    });
+    if (suiteRun.files.length === 0) out.info('No suite file to run: nothing ran.');
+
+    for (const line of summaryLines(record, { color: out.color, width: out.columns })) out.print(line);
+    out.print('');
+    reportFiles(record, runPlan, redact, env, out);
+    if (runPlan.writeBaseline !== undefined) writeBaselineFile(record, runPlan.writeBaseline, redact, out);
+    return record.exit.code;
+  } finally {
+    await target.stop();
+  }
+}
+

@@ -1,0 +1,79 @@
+// `--only` / `--skip` take requirement ids (`SEQ-001`), areas (`SEQ`) and suite names
+// (`session`, `properties`, or a path like `suites/session`). UPPERCASE selects ids and
+// areas, which reach the suites as ARCP_ONLY / ARCP_SKIP; anything else selects suite
+// files, which the CLI filters before vitest runs them.
+import { basename, dirname } from 'node:path';
+import { UsageError } from './errors.ts';
+
+const ID = /^[A-Z][A-Z0-9]*-\d+$/;
+const AREA = /^[A-Z][A-Z0-9]*$/;
+
+export interface Selectors {
+  /** Requirement ids and areas, for ARCP_ONLY / ARCP_SKIP. */
+  readonly requirements: readonly string[];
+  /** Suite names or paths, matched against suite files. */
+  readonly suites: readonly string[];
+}
+
+export interface CatalogueNames {
+  readonly ids: ReadonlySet<string>;
+  readonly areas: ReadonlySet<string>;
+}
+
+/** Splits comma lists and sorts each selector into requirements or suites. */
+export function classifySelectors(values: readonly string[], catalogue: CatalogueNames, flag: string): Selectors {
+  const requirements: string[] = [];
+  const suites: string[] = [];
+  for (const token of values.flatMap((v) => v.split(',')).map((t) => t.trim()).filter(Boolean)) {
+    if (ID.test(token)) {
+      if (!catalogue.ids.has(token)) throw new UsageError(`${flag}: unknown requirement id ${token} (arcp-conformance list shows them)`);
+      requirements.push(token);
+    } else if (AREA.test(token)) {
+      if (!catalogue.areas.has(token)) {
+        throw new UsageError(`${flag}: unknown area ${token} (areas: ${[...catalogue.areas].join(', ')})`);
+      }
+      requirements.push(token);
+    } else {
+      suites.push(token);
+    }
+  }
+  return { requirements, suites };
+}
+
+/** The names a suite file answers to: its directories and its base name without `.suite.ts`. */
+export function suiteNames(relativePath: string): string[] {
+  const dirs = dirname(relativePath).split('/').filter((s) => s !== '.' && s !== '');
+  return [...dirs, basename(relativePath).replace(/\.suite\.ts$/, '')];
+}
+
+function fileMatches(relativePath: string, selector: string): boolean {
+  if (selector.includes('/')) {
+    const prefix = selector.replace(/\/+$/, '');
+    return relativePath === prefix || relativePath.startsWith(`${prefix}/`);
+  }
+  return suiteNames(relativePath).includes(selector);
+}
+
+/**
+ * The suite files to run. Every suite selector must match at least one file, so a typo is
+ * an error instead of a silently empty run.
+ */
+export function selectSuiteFiles(
+  files: readonly string[],
+  only: readonly string[],
+  skip: readonly string[],
+): string[] {
+  for (const [flag, selectors] of [['--only', only], ['--skip', skip]] as const) {
+    for (const selector of selectors) {
+      if (!files.some((f) => fileMatches(f, selector))) {
+        const known = [...new Set(files.flatMap(suiteNames))].sort();
+        throw new UsageError(
+          `${flag}: no suite named "${selector}"${known.length > 0 ? ` (suites: ${known.join(', ')})` : ' (no suite files found)'}`,
+        );
+      }
+    }
+  }
+  return files.filter(
+    (f) => (only.length === 0 || only.some((s) => fileMatches(f, s))) && !skip.some((s) => fileMatches(f, s)),
+  );
+}

@@ -1,0 +1,107 @@
+// Everything `run` and `replay` need before talking to a server: tokens, profile, the
+// target (a URL, or the embedded reference runtime), and the preflight handshake.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError, type Profile, DEFAULT_PROFILE, parseProfile } from '../suites/harness/config.ts';
+import { UsageError } from './errors.ts';
+import { type PreflightResult, preflight } from './preflight.ts';
+import { EMBEDDED_TARGET, parseTargetUrl, publicUrl, secretsInUrl } from './target.ts';
+import { resolveTokens } from './tokens.ts';
+
+export interface TargetRequest {
+  readonly url?: string;
+  readonly tokenFile?: string;
+  readonly profilePath?: string;
+  readonly defects: readonly string[];
+  readonly timeoutMs: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+export interface ResolvedTarget {
+  /** The real URL (may carry credentials): only for connecting and for worker env. */
+  readonly url: string;
+  /** What reports show. */
+  readonly shownUrl: string;
+  readonly embedded: boolean;
+  readonly tokens: { readonly primary: string; readonly secondary?: string };
+  readonly profile: Profile;
+  /** Absolute path of the profile file, for ARCP_PROFILE. */
+  readonly profilePath?: string;
+  readonly preflight: PreflightResult;
+  /** Every secret the output redactor must know. */
+  readonly secrets: readonly string[];
+  stop(): Promise<void>;
+}
+
+export function loadProfile(path: string | undefined, cwd: string): { profile: Profile; path?: string } {
+  if (path === undefined) return { profile: DEFAULT_PROFILE };
+  const absolute = resolve(cwd, path);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(absolute, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code ? `cannot read --profile ${path} (${code})` : `--profile ${path} is not valid JSON`);
+  }
+  try {
+    return { profile: parseProfile(json, `profile ${path}`), path: absolute };
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`invalid --profile ${path}: ${error.problems.join('; ')}`);
+    throw error;
+  }
+}
+
+/** Validates the inputs (exit 2 on any problem), starts the target if embedded, runs the preflight. */
+export async function setUpTarget(request: TargetRequest): Promise<ResolvedTarget> {
+  const tokens = resolveTokens(request.env, request.tokenFile);
+  const { profile, path: profilePath } = loadProfile(request.profilePath, request.cwd);
+
+  if (request.url === undefined) {
+    // The reference runtime loads only when it is the target. It brings its own tokens and,
+    // unless --profile says otherwise, the profile matching its options.
+    const { checkDefects, startEmbedded } = await import('./embedded.ts');
+    const embedded = await startEmbedded(checkDefects(request.defects));
+    try {
+      const chosen = profilePath === undefined ? loadProfile(embedded.profilePath, request.cwd) : { profile, path: profilePath };
+      const result = await preflight({ url: embedded.url, token: embedded.tokens.primary, tokenName: 'ARCP_TOKEN', profile: chosen.profile, timeoutMs: request.timeoutMs });
+      return {
+        url: embedded.url,
+        shownUrl: EMBEDDED_TARGET,
+        embedded: true,
+        tokens: embedded.tokens,
+        profile: chosen.profile,
+        ...(chosen.path === undefined ? {} : { profilePath: chosen.path }),
+        preflight: result,
+        secrets: [embedded.tokens.primary, embedded.tokens.secondary],
+        stop: embedded.stop,
+      };
+    } catch (error) {
+      await embedded.stop();
+      throw error;
+    }
+  }
+
+  if (request.defects.length > 0) throw new UsageError('--defect applies only to the embedded reference runtime (drop --url)');
+  const url = parseTargetUrl(request.url);
+  if (tokens.primary === undefined) {
+    throw new UsageError('no token for the server: set ARCP_TOKEN (and ARCP_TOKEN_2 for a second principal) or use --token-file FILE');
+  }
+  const primary = tokens.primary;
+  const result = await preflight({ url: url.href, token: primary, tokenName: 'ARCP_TOKEN', profile, timeoutMs: request.timeoutMs });
+  if (tokens.secondary !== undefined) {
+    // The second principal is checked too: a wrong one would fail every multi-principal test.
+    await preflight({ url: url.href, token: tokens.secondary, tokenName: 'ARCP_TOKEN_2', profile, timeoutMs: request.timeoutMs });
+  }
+  return {
+    url: url.href,
+    shownUrl: publicUrl(url),
+    embedded: false,
+    tokens: { primary, ...(tokens.secondary === undefined ? {} : { secondary: tokens.secondary }) },
+    profile,
+    ...(profilePath === undefined ? {} : { profilePath }),
+    preflight: result,
+    secrets: [primary, ...(tokens.secondary === undefined ? [] : [tokens.secondary]), ...secretsInUrl(url)],
+    stop: async () => undefined,
+  };
+}

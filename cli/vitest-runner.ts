@@ -1,0 +1,211 @@
+// Runs (or only collects) the conformance suites on vitest, programmatically, with a config
+// built here: the kit's root as vitest root (so it works from any cwd), the suite glob,
+// no watch, no cache written into the package, the conformance reporter instead of
+// vitest's output, and the target configuration passed to workers as environment.
+import { availableParallelism } from 'node:os';
+import { relative, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { createVitest, type TestModule, type Vitest } from 'vitest/node';
+import { type CollectedRun, ConformanceReporter, collectProblems } from '../reporters/conformance-reporter.ts';
+import type { CollectedProblem } from '../reporters/record.ts';
+import type { ProgressSnapshot } from '../reporters/progress.ts';
+import { KIT_ROOT } from './paths.ts';
+import { UsageError } from './errors.ts';
+import { selectSuiteFiles } from './selection.ts';
+
+
+/** Bounds for shutting vitest down: a hung worker must not hang the command. */
+const CANCEL_GRACE_MS = 15_000;
+const CLOSE_BOUND_MS = 10_000;
+
+export interface SuiteSource {
+  /** Globs of suite files, relative to KIT_ROOT. */
+  readonly include: readonly string[];
+  readonly onlySuites: readonly string[];
+  readonly skipSuites: readonly string[];
+  /** The globs were given by the user (--suites): matching no file is then an error. */
+  readonly explicit?: boolean;
+}
+
+export interface RunSuitesOptions extends SuiteSource {
+  /** Environment for the workers (ARCP_URL, ARCP_TOKEN, ...). Never written anywhere. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly shard?: string;
+  readonly testTimeoutMs: number;
+  /** Bound of the whole run; when it passes the run is cancelled and marked interrupted. */
+  readonly runTimeoutMs: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (snapshot: ProgressSnapshot, event: 'test' | 'file') => void;
+  /** vitest's own log output and the suites' console output (shown with --debug). */
+  readonly onDebug?: (text: string) => void;
+}
+
+export interface SuiteRun {
+  readonly run: CollectedRun;
+  /** Suite files selected to run, relative to KIT_ROOT. */
+  readonly files: readonly string[];
+  readonly interrupted?: string;
+}
+
+
+function sink(onText: ((text: string) => void) | undefined): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      onText?.(chunk.toString());
+      callback();
+    },
+  });
+}
+
+function withBound<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((done) => {
+    timer = setTimeout(() => done('timeout'), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function createConformanceVitest(
+  source: SuiteSource,
+  reporter: ConformanceReporter | Record<string, never>,
+  options: { env: Readonly<Record<string, string>>; shard?: string; testTimeoutMs: number; onDebug?: (t: string) => void },
+): Promise<Vitest> {
+  const workers = Math.max(1, Math.min(2, availableParallelism()));
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  const vitest = await createVitest(
+    'test',
+    {
+      config: false,
+      root: KIT_ROOT,
+      include: [...source.include],
+      exclude: ['**/node_modules/**'],
+      watch: false,
+      passWithNoTests: true,
+      cache: false,
+      reporters: [reporter],
+      env: { ...options.env },
+      pool: 'forks',
+      maxWorkers: workers,
+      testTimeout: options.testTimeoutMs,
+      hookTimeout: options.testTimeoutMs,
+      teardownTimeout: 10_000,
+      ...(options.shard === undefined ? {} : { shard: options.shard }),
+    },
+    {},
+    { stdout: sink(options.onDebug), stderr: sink(options.onDebug) },
+  );
+  // vitest's logger exits the process on SIGINT/SIGTERM; the command wants to cancel the
+  // run instead and still write its reports, so it takes those signals back.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!before[signal].includes(listener)) process.off(signal, listener);
+    }
+  }
+  return vitest;
+}
+
+async function closeBounded(vitest: Vitest): Promise<void> {
+  await withBound(
+    vitest.close().catch(() => undefined),
+    CLOSE_BOUND_MS,
+  );
+}
+
+async function suiteFiles(vitest: Vitest, source: SuiteSource): Promise<string[]> {
+  const specs = await vitest.globTestSpecifications();
+  const files = [...new Set(specs.map((s) => relative(KIT_ROOT, s.moduleId).split('\\').join('/')))].sort();
+  if (files.length === 0 && source.explicit) {
+    throw new UsageError(`--suites ${source.include.join(', ')} matches no suite file (relative to ${KIT_ROOT})`);
+  }
+  return files;
+}
+
+/** Runs the selected suite files and returns what the reporter collected. */
+export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
+  const reporter = new ConformanceReporter({
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onDebug ? { onConsole: options.onDebug } : {}),
+  });
+  const vitest = await createConformanceVitest(options, reporter, options);
+  try {
+    const all = await suiteFiles(vitest, options);
+    const files = selectSuiteFiles(all, options.onlySuites, options.skipSuites);
+    if (files.length === 0) return { run: reporter.run, files };
+    const filters = files.length === all.length ? undefined : files.map((f) => resolve(KIT_ROOT, f));
+
+    let interrupted: string | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (why: string): void => {
+      if (interrupted !== undefined) return;
+      interrupted = why;
+      // vitest types custom reasons as a branded string; any text is accepted at run time.
+      void vitest.cancelCurrentRun(why as Parameters<Vitest['cancelCurrentRun']>[0]).catch(() => undefined);
+    };
+    const onAbort = (): void => stop(`cancelled (${String(options.signal?.reason ?? 'signal')})`);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const bounded = new Promise<void>((done) => {
+      timer = setTimeout(() => {
+        stop(`the run exceeded --run-timeout ${options.runTimeoutMs} ms`);
+        done();
+      }, options.runTimeoutMs);
+    });
+    const started = vitest.start(filters).then(() => undefined);
+    try {
+      await Promise.race([started, bounded]);
+      if (interrupted !== undefined) await withBound(started, CANCEL_GRACE_MS);
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    if (reporter.run.reason === 'not-run') {
+      // Cancelled before vitest reported the end: take what finished from its state.
+      reporter.onTestRunEnd(vitest.state.getTestModules(), [], 'interrupted');
+    }
+    return { run: reporter.run, files, ...(interrupted === undefined ? {} : { interrupted }) };
+  } finally {
+    await closeBounded(vitest);
+  }
+}
+
+export interface CollectedListing {
+  readonly tests: readonly { readonly file: string; readonly title: string; readonly requirements: readonly string[] }[];
+  readonly problems: readonly CollectedProblem[];
+  readonly files: readonly string[];
+}
+
+const LABEL_IDS = /\[([A-Z][A-Z0-9]*-\d+(?:, [A-Z][A-Z0-9]*-\d+)*)\]$/;
+
+/** The ids a collected test declares: its meta if set at registration, else its `[ids]` label. */
+export function declaredRequirements(meta: { arcp?: { requirements?: readonly string[] } }, name: string): string[] {
+  const fromMeta = meta.arcp?.requirements;
+  if (fromMeta !== undefined && fromMeta.length > 0) return [...fromMeta];
+  const match = LABEL_IDS.exec(name);
+  return match?.[1] === undefined ? [] : match[1].split(', ');
+}
+
+function listModule(module: TestModule): CollectedListing['tests'] {
+  return [...module.children.allTests()].map((test) => ({
+    file: module.relativeModuleId,
+    title: test.fullName,
+    requirements: declaredRequirements(test.meta(), test.name),
+  }));
+}
+
+/** Collects the suites (no test runs) to map requirement ids to tests. */
+export async function collectSuites(source: SuiteSource, onDebug?: (text: string) => void): Promise<CollectedListing> {
+  // Selection variables set in the caller's environment must not hide tests from the listing.
+  const env = { ARCP_ONLY: '', ARCP_SKIP: '' };
+  const vitest = await createConformanceVitest(source, {}, { env, testTimeoutMs: 30_000, ...(onDebug ? { onDebug } : {}) });
+  try {
+    const files = selectSuiteFiles(await suiteFiles(vitest, source), source.onlySuites, source.skipSuites);
+    if (files.length === 0) return { tests: [], problems: [], files };
+    const result = await vitest.collect(files.map((f) => resolve(KIT_ROOT, f)));
+    return {
+      tests: result.testModules.flatMap(listModule),
+      problems: result.testModules.flatMap(collectProblems),
+      files,
+    };
+  } finally {
+    await closeBounded(vitest);
+  }
+}

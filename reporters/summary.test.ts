@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { summaryLines, terminalSafe } from './summary.ts';
+import { sampleRecord } from './testing/sample-record.ts';
+
+describe('summaryLines', () => {
+  const lines = summaryLines(sampleRecord({ baseline: { version: 1, entries: [{ requirement: 'SEQ-001' }] } }), { color: false, width: 120 });
+  const text = lines.join('\n');
+
+  it('prints a table by area with a column per verdict', () => {
+    expect(lines.find((l) => l.startsWith('Requirements by area'))).toMatch(/PASS\s+FAIL\s+WARN\s+N\/A\s+UNTESTABLE\s+BASELINED$/);
+    expect(lines.find((l) => l.startsWith('CANCEL Cancellation'))).toMatch(/^CANCEL Cancellation\s+0\s+1\s+0\s+0\s+0\s+0$/);
+    expect(lines.find((l) => l.startsWith('Total'))).toMatch(/^Total\s+1\s+1\s+1\s+1\s+1\s+0$/);
+  });
+
+  it('lists failures with requirement ids, detail and replay command', () => {
+    expect(text).toContain('Failures (2):');
+    expect(text).toMatch(/FAIL CANCEL-001 {2}one terminal per job/);
+    expect(text).toContain('replay: arcp-conformance replay fixtures/cancel-42.json');
+    expect(text).toMatch(/UNTESTABLE LIFE-001/);
+  });
+
+  it('reports stale baseline entries and the verdict line', () => {
+    expect(text).toContain('STALE entry 0: {"requirement":"SEQ-001"} now passes; remove it.');
+    expect(lines.at(-1)).toBe('FAILED: 2 failing tests: 1 FAIL, 1 UNTESTABLE');
+  });
+
+  it('uses no ANSI codes without colour and never passes a server escape sequence through', () => {
+    expect(text).not.toContain('\u001b');
+    expect(terminalSafe('a\u001b[2Jb\u0007c')).toBe('a�[2Jb�c');
+    const coloured = summaryLines(sampleRecord(), { color: true }).join('\n');
+    expect(coloured).toContain('\u001b[31m');
+  });
+});
