@@ -2,7 +2,8 @@
 // root, matched tags, quoted unique attributes, no raw `<` or stray `&`, legal
 // characters) and returns the element tree so tests can query it. No DTDs, no CDATA, no
 // processing instructions other than the XML declaration: the JUnit writer emits none.
-// (No real XML parser is installed; `fast-xml-parser` as a dev dependency would replace this.)
+// fast-xml-parser (a dev dependency, used where a real parser must accept our JUnit) is
+// lenient about unknown entities, control characters and second roots; this reader is not.
 
 export interface XmlElement {
   readonly name: string;

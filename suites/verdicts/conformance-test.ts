@@ -13,6 +13,8 @@ export interface Evidence {
   readonly actual: string;
   /** The relevant part of the transcript (already redacted by the harness). */
   readonly transcript?: readonly TranscriptEntry[];
+  /** Transcript indices of the frames that prove it; reports highlight them. */
+  readonly witnesses?: readonly number[];
 }
 
 type EvidenceSource = Evidence | (() => Evidence);
@@ -76,6 +78,11 @@ export function formatFinding(req: Requirement, evidence: Evidence): string {
   return lines.join('\n');
 }
 
+/** The shape reporters read (reporters/evidence.ts). */
+function evidenceMeta(evidence: Evidence): { transcript: readonly TranscriptEntry[]; witnesses: readonly number[] } {
+  return { transcript: evidence.transcript ?? [], witnesses: evidence.witnesses ?? [] };
+}
+
 function resolveEvidence(source: EvidenceSource): Evidence {
   return typeof source === 'function' ? source() : source;
 }
@@ -105,7 +112,7 @@ class Judge implements ConformanceContext {
     const found = resolveEvidence(evidence);
     const message = formatFinding(requirement(id), found);
     this.record(id, 'FAIL', `expected ${found.expected}; got ${found.actual}`);
-    if (found.transcript) this.meta.evidence = found.transcript;
+    if (found.transcript) this.meta.evidence = evidenceMeta(found);
     throw new ConformanceFailure(id, message);
   }
 
@@ -113,7 +120,7 @@ class Judge implements ConformanceContext {
     if (ok) return this.record(id, 'PASS');
     const found = resolveEvidence(evidence);
     this.record(id, 'WARN', `expected ${found.expected}; got ${found.actual}`);
-    if (found.transcript && this.meta.evidence === undefined) this.meta.evidence = found.transcript;
+    if (found.transcript && this.meta.evidence === undefined) this.meta.evidence = evidenceMeta(found);
   }
 
   notApplicable(reason: string): never {
