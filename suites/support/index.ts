@@ -7,6 +7,7 @@ import { connect, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
 import { type WireFrame, payloadOf } from '../harness/frames.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
+import { principalLabel } from '../checkers/principals.ts';
 
 export type Principal = 'primary' | 'secondary';
 
@@ -27,7 +28,8 @@ export async function openSession(t: ConformanceContext, options: OpenOptions = 
     transcript: options.transcript ?? new Transcript(),
     profile: t.target.profile,
     timeoutMs: t.target.timeoutMs,
-    label: options.label ?? principal,
+    // The checkers learn who is behind a connection from this label (suites/checkers/principals.ts).
+    label: `${options.label ?? principal} ${principalLabel(principal)}`,
     ...(options.features ? { features: options.features } : {}),
   });
 }
@@ -123,4 +125,129 @@ export function framesOfJob(session: Session, jobId: string, after = 0): WireFra
 export function evidenceAround(session: Session, ...frames: WireFrame[]) {
   const indices = frames.map((f) => session.transcript.entryOf(f)?.index).filter((i): i is number => i !== undefined);
   return session.transcript.window(indices.length > 0 ? indices : [session.transcript.entries.length - 1]);
+}
+
+// ---- cancel, list, subscribe, cleanup (shared by the jobs, cancel and events suites) ----
+
+/** Sends job.cancel for `jobId` the way DESIGN §5 says: job_id on the envelope and in the payload. */
+export function sendCancel(session: Session, jobId: string, reason = 'conformance test cancel'): string {
+  return session.send('job.cancel', { job_id: jobId, reason }, { job_id: jobId });
+}
+
+/**
+ * Sends session.list_jobs and waits for its session.jobs (matched by request_id) or a
+ * rejection. One list_jobs at a time per session, so a rejection answers this request.
+ */
+export function listJobs(session: Session, t: ConformanceContext, payload: Record<string, unknown> = {}): Promise<WireFrame> {
+  return session.request(
+    'session.list_jobs',
+    payload,
+    (f, requestId) => (f.type === 'session.jobs' && payloadOf(f).request_id === requestId) || isRejection(f),
+    { description: 'session.jobs or a rejection for session.list_jobs', timeoutMs: t.target.timeoutMs },
+  );
+}
+
+/** The session.jobs row of `jobId`, if the listing has one. */
+export function listedJob(jobs: WireFrame, jobId: string): Readonly<Record<string, unknown>> | undefined {
+  const rows = payloadOf(jobs).jobs;
+  if (!Array.isArray(rows)) return undefined;
+  return rows.find((row): row is Record<string, unknown> => typeof row === 'object' && row !== null && (row as Record<string, unknown>).job_id === jobId);
+}
+
+export interface ListedJob {
+  /** The job's row, when a page listed it. */
+  readonly row: Readonly<Record<string, unknown>> | undefined;
+  /** The last answer: a session.jobs page, or the rejection that ended the search. */
+  readonly listing: WireFrame;
+}
+
+/**
+ * Looks for job `jobId` in session.list_jobs, following next_cursor for at most `maxPages`
+ * pages, so a server holding many jobs still shows it. When the job's job.accepted carried
+ * `accepted_at`, the listing is narrowed with created_after a minute before it (the
+ * server's own clock, so no skew with the kit's).
+ */
+export async function findListedJob(
+  session: Session,
+  t: ConformanceContext,
+  jobId: string,
+  accepted?: WireFrame,
+  maxPages = 20,
+): Promise<ListedJob> {
+  const acceptedAt = accepted === undefined ? undefined : payloadOf(accepted).accepted_at;
+  const since = typeof acceptedAt === 'string' ? Date.parse(acceptedAt) - 60_000 : Number.NaN;
+  const filter = Number.isNaN(since) ? {} : { filter: { created_after: new Date(since).toISOString() } };
+  let cursor: unknown = null;
+  let listing: WireFrame | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    listing = await listJobs(session, t, { ...filter, limit: 100, ...(cursor === null ? {} : { cursor }) });
+    if (listing.type !== 'session.jobs') return { row: undefined, listing };
+    const row = listedJob(listing, jobId);
+    cursor = payloadOf(listing).next_cursor ?? null;
+    if (row !== undefined || typeof cursor !== 'string') return { row, listing };
+  }
+  return { row: undefined, listing: listing as WireFrame };
+}
+
+/** Sends job.subscribe for `jobId` and waits for its job.subscribed or a rejection. */
+export function subscribeTo(session: Session, t: ConformanceContext, jobId: string, payload: Record<string, unknown> = {}): Promise<WireFrame> {
+  return session.request(
+    'job.subscribe',
+    { job_id: jobId, ...payload },
+    (f) => (f.type === 'job.subscribed' && (f.job_id === jobId || payloadOf(f).job_id === jobId)) || isRejection(f),
+    { description: `job.subscribed or a rejection for job.subscribe of ${jobId}`, timeoutMs: t.target.timeoutMs },
+  );
+}
+
+/** Closes the sessions' sockets (no close handshake, so cleanup never waits on a server ack). */
+export async function closeSessions(...sessions: readonly (Session | undefined)[]): Promise<void> {
+  await Promise.all(sessions.map((s) => s?.connection.closeSocket(1000, '', 1000).catch(() => undefined)));
+}
+
+/** How long "nothing more arrives" checks watch (DESIGN: a short bounded watch). */
+export const QUIET_MS = 400;
+
+export interface JobRun {
+  readonly jobId: string;
+  readonly accepted: WireFrame;
+  readonly terminal: WireFrame;
+  /** Every frame about the job on the current connection, from before the submit to the terminal. */
+  readonly frames: WireFrame[];
+  /** Inbox position taken just before the submit. */
+  readonly mark: number;
+}
+
+/** Submits (acceptance judged under `requirementId`) and waits for the job's terminal. */
+export async function runToTerminal(
+  session: Session,
+  t: ConformanceContext,
+  requirementId: string,
+  input: AgentScript | unknown,
+  options: SubmitOptions = {},
+): Promise<JobRun> {
+  const mark = session.mark();
+  const { jobId, frame } = await submitAccepted(session, t, requirementId, input, options);
+  const terminal = await waitForTerminal(session, jobId, options.timeoutMs ?? t.target.timeoutMs, mark);
+  return { jobId, accepted: frame, terminal, frames: framesOfJob(session, jobId, mark), mark };
+}
+
+/** One line naming a frame for evidence: `job.error job=J seq=7 code=CANCELLED final_status=cancelled`. */
+export function brief(frame: WireFrame | undefined): string {
+  if (frame === undefined) return 'nothing';
+  const p = payloadOf(frame);
+  const parts = [String(frame.type)];
+  const job = frame.job_id ?? p.job_id;
+  if (job !== undefined) parts.push(`job=${String(job)}`);
+  if (frame.event_seq !== undefined) parts.push(`seq=${String(frame.event_seq)}`);
+  for (const key of ['kind', 'code', 'final_status', 'status', 'current_status', 'agent'] as const) {
+    if (p[key] !== undefined) parts.push(`${key}=${typeof p[key] === 'string' ? p[key] : JSON.stringify(p[key])}`);
+  }
+  return parts.join(' ');
+}
+
+/** The inbox position just after `frame` on the session's current connection (for "nothing after it" watches). */
+export function markAfter(session: Session, frame: WireFrame): number {
+  const inbox = session.connection.inbox;
+  for (let k = inbox.length - 1; k >= 0; k -= 1) if (inbox[k]?.frame === frame) return k + 1;
+  throw new Error(`markAfter: ${brief(frame)} is not in the current connection's inbox`);
 }

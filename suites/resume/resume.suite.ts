@@ -1,0 +1,242 @@
+// Session resume (v1.1 §6.3, v1.0 §6.2-6.3, §8.3, §14): the welcome of a resume, token
+// rotation, the replay after last_event_seq, live delivery after it, and refused resumes.
+// The resume-window check waits on the server's timer, so the tests of this file run
+// concurrently.
+import { describe } from 'vitest';
+import { isHarnessError } from '../harness/errors.ts';
+import { nextMessageId } from '../harness/ids.ts';
+import { type WireFrame, payloadOf } from '../harness/frames.ts';
+import { type Session, resumeRequest } from '../harness/session.ts';
+import { evidenceAround, requireAgent, submitAccepted, waitForTerminal } from '../support/index.ts';
+import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
+import { describeFrame } from '../verdicts/format.ts';
+import { awaitRefusal, codeOf, describeFrames, describeRefusal, logsAroundPause, logsThenFinish, markerOf, probeSession, seqList, seqOf, withScope } from '../session/helpers.ts';
+import { type Replay, chainBreak, collectReplay, sameFrame, sequencedOnly, tryResume } from './replay.ts';
+
+/** The session id a welcome names (envelope first, then payload). */
+function welcomedSessionId(welcome: WireFrame): unknown {
+  return welcome.session_id ?? payloadOf(welcome).session_id;
+}
+
+/** Slack after the resume window for the server's expiry timer. */
+const EXPIRY_SLACK_MS = 500;
+
+describe.concurrent('resume', () => {
+  conformanceTest(
+    'a resume after an abrupt drop is welcomed with the same session id and a fresh resume token, every time',
+    { requirements: ['RESUME-001', 'RESUME-002'] },
+    async (t: ConformanceContext) => {
+      await withScope(t, async (scope) => {
+        const session = await scope.open();
+        const tokens: string[] = [];
+        if (session.resumeToken !== undefined) tokens.push(session.resumeToken);
+        for (const round of [1, 2]) {
+          session.drop();
+          const outcome = await tryResume(session, t.target.timeoutMs);
+          t.must('RESUME-001', outcome.replay !== undefined, () => ({
+            expected: `session.welcome for resume #${round} with the current resume_token right after a drop`,
+            actual: outcome.refused ?? '',
+            transcript: session.transcript.entries.slice(-6),
+          }));
+          const welcome = outcome.replay.resumed.welcome;
+          t.must('RESUME-001', welcomedSessionId(welcome) === session.sessionId, () => ({
+            expected: `the resume's welcome names session ${session.sessionId}`,
+            actual: `it names ${JSON.stringify(welcomedSessionId(welcome))}`,
+            transcript: evidenceAround(session, welcome),
+          }));
+          const token = session.resumeToken;
+          // Tokens are compared, never shown (they are credentials).
+          t.must('RESUME-002', token !== undefined && !tokens.includes(token), () => ({
+            expected: `resume #${round}'s welcome carries a resume_token different from the session's ${tokens.length} earlier token(s)`,
+            actual: token === undefined ? 'no resume_token' : `the same token as welcome #${tokens.indexOf(token) + 1}`,
+            transcript: evidenceAround(session, welcome),
+          }));
+          tokens.push(token);
+        }
+      });
+    },
+  );
+
+  conformanceTest(
+    'a resume replays exactly the job frames after last_event_seq, each once and unchanged',
+    { requirements: ['RESUME-003'] },
+    async (t: ConformanceContext) => {
+      await withScope(t, async (scope) => {
+        const session = await scope.open();
+        requireAgent(t, session);
+        const { jobId } = await submitAccepted(session, t, 'RESUME-003', logsThenFinish(5));
+        await waitForTerminal(session, jobId, t.target.timeoutMs, 0);
+        const original = sequencedOnly(session.connection.framesSince(0));
+        const seqs = original.map(seqOf);
+        t.must('RESUME-003', original.length === 6 && seqs.every((s) => s !== undefined), () => ({
+          expected: 'six job frames with an integer event_seq (5 logs and the job.result)',
+          actual: describeFrames(original),
+        }));
+        // From the middle of the history, then from its end (nothing is owed).
+        for (const last of [seqs[1] as number, seqs[5] as number]) {
+          session.drop();
+          const outcome = await tryResume(session, t.target.timeoutMs, { lastEventSeq: last, settleMs: 400 });
+          t.must('RESUME-003', outcome.replay !== undefined, () => ({
+            expected: `session.welcome for a resume at last_event_seq ${last}`,
+            actual: outcome.refused ?? '',
+            transcript: session.transcript.entries.slice(-6),
+          }));
+          const replayed = sequencedOnly(outcome.replay.frames);
+          const owed = original.filter((f) => (seqOf(f) as number) > last);
+          const evidence = () => ({
+            expected: `the replay after last_event_seq ${last}: seqs ${seqList(owed.map(seqOf))}, each once, as first delivered`,
+            actual: `replayed seqs ${seqList(replayed.map(seqOf))}: ${describeFrames(replayed)}`,
+            transcript: session.transcript.entries.slice(-(replayed.length + 6)),
+          });
+          t.must('RESUME-003', replayed.every((f) => (seqOf(f) ?? 0) > last), evidence);
+          t.must('RESUME-003', replayed.length === owed.length && replayed.every((f, i) => sameFrame(f, owed[i] as WireFrame)), evidence);
+        }
+      });
+    },
+  );
+
+  conformanceTest(
+    'jobs running across a drop deliver every remaining event and their terminal after the resume, continuing the seq chain',
+    { requirements: ['RESUME-004', 'SEQ-004'] },
+    async (t: ConformanceContext) => {
+      await withScope(t, async (scope) => {
+        const session = await scope.open();
+        requireAgent(t, session);
+        // Two concurrent jobs share the session's seq space; both pause while the client is away.
+        const script = logsAroundPause(2, 500, 3);
+        const jobs = [(await submitAccepted(session, t, 'RESUME-004', script)).jobId, (await submitAccepted(session, t, 'RESUME-004', script)).jobId];
+        for (const jobId of jobs) {
+          await session.waitFor((f) => f.job_id === jobId && markerOf(f) === '0/1', { description: `the second event of ${jobId}`, after: 0 });
+        }
+        const before = sequencedOnly(session.connection.framesSince(0));
+        session.drop();
+        let replay: Replay;
+        try {
+          replay = await collectReplay(session, jobs, t.target.timeoutMs + 500, { settleMs: 300 });
+        } catch (error) {
+          t.must('RESUME-004', false, {
+            expected: 'session.welcome for a resume right after a drop',
+            actual: isHarnessError(error) ? error.message : String(error),
+            transcript: session.transcript.entries.slice(-6),
+          });
+        }
+        const after = sequencedOnly(replay.frames);
+        // The seq chain first: a session-scoped seq that breaks explains any lost or repeated events.
+        const broken = chainBreak(after, replay.lastEventSeq + 1);
+        t.must('SEQ-004', broken === undefined, () => ({
+          expected: `after the resume at last_event_seq ${replay.lastEventSeq}: seqs ${replay.lastEventSeq + 1}, ${replay.lastEventSeq + 2}, … with no gap or repeat`,
+          actual: `seqs before the drop ${seqList(before.map(seqOf))}; after the resume ${seqList(after.map(seqOf))} (expected ${broken?.expected}, got ${String(broken?.actual)})`,
+          transcript: evidenceAround(session, ...(broken === undefined ? [] : [after[broken.index] as WireFrame])),
+        }));
+        for (const jobId of jobs) {
+          const markers = [...before, ...after].filter((f) => f.job_id === jobId).map(markerOf).filter((m) => m !== undefined);
+          const terminal = replay.terminals.get(jobId);
+          const complete = ['0/0', '0/1', '0/2', '0/3', '0/4'].every((m) => markers.filter((x) => x === m).length === 1);
+          t.must('RESUME-004', complete && terminal?.type === 'job.result', () => ({
+            expected: `job ${jobId}: markers 0/0..0/4 once each across both connections, then its job.result on the resumed one`,
+            actual: `markers ${markers.join(', ') || 'none'}; terminal ${terminal === undefined ? 'missing' : describeFrame(terminal)}`,
+            transcript: session.transcript.entries.slice(-(after.length + 6)),
+          }));
+        }
+      });
+    },
+  );
+
+  conformanceTest(
+    'refuses a resume with a wrong or superseded resume token and leaves the session with its owner',
+    { requirements: ['RESUME-006', 'RESUME-001'] },
+    async (t: ConformanceContext) => {
+      await withScope(t, async (scope) => {
+        const session = await scope.open();
+        const first = session.resumeToken;
+        t.must('RESUME-001', first !== undefined, { expected: 'a resume_token in the welcome', actual: 'none' });
+        const wrong = `rt_conformance_wrong_${nextMessageId()}`;
+
+        // A hijack attempt while the owner is attached: refused, and the owner keeps the session.
+        const owner = session.connection;
+        const hijack = await tryResume(session, t.target.timeoutMs, { token: wrong, label: 'intruder' });
+        t.must('RESUME-006', hijack.refused !== undefined && hijack.rejected, () => ({
+          expected: 'session.error (or a close) for a resume presenting a wrong resume_token, never a welcome',
+          actual: hijack.refused ?? 'session.welcome',
+          transcript: session.transcript.entries.slice(-6),
+        }));
+        const probe = await probeSession(t, session);
+        t.must('RESUME-006', session.connection === owner && probe.alive, () => ({
+          expected: `the owner's connection still carries the session after the refused resume (answers ${probe.asked})`,
+          actual: probe.answer === undefined ? `no answer; socket ${owner.isOpen ? 'open' : 'closed'}` : describeFrame(probe.answer),
+          transcript: session.transcript.entries.slice(-6),
+        }));
+
+        // After a drop and a good resume, the superseded token must not work any more.
+        session.drop();
+        const good = await tryResume(session, t.target.timeoutMs);
+        t.must('RESUME-001', good.replay !== undefined, () => ({
+          expected: 'session.welcome for a resume with the current token after refused attempts',
+          actual: good.refused ?? '',
+          transcript: session.transcript.entries.slice(-6),
+        }));
+        session.drop();
+        const stale = await tryResume(session, t.target.timeoutMs, { token: first, label: 'stale' });
+        t.must('RESUME-006', stale.refused !== undefined && stale.rejected, () => ({
+          expected: 'session.error (or a close) for a resume presenting the superseded resume_token of the first welcome',
+          actual: stale.refused ?? 'session.welcome',
+          transcript: session.transcript.entries.slice(-6),
+        }));
+        const wrongWhileDetached = await tryResume(session, t.target.timeoutMs, { token: wrong, label: 'intruder' });
+        t.must('RESUME-006', wrongWhileDetached.refused !== undefined && wrongWhileDetached.rejected, () => ({
+          expected: 'session.error (or a close) for a resume presenting a wrong resume_token while the session is detached',
+          actual: wrongWhileDetached.refused ?? 'session.welcome',
+          transcript: session.transcript.entries.slice(-6),
+        }));
+        const owned = await tryResume(session, t.target.timeoutMs);
+        t.must('RESUME-001', owned.replay !== undefined, () => ({
+          expected: 'the owner can still resume with the current token after the refused attempts',
+          actual: owned.refused ?? '',
+          transcript: session.transcript.entries.slice(-6),
+        }));
+      });
+    },
+  );
+
+  conformanceTest(
+    'refuses a resume after the resume window with RESUME_WINDOW_EXPIRED and a close, never a welcome',
+    { requirements: ['RESUME-005'] },
+    async (t: ConformanceContext) => {
+      await withScope(t, async (scope) => {
+        const session = await scope.open();
+        const windowSec = session.resumeWindowSec;
+        if (windowSec === undefined) t.untestable('the welcome announces no resume_window_sec, so the kit cannot tell when the window has passed');
+        const waitMs = windowSec * 1000 + EXPIRY_SLACK_MS;
+        if (waitMs + t.target.timeoutMs > t.target.maxWaitMs) {
+          t.untestable(
+            `needs to wait ${waitMs} ms for the resume window (resume_window_sec ${windowSec}), more than ARCP_MAX_WAIT_MS=${t.target.maxWaitMs}; raise ARCP_MAX_WAIT_MS (or shorten the server's window) to run it`,
+          );
+        }
+        const resumeToken = session.resumeToken;
+        if (resumeToken === undefined) t.untestable('the welcome carried no resume_token');
+        session.drop();
+        // The server-side timer is the subject of this test; nothing on the wire marks its end.
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+
+        session.transcript.redactor.addSecret(resumeToken);
+        const connection = await scope.raw(session.transcript, 'late-resume');
+        const request = resumeRequest(t.target.profile.resumeForm, {
+          client: t.target.profile.client,
+          token: t.target.tokens.primary,
+          features: session.offeredFeatures,
+          sessionId: session.sessionId,
+          resumeToken,
+          lastEventSeq: session.lastEventSeq ?? 0,
+        });
+        connection.send(request.type, request.payload, request.envelope);
+        const refusal = await awaitRefusal(connection, t.target.timeoutMs);
+        const evidence = (expected: string) => ({ expected, actual: describeRefusal(refusal), transcript: session.transcript.entries.slice(-6) });
+        t.must('RESUME-005', !refusal.welcomed, () => evidence(`no session.welcome for a resume ${waitMs} ms after the drop (window ${windowSec} s)`));
+        t.must('RESUME-005', refusal.answer?.type === 'session.error' && codeOf(refusal.answer) === 'RESUME_WINDOW_EXPIRED', () =>
+          evidence('session.error code RESUME_WINDOW_EXPIRED'),
+        );
+        t.must('RESUME-005', refusal.closed !== undefined, () => evidence(`the transport closed within ${t.target.timeoutMs} ms after RESUME_WINDOW_EXPIRED`));
+      });
+    },
+  );
+});

@@ -1,0 +1,511 @@
+// Sessions (v1.1 §5-6, v1.0 §5.1, §6.1-6.4): the envelope of every server frame, unknown
+// envelope fields, authentication, the welcome, close and bye, and acknowledgements.
+// Heartbeats are in heartbeat.suite.ts, job listing in list-jobs.suite.ts.
+import type { AgentScript } from '../../spec/agent-script.ts';
+import { ARCP_VERSION } from '../../spec/messages.ts';
+import { isHarnessError } from '../harness/errors.ts';
+import { helloPayload, type Session } from '../harness/session.ts';
+import { type WireFrame, isType, isWireFrame, payloadOf } from '../harness/frames.ts';
+import type { FrameEntry } from '../harness/transcript-types.ts';
+import { Transcript } from '../harness/transcript.ts';
+import { nextMessageId } from '../harness/ids.ts';
+import { evidenceAround, isRejection, requireAgent, submit, requireFeatures, submitAccepted, waitForTerminal } from '../support/index.ts';
+import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
+import { describeFrame } from '../verdicts/format.ts';
+import {
+  awaitHandled,
+  awaitRefusal,
+  codeOf,
+  describeFrames,
+  describeRefusal,
+  finishAtOnce,
+  isSequenced,
+  logsAroundPause,
+  logsThenFinish,
+  markerOf,
+  probeSession,
+  sendFrame,
+  seqOf,
+  withScope,
+} from './helpers.ts';
+import { collectReplay, sameFrame, tryResume } from '../resume/replay.ts';
+
+// ---- envelope -------------------------------------------------------------------------
+
+/** Why an inbound entry is not a well-formed ARCP frame (ENV-003), or undefined. */
+function envelopeShapeProblem(entry: FrameEntry): string | undefined {
+  if (!isWireFrame(entry.frame)) return entry.raw === undefined ? 'not a JSON object' : `not a JSON object: ${entry.raw.slice(0, 80)}`;
+  const { id, type, payload } = entry.frame;
+  if (typeof id !== 'string' || id === '') return `id is ${JSON.stringify(id)}, not a non-empty string`;
+  if (typeof type !== 'string') return `type is ${JSON.stringify(type)}, not a string`;
+  if (!isWireFrame(payload)) return `payload is ${JSON.stringify(payload)?.slice(0, 40)}, not an object`;
+  return undefined;
+}
+
+function inboundEntries(session: Session): FrameEntry[] {
+  return session.transcript.frames({ dir: 'in' });
+}
+
+conformanceTest(
+  'every server frame is a JSON object with arcp "1.1", a string id and type, an object payload and the session\'s id',
+  { requirements: ['ENV-002', 'ENV-003', 'ENV-004'] },
+  async (t: ConformanceContext) => {
+    await withScope(t, async (scope) => {
+      const session = await scope.open();
+      // A tour of whatever the server offers, so many frame types are judged.
+      if (session.features.has('heartbeat') || session.features.has('list_jobs')) await probeSession(t, session);
+      if (session.features.has('list_jobs')) {
+        await session.request('session.list_jobs', { limit: 2 }, (f) => f.type === 'session.jobs' || isRejection(f), { description: 'session.jobs' });
+      }
+      if (session.agents.some((a) => a.name === t.target.profile.agent)) {
+        const outcome = await submit(session, t, logsThenFinish(2));
+        if (outcome.accepted) await waitForTerminal(session, outcome.jobId, t.target.timeoutMs, 0);
+      }
+      await session.close({ reason: 'conformance envelope tour' });
+
+      const entries = inboundEntries(session);
+      for (const entry of entries) {
+        const problem = envelopeShapeProblem(entry);
+        t.must('ENV-003', problem === undefined, () => ({
+          expected: 'a JSON object in a text frame with a non-empty string id, a string type and an object payload',
+          actual: `frame #${entry.index}: ${problem ?? ''}`,
+          transcript: session.transcript.window([entry.index]),
+        }));
+      }
+      for (const entry of entries) {
+        const frame = entry.frame as WireFrame;
+        t.must('ENV-002', frame.arcp === ARCP_VERSION, () => ({
+          expected: `"arcp": "${ARCP_VERSION}" on every server frame`,
+          actual: `${describeFrame(frame)} carries arcp ${JSON.stringify(frame.arcp)}`,
+          transcript: session.transcript.window([entry.index]),
+        }));
+      }
+      const welcomeIndex = session.transcript.entryOf(session.welcome)?.index ?? -1;
+      for (const entry of entries.filter((e) => e.index > welcomeIndex)) {
+        const frame = entry.frame as WireFrame;
+        t.must('ENV-004', frame.session_id === session.sessionId, () => ({
+          expected: `session_id "${session.sessionId}" on every frame after the welcome`,
+          actual: `${describeFrame(frame)} carries session_id ${JSON.stringify(frame.session_id)}`,
+          transcript: session.transcript.window([welcomeIndex, entry.index]),
+        }));
+      }
+    });
+  },
+);
+
+conformanceTest(
+  'every job.event, job.result and job.error carries the envelope job_id of its job',
+  { requirements: ['ENV-005'] },
+  async (t: ConformanceContext) => {
+    await withScope(t, async (scope) => {
+      const session = await scope.open();
+      requireAgent(t, session);
+      // One job that succeeds and one that fails, so both terminal types are judged.
+      const ok = await submitAccepted(session, t, 'ENV-005', logsThenFinish(3));
+      await waitForTerminal(session, ok.jobId, t.target.timeoutMs);
+      const failing = await submitAccepted(session, t, 'ENV-005', {
+        steps: [{ op: 'emit', kind: 'log' }, { op: 'fail', code: 'x-conformance-failure', message: 'scripted failure' }],
+      });
+      await waitForTerminal(session, failing.jobId, t.target.timeoutMs);
+      const jobIds = new Set([ok.jobId, failing.jobId]);
+      const jobFrames = session.connection.framesSince(0).filter((f) => f.type === 'job.event' || f.type === 'job.result' || (f.type === 'job.error' && isSequenced(f)));
+      t.must('ENV-005', jobFrames.length >= 6, () => ({
+        expected: 'at least 6 job frames (3 logs and a job.result, a log and a job.error)',
+        actual: `${jobFrames.length}: ${describeFrames(jobFrames)}`,
+        transcript: evidenceAround(session),
+      }));
+      for (const frame of jobFrames) {
+        t.must('ENV-005', typeof frame.job_id === 'string' && jobIds.has(frame.job_id), () => ({
+          expected: `envelope job_id ${[...jobIds].join(' or ')}`,
+          actual: `${describeFrame(frame)} with envelope job_id ${JSON.stringify(frame.job_id)}`,
+          transcript: evidenceAround(session, frame),
+        }));
+      }
+    });
+  },
+);
+
+conformanceTest('ignores unknown top-level envelope fields in client frames', { requirements: ['ENV-001'] }, async (t: ConformanceContext) => {
+  await withScope(t, async (scope) => {
+    const transcript = new Transcript();
+    const token = t.target.tokens.primary;
+    transcript.redactor.addSecret(token);
+    const connection = await scope.raw(transcript, 'primary');
+    const unknown = { x_conformance_extension: { nested: [1, 2, 3] }, future_field: 'ignore me' };
+    sendFrame(connection, {
+      arcp: ARCP_VERSION,
+      type: 'session.hello',
+      ...unknown,
+      payload: helloPayload(t.target.profile.client, token, t.target.profile.features),
+    });
+    const answer = await connection.watch(isType('session.welcome', 'session.error'), { description: 'session.welcome', forMs: t.target.timeoutMs });
+    t.must('ENV-001', answer?.type === 'session.welcome', () => ({
+      expected: 'session.welcome for a valid hello that also carries unknown top-level fields',
+      actual: answer === undefined ? 'no answer' : describeFrame(answer),
+      transcript: transcript.window([transcript.entries.length - 1]),
+    }));
+    const sessionId = String(answer.session_id ?? payloadOf(answer).session_id);
+    connection.sessionId = sessionId;
+    const features = payloadOf(answer).capabilities;
+    const welcomed = isWireFrame(features) && Array.isArray(features.features) ? features.features : [];
+    const agents = isWireFrame(features) && Array.isArray(features.agents) ? features.agents : [];
+    const hostsAgent = agents.some((a) => a === t.target.profile.agent || (isWireFrame(a) && a.name === t.target.profile.agent));
+
+    if (welcomed.includes('heartbeat') && t.target.profile.features.includes('heartbeat')) {
+      const nonce = `unknown-fields-${nextMessageId()}`;
+      const after = connection.mark();
+      sendFrame(connection, { arcp: ARCP_VERSION, type: 'session.ping', session_id: sessionId, ...unknown, payload: { nonce, sent_at: new Date().toISOString() } });
+      const pong = await connection.watch((f) => f.type === 'session.pong' || isRejection(f), { description: 'session.pong', forMs: t.target.timeoutMs, after });
+      t.must('ENV-001', pong?.type === 'session.pong' && payloadOf(pong).ping_nonce === nonce, () => ({
+        expected: `session.pong with ping_nonce ${nonce} for a ping carrying unknown top-level fields`,
+        actual: pong === undefined ? 'no answer' : describeFrame(pong),
+        transcript: transcript.window([transcript.entries.length - 1]),
+      }));
+    }
+    if (hostsAgent) {
+      const after = connection.mark();
+      sendFrame(connection, {
+        arcp: ARCP_VERSION,
+        type: 'job.submit',
+        session_id: sessionId,
+        ...unknown,
+        payload: { agent: t.target.profile.agent, input: finishAtOnce() },
+      });
+      const accepted = await connection.watch((f) => f.type === 'job.accepted' || isRejection(f), { description: 'job.accepted', forMs: t.target.timeoutMs, after });
+      t.must('ENV-001', accepted?.type === 'job.accepted', () => ({
+        expected: 'job.accepted for a valid job.submit carrying unknown top-level fields',
+        actual: accepted === undefined ? 'no answer' : describeFrame(accepted),
+        transcript: transcript.window([transcript.entries.length - 1]),
+      }));
+    }
+  });
+});
+
+// ---- authentication ---------------------------------------------------------------------
+
+/**
+ * Sends a hello the server must refuse and judges the answer: never a welcome, the socket
+ * closed (v1.0 §6.1 "immediate transport close"), and any session.error it sent says
+ * UNAUTHENTICATED. A close without the error frame is tolerated (DESIGN §5).
+ */
+async function judgeRefusedHello(
+  t: ConformanceContext,
+  id: string,
+  payload: Record<string, unknown>,
+  what: string,
+): Promise<void> {
+  await withScope(t, async (scope) => {
+    const transcript = new Transcript();
+    const connection = await scope.raw(transcript, 'unauthenticated');
+    connection.send('session.hello', payload);
+    const refusal = await awaitRefusal(connection, t.target.timeoutMs);
+    const evidence = () => ({ expected: '', actual: describeRefusal(refusal), transcript: transcript.entries.slice(-8) });
+    t.must(id, !refusal.welcomed, () => ({ ...evidence(), expected: `no session.welcome for ${what}` }));
+    const errors = connection.framesSince(0).filter((f) => f.type === 'session.error');
+    for (const error of errors) {
+      t.must(id, codeOf(error) === 'UNAUTHENTICATED', () => ({ ...evidence(), expected: `session.error code UNAUTHENTICATED for ${what}`, actual: describeFrame(error) }));
+    }
+    t.must(id, refusal.closed !== undefined, () => ({
+      ...evidence(),
+      expected: `session.error UNAUTHENTICATED and the transport closed within ${t.target.timeoutMs} ms for ${what}`,
+    }));
+  });
+}
+
+conformanceTest('refuses a hello without a bearer token: UNAUTHENTICATED and a close, never a welcome', { requirements: ['AUTH-001'] }, async (t: ConformanceContext) => {
+  const { client, features } = t.target.profile;
+  await judgeRefusedHello(t, 'AUTH-001', { client, capabilities: { encodings: ['json'], features } }, 'a hello with no auth');
+});
+
+conformanceTest('refuses a hello with an invalid bearer token: UNAUTHENTICATED and a close, never a welcome', { requirements: ['AUTH-002'] }, async (t: ConformanceContext) => {
+  const { client, features } = t.target.profile;
+  const bogus = `invalid-conformance-token-${nextMessageId()}`;
+  await judgeRefusedHello(t, 'AUTH-002', helloPayload(client, bogus, features), 'a hello with an unknown bearer token');
+});
+
+conformanceTest('rejects a frame sent before the hello and never acts on it', { requirements: ['AUTH-003'] }, async (t: ConformanceContext) => {
+  await withScope(t, async (scope) => {
+    const session = await scope.open();
+    requireAgent(t, session);
+    // The early submit uses an idempotency key: had the server created that job, a later
+    // submit with the same key and different input would be refused with DUPLICATE_KEY.
+    const key = `conformance-pre-hello-${nextMessageId()}`;
+    const connection = await scope.raw(session.transcript, 'before-hello');
+    connection.send('job.submit', { agent: t.target.profile.agent, input: logsThenFinish(1), idempotency_key: key });
+    const reply = await connection.watch((f) => f.type === 'session.error' || f.type === 'job.error' || f.type === 'job.accepted', {
+      description: 'a rejection of the early job.submit',
+      forMs: t.target.timeoutMs,
+    });
+    const closed = reply === undefined ? await connection.closedWithin(t.target.timeoutMs) : connection.closeInfo;
+    const early = connection.framesSince(0);
+    t.must('AUTH-003', !early.some((f) => f.type === 'job.accepted' || isSequenced(f)), () => ({
+      expected: 'no job.accepted and no job frames for a job.submit sent before any hello',
+      actual: describeFrames(early),
+      transcript: session.transcript.entries.slice(-8),
+    }));
+    t.must('AUTH-003', (reply !== undefined && reply.type !== 'job.accepted') || closed !== undefined, () => ({
+      expected: 'a session.error (or job.error) rejecting the early job.submit, or the socket closed',
+      actual: `${reply === undefined ? 'no answer' : describeFrame(reply)}; socket ${closed === undefined ? 'still open' : 'closed'}`,
+      transcript: session.transcript.entries.slice(-8),
+    }));
+    const outcome = await session.request(
+      'job.submit',
+      { agent: t.target.profile.agent, input: logsThenFinish(2), idempotency_key: key },
+      (f) => f.type === 'job.accepted' || isRejection(f),
+      { description: 'job.accepted for a fresh idempotency key' },
+    );
+    t.must('AUTH-003', outcome.type === 'job.accepted', () => ({
+      expected: `job.accepted: the key ${key} was only used by the rejected pre-hello submit`,
+      actual: `${describeFrame(outcome)} (the pre-hello submit created a job)`,
+      transcript: evidenceAround(session, outcome),
+    }));
+  });
+});
+
+// ---- hello / welcome --------------------------------------------------------------------
+
+conformanceTest('answers each hello first with a welcome carrying a new, distinct session id', { requirements: ['HELLO-001'] }, async (t: ConformanceContext) => {
+  await withScope(t, async (scope) => {
+    const sessions = [await scope.open({ label: 'first' }), await scope.open({ label: 'second' }), await scope.open({ label: 'third' })];
+    for (const session of sessions) {
+      const first = session.connection.framesSince(0)[0];
+      t.must('HELLO-001', first !== undefined && first.type === 'session.welcome', () => ({
+        expected: 'session.welcome as the first frame answering a hello',
+        actual: first === undefined ? 'nothing' : describeFrame(first),
+        transcript: session.transcript.entries.slice(0, 6),
+      }));
+    }
+    const ids = sessions.map((s) => s.sessionId);
+    t.must('HELLO-001', new Set(ids).size === ids.length, {
+      expected: 'three different session ids for three hellos',
+      actual: ids.join(', '),
+    });
+  });
+});
+
+conformanceTest(
+  'the welcome carries a non-empty resume_token and the accepted features as a string array',
+  { requirements: ['HELLO-002', 'HELLO-003'] },
+  async (t: ConformanceContext) => {
+    await withScope(t, async (scope) => {
+      const session = await scope.open();
+      const token = session.resumeToken;
+      t.must('HELLO-002', typeof token === 'string' && token !== '', {
+        expected: 'payload.resume_token: a non-empty string',
+        actual: token === undefined ? 'missing or empty' : 'present',
+        transcript: evidenceAround(session, session.welcome),
+      });
+      const capabilities = payloadOf(session.welcome).capabilities;
+      const features = isWireFrame(capabilities) ? capabilities.features : undefined;
+      t.must('HELLO-003', Array.isArray(features) && features.every((f) => typeof f === 'string'), () => ({
+        expected: 'payload.capabilities.features: an array of strings',
+        actual: JSON.stringify(features) ?? 'missing',
+        transcript: evidenceAround(session, session.welcome),
+      }));
+    });
+  },
+);
+
+/** A feature name no server knows (v1.1 §6.2: unknown names must be tolerated). */
+const UNKNOWN_FEATURE = 'x-conformance-unknown-feature';
+
+conformanceTest(
+  'accepts unknown feature names in the hello and uses no feature outside the intersection',
+  { requirements: ['HELLO-005'] },
+  async (t: ConformanceContext) => {
+    await withScope(t, async (scope) => {
+      // Only an unknown name is offered: the effective feature set is empty.
+      let session: Session;
+      try {
+        session = await scope.open({ features: [UNKNOWN_FEATURE] });
+      } catch (error) {
+        t.must('HELLO-005', false, {
+          expected: `session.welcome for a hello offering only the unknown feature "${UNKNOWN_FEATURE}"`,
+          actual: isHarnessError(error) ? error.message : String(error),
+        });
+      }
+      if (session.agents.some((a) => a.name === t.target.profile.agent)) {
+        // Scripts that need progress and result_chunk: refused, or run without those features.
+        const scripts: [string, AgentScript][] = [
+          ['progress', { steps: [{ op: 'emit', kind: 'progress', count: 2 }, { op: 'finish' }] }],
+          ['result_chunk', { steps: [{ op: 'chunks', parts: ['conformance', 'chunk'] }] }],
+        ];
+        for (const [kind, script] of scripts) {
+          const outcome = await submit(session, t, script);
+          if (!outcome.accepted) continue;
+          await waitForTerminal(session, outcome.jobId, t.target.timeoutMs, 0);
+          const used = session.connection.framesSince(0).filter((f) => f.job_id === outcome.jobId && payloadOf(f).kind === kind);
+          t.must('HELLO-005', used.length === 0, () => ({
+            expected: `no ${kind} event on a session that did not negotiate ${kind} (a rejection of the script is fine)`,
+            actual: describeFrames(used),
+            transcript: evidenceAround(session, ...used),
+          }));
+        }
+      }
+      const pings = session.connection.framesSince(0).filter((f) => f.type === 'session.ping');
+      t.must('HELLO-005', pings.length === 0, () => ({
+        expected: 'no session.ping on a session that did not negotiate heartbeat',
+        actual: describeFrames(pings),
+        transcript: evidenceAround(session, ...pings),
+      }));
+    });
+  },
+);
+
+// ---- close ------------------------------------------------------------------------------
+
+conformanceTest('answers session.close with session.closed', { requirements: ['CLOSE-001'] }, async (t: ConformanceContext) => {
+  await withScope(t, async (scope) => {
+    const session = await scope.open();
+    const after = session.mark();
+    session.send('session.close', { reason: 'conformance close' });
+    const closed = await session.watch(isType('session.closed'), { description: 'session.closed', forMs: t.target.timeoutMs, after });
+    t.should('CLOSE-001', closed !== undefined, () => ({
+      expected: 'session.closed answering session.close',
+      actual: `${describeFrames(session.connection.framesSince(after))}; socket ${session.connection.isOpen ? 'open' : 'closed'}`,
+      transcript: session.transcript.entries.slice(-6),
+    }));
+  });
+});
+
+conformanceTest('accepts session.bye as a clean close and sends nothing more on that transport', { requirements: ['CLOSE-004'] }, async (t: ConformanceContext) => {
+  await withScope(t, async (scope) => {
+    const session = await scope.open();
+    const hostsAgent = session.agents.some((a) => a.name === t.target.profile.agent);
+    if (hostsAgent) {
+      // A job that is quiet when the bye goes out and talks again 300 ms later: a server
+      // that keeps sending after the bye shows it, with nothing in flight to excuse it.
+      const { jobId } = await submitAccepted(session, t, 'CLOSE-004', logsAroundPause(1, 300, 3));
+      await session.waitFor((f) => f.job_id === jobId && f.type === 'job.event', { description: `the first event of ${jobId}`, after: 0 });
+    }
+    const after = session.mark();
+    session.send('session.bye', { reason: 'client_shutdown' });
+    await session.connection.closedWithin(hostsAgent ? 800 : 500);
+    const later = session.connection.framesSince(after);
+    const acks = later.filter((f) => f.type === 'session.bye' || f.type === 'session.closed');
+    const others = later.filter((f) => f.type !== 'session.bye' && f.type !== 'session.closed');
+    t.must('CLOSE-004', others.length === 0 && acks.length <= 1, () => ({
+      expected: 'nothing after session.bye (at most one session.bye or session.closed acknowledging it), no error',
+      actual: describeFrames(later),
+      transcript: session.transcript.entries.slice(-8),
+    }));
+  });
+});
+
+conformanceTest(
+  'jobs keep running after session.close and a resume delivers their remaining events and terminal',
+  { requirements: ['CLOSE-002', 'CLOSE-003'] },
+  async (t: ConformanceContext) => {
+    await withScope(t, async (scope) => {
+      const session = await scope.open();
+      requireAgent(t, session);
+      const { jobId } = await submitAccepted(session, t, 'CLOSE-002', logsAroundPause(1, 400, 2));
+      await session.waitFor((f) => f.job_id === jobId && f.type === 'job.event', { description: `the first event of ${jobId}`, after: 0 });
+      await session.close({ reason: 'conformance close with a running job' });
+      let replay: Awaited<ReturnType<typeof collectReplay>>;
+      try {
+        replay = await collectReplay(session, [jobId], t.target.timeoutMs);
+      } catch (error) {
+        t.must('CLOSE-003', false, {
+          expected: 'a session.welcome for a resume within the window after session.close',
+          actual: isHarnessError(error) ? error.message : String(error),
+          transcript: session.transcript.entries.slice(-8),
+        });
+      }
+      const all = session.transcript.frames({ dir: 'in' }).map((e) => e.frame).filter(isWireFrame);
+      const markers = new Set(all.filter((f) => f.job_id === jobId).map(markerOf).filter((m) => m !== undefined));
+      const terminal = replay.terminals.get(jobId);
+      if (terminal !== undefined) {
+        t.must('CLOSE-002', terminal.type === 'job.result' && payloadOf(terminal).final_status === 'success', () => ({
+          expected: `job ${jobId} runs on after session.close and ends with its own job.result final_status "success"`,
+          actual: describeFrame(terminal),
+          transcript: evidenceAround(session, terminal),
+        }));
+      }
+      t.must('CLOSE-003', terminal !== undefined && ['0/0', '0/1', '0/2'].every((m) => markers.has(m)), () => ({
+        expected: `after the resume: the remaining events (markers 0/1, 0/2) and the terminal of ${jobId}`,
+        actual: `markers seen: ${[...markers].join(', ') || 'none'}; after the resume: ${describeFrames(replay.frames)}`,
+        transcript: session.transcript.entries.slice(-10),
+      }));
+    });
+  },
+);
+
+// ---- acknowledgements ---------------------------------------------------------------------
+
+conformanceTest('accepts session.ack silently', { requirements: ['ACK-001'] }, async (t: ConformanceContext) => {
+  await withScope(t, async (scope) => {
+    const session = await scope.open();
+    requireFeatures(t, session, 'ack');
+    if (session.agents.some((a) => a.name === t.target.profile.agent)) {
+      const { jobId } = await submitAccepted(session, t, 'ACK-001', logsThenFinish(3));
+      await waitForTerminal(session, jobId, t.target.timeoutMs, 0);
+    }
+    const seq = session.lastEventSeq ?? 0;
+    const after = session.mark();
+    session.send('session.ack', { last_processed_seq: seq });
+    const error = await session.watch(isRejection, { description: 'an error answering session.ack', forMs: 500, after });
+    t.must('ACK-001', error === undefined, () => ({
+      expected: `no reply to session.ack {last_processed_seq: ${seq}} within 500 ms`,
+      actual: describeFrame(error as WireFrame),
+      transcript: evidenceAround(session, error as WireFrame),
+    }));
+    const probe = await probeSession(t, session);
+    t.must('ACK-001', probe.alive, {
+      expected: `the session still answers (${probe.asked}) after session.ack`,
+      actual: probe.answer === undefined ? 'no answer' : describeFrame(probe.answer),
+      transcript: session.transcript.entries.slice(-6),
+    });
+  });
+});
+
+conformanceTest(
+  'acknowledgements never change what a resume replays',
+  { requirements: ['ACK-005'] },
+  async (t: ConformanceContext) => {
+    await withScope(t, async (scope) => {
+      const session = await scope.open();
+      requireFeatures(t, session, 'ack');
+      requireAgent(t, session);
+      const { jobId } = await submitAccepted(session, t, 'ACK-005', logsThenFinish(5));
+      await waitForTerminal(session, jobId, t.target.timeoutMs, 0);
+      const original = session.connection.framesSince(0).filter(isSequenced);
+      const seqs = original.map(seqOf);
+      const below = seqs[1];
+      const acked = seqs[3];
+      t.must('ACK-005', original.length === 6 && below !== undefined && acked !== undefined, {
+        expected: 'six job frames with integer event_seq (5 logs and the job.result)',
+        actual: describeFrames(original),
+      });
+      session.send('session.ack', { last_processed_seq: acked });
+      await awaitHandled(t, session);
+
+      // Resume at the acknowledged seq: exactly the frames after it, which were never acknowledged.
+      session.drop();
+      const atAck = await tryResume(session, t.target.timeoutMs, { lastEventSeq: acked, settleMs: 300 });
+      const replayedAtAck = atAck.replay?.frames.filter(isSequenced);
+      const expectedAtAck = original.filter((f) => (seqOf(f) ?? 0) > acked);
+      t.must('ACK-005', replayedAtAck !== undefined && sameFrames(replayedAtAck, expectedAtAck), () => ({
+        expected: `after acknowledging seq ${acked}, a resume at last_event_seq ${acked} replays ${describeFrames(expectedAtAck)}`,
+        actual: replayedAtAck === undefined ? `refused: ${atAck.refused}` : describeFrames(replayedAtAck),
+        transcript: session.transcript.entries.slice(-10),
+      }));
+
+      // Resume below the acknowledged seq: the same frames as without the ack, or RESUME_WINDOW_EXPIRED.
+      session.drop();
+      const belowAck = await tryResume(session, t.target.timeoutMs, { lastEventSeq: below, settleMs: 300 });
+      const replayedBelow = belowAck.replay?.frames.filter(isSequenced);
+      const expectedBelow = original.filter((f) => (seqOf(f) ?? 0) > below);
+      const ok = belowAck.replay === undefined ? belowAck.code === 'RESUME_WINDOW_EXPIRED' : sameFrames(replayedBelow ?? [], expectedBelow);
+      t.must('ACK-005', ok, () => ({
+        expected: `a resume at last_event_seq ${below} (below the acknowledged ${acked}) replays ${describeFrames(expectedBelow)}, or is refused with RESUME_WINDOW_EXPIRED`,
+        actual: replayedBelow === undefined ? `refused: ${belowAck.refused}` : describeFrames(replayedBelow),
+        transcript: session.transcript.entries.slice(-10),
+      }));
+    });
+  },
+);
+
+function sameFrames(actual: readonly WireFrame[], expected: readonly WireFrame[]): boolean {
+  return actual.length === expected.length && actual.every((f, i) => sameFrame(f, expected[i] as WireFrame));
+}
