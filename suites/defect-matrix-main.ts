@@ -1,0 +1,56 @@
+// Measures the defect matrix: runs the example suites against the reference with each
+// defect on, one at a time, and rewrites suites/defect-matrix.json and suites/DEFECTS.md.
+//   npm run defect-matrix
+import { writeFileSync } from 'node:fs';
+import { DEFECTS } from '../reference/defects.ts';
+import {
+  type CaughtElsewhere,
+  type DefectMatrix,
+  EXAMPLE_SUITES,
+  MATRIX_FILE,
+  MATRIX_MARKDOWN,
+  type MatrixEntry,
+  failingKeys,
+  matrixMarkdown,
+  runKit,
+} from './defect-matrix.ts';
+
+/** Defects no example test can see on the wire, and the project test that catches them. */
+const ELSEWHERE: Readonly<Record<string, CaughtElsewhere>> = {
+  'subscription-leak': {
+    test: 'suites/leak/leak-check.test.ts',
+    why: 'a memory leak with no wire symptom; the --server-cmd leak check samples the server RSS (LEAK-001)',
+  },
+};
+
+const RUN_TIMEOUT_MS = 10 * 60_000;
+
+async function main(): Promise<void> {
+  const only = ['--only', EXAMPLE_SUITES.join(',')];
+  const clean = await runKit(only, [], RUN_TIMEOUT_MS);
+  const cleanFailures = failingKeys(clean);
+  console.log(`clean reference: exit ${clean.code}, ${clean.tests.length} tests, ${cleanFailures.length} failing`);
+  if (cleanFailures.length > 0) {
+    throw new Error(`the clean reference fails example tests, fix them first:\n  ${cleanFailures.join('\n  ')}`);
+  }
+  const defects: Record<string, MatrixEntry> = {};
+  for (const defect of DEFECTS) {
+    const run = await runKit(only, [defect.name], RUN_TIMEOUT_MS);
+    const caughtBy = failingKeys(run);
+    const elsewhere = ELSEWHERE[defect.name];
+    defects[defect.name] = { description: defect.breaks, caughtBy, ...(elsewhere ? { elsewhere } : {}) };
+    console.log(`${defect.name}: ${caughtBy.length} failing test(s)${elsewhere && caughtBy.length === 0 ? ` (caught by ${elsewhere.test})` : ''}`);
+  }
+  const matrix: DefectMatrix = {
+    note:
+      'Measured by `npm run defect-matrix`: the example suites against the reference runtime with one defect ' +
+      'switched on at a time. suites/defect-matrix.test.ts re-checks every row. The property suites catch the ' +
+      'defects again on their own (suites/properties/detection.test.ts).',
+    defects,
+  };
+  writeFileSync(MATRIX_FILE, `${JSON.stringify(matrix, null, 2)}\n`);
+  writeFileSync(MATRIX_MARKDOWN, matrixMarkdown(matrix));
+  console.log(matrixMarkdown(matrix));
+}
+
+await main();

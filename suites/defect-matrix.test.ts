@@ -1,0 +1,44 @@
+// The example suites against the reference runtime: all PASS or N/A when it is clean, and
+// every defect caught by a named test (suites/defect-matrix.json, written by
+// `npm run defect-matrix`).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFECT_NAMES } from '../reference/defects.ts';
+import { EXAMPLE_SUITES, KIT_ROOT, failingKeys, readMatrix, runKit, selectorsOf } from './defect-matrix.ts';
+
+const RUN_TIMEOUT_MS = 5 * 60_000;
+const matrix = readMatrix();
+
+describe('the example suites against the reference runtime', () => {
+  it('pass or are N/A, every one, when no defect is on', async () => {
+    const run = await runKit(['--only', EXAMPLE_SUITES.join(',')], [], RUN_TIMEOUT_MS);
+    const notPassing = run.tests
+      .filter((t) => t.verdict !== 'PASS' && t.verdict !== 'NA')
+      .map((t) => `${t.verdict} ${t.key}: ${t.detail ?? ''}`);
+    expect(notPassing).toEqual([]);
+    expect(run.code, run.stdout.slice(-2000)).toBe(0);
+    expect(run.tests.length).toBeGreaterThanOrEqual(90);
+  }, RUN_TIMEOUT_MS);
+
+  it('has a matrix row for every defect of the reference runtime', () => {
+    expect(Object.keys(matrix.defects).sort()).toEqual([...DEFECT_NAMES].sort());
+  });
+
+  for (const [defect, entry] of Object.entries(matrix.defects)) {
+    if (entry.caughtBy.length === 0) {
+      it(`${defect}: no example test can see it, and the matrix names the test that does`, () => {
+        expect(entry.elsewhere, `${defect} is caught by nothing`).toBeDefined();
+        expect(existsSync(join(KIT_ROOT, entry.elsewhere?.test ?? '-'))).toBe(true);
+      });
+      continue;
+    }
+    // The first named test is re-run alone (its file and ids), which keeps this affordable.
+    const [named] = entry.caughtBy;
+    it(`${defect}: fails the test the matrix names first`, async () => {
+      const run = await runKit(['--only', selectorsOf(named ?? '').join(',')], [defect], RUN_TIMEOUT_MS);
+      expect(failingKeys(run), run.stdout.slice(-1500)).toContain(named);
+      expect(run.code).toBe(1);
+    }, RUN_TIMEOUT_MS);
+  }
+});

@@ -1,0 +1,137 @@
+// Which conformance test catches which reference defect. The matrix is measured by running
+// the example suites against the reference with one defect on at a time
+// (`npm run defect-matrix` rewrites suites/defect-matrix.json and suites/DEFECTS.md), and
+// the project's tests re-check it (suites/defect-matrix.test.ts).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const KIT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const MATRIX_FILE = join(KIT_ROOT, 'suites', 'defect-matrix.json');
+export const MATRIX_MARKDOWN = join(KIT_ROOT, 'suites', 'DEFECTS.md');
+
+/** The example-based suites; the property, regression and leak suites have their own checks. */
+export const EXAMPLE_SUITES = ['session', 'resume', 'errors', 'jobs', 'cancel', 'events', 'subscribe', 'leases', 'security'];
+
+/** A test of one run, as the JSON record (reporters/record.ts) lists it. */
+export interface RecordedTest {
+  readonly key: string;
+  readonly file: string;
+  readonly title: string;
+  readonly requirements: readonly string[];
+  readonly verdict: string;
+  readonly detail?: string;
+}
+
+export interface KitRun {
+  readonly code: number;
+  readonly tests: readonly RecordedTest[];
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Where a defect is caught when no example test can see it. */
+export interface CaughtElsewhere {
+  /** The project test that proves the catch. */
+  readonly test: string;
+  readonly why: string;
+}
+
+export interface MatrixEntry {
+  readonly description: string;
+  /** Keys (`<file> > <title>`) of the example tests that failed with the defect on. */
+  readonly caughtBy: readonly string[];
+  readonly elsewhere?: CaughtElsewhere;
+}
+
+export interface DefectMatrix {
+  readonly note: string;
+  readonly defects: Readonly<Record<string, MatrixEntry>>;
+}
+
+/**
+ * Runs the kit's CLI as a subprocess against the embedded reference with `defects` on and
+ * returns the exit code and the tests of its JSON record. Bounded by `timeoutMs`.
+ */
+export async function runKit(args: readonly string[], defects: readonly string[], timeoutMs: number): Promise<KitRun> {
+  const out = mkdtempSync(join(tmpdir(), 'arcp-matrix-'));
+  const argv = [
+    join(KIT_ROOT, 'bin', 'arcp-conformance.js'),
+    'run',
+    '--out',
+    out,
+    ...defects.flatMap((d) => ['--defect', d]),
+    ...args,
+  ];
+  const env: NodeJS.ProcessEnv = { ...process.env, ARCP_FIXTURES_DIR: join(out, 'seeds') };
+  for (const name of ['ARCP_URL', 'ARCP_TOKEN', 'ARCP_TOKEN_2', 'ARCP_PROFILE', 'ARCP_ONLY', 'ARCP_SKIP']) delete env[name];
+  try {
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, argv, { cwd: KIT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`arcp-conformance ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout.slice(-2000)}`));
+      }, timeoutMs);
+      child.on('error', reject);
+      child.on('close', (exit) => {
+        clearTimeout(timer);
+        resolve({ code: exit ?? -1, stdout, stderr });
+      });
+    });
+    let tests: RecordedTest[] = [];
+    try {
+      tests = (JSON.parse(readFileSync(join(out, 'record.json'), 'utf8')) as { tests: RecordedTest[] }).tests;
+    } catch {
+      // No record (usage error): the exit code and output say why.
+    }
+    return { code, tests, stdout, stderr };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+export function failingKeys(run: KitRun): string[] {
+  return run.tests.filter((t) => t.verdict === 'FAIL').map((t) => t.key);
+}
+
+/**
+ * `--only` selectors that run just one test: its suite file and the requirement ids its
+ * title ends with (`suites/cancel/cancel.suite.ts > cancel > ... [CANCEL-003, CANCEL-002]`).
+ */
+export function selectorsOf(key: string): string[] {
+  const file = key.split(' > ')[0];
+  const ids = /\[([A-Z0-9, -]+)\]$/.exec(key)?.[1]?.split(', ');
+  if (!file?.startsWith('suites/') || !ids) throw new Error(`not a conformance test key: ${key}`);
+  return [file, ...ids];
+}
+
+export function readMatrix(): DefectMatrix {
+  return JSON.parse(readFileSync(MATRIX_FILE, 'utf8')) as DefectMatrix;
+}
+
+export function matrixMarkdown(matrix: DefectMatrix): string {
+  const lines = [
+    '# Which test catches which reference defect',
+    '',
+    `${matrix.note}`,
+    '',
+    '| defect | what it breaks | caught by |',
+    '| --- | --- | --- |',
+  ];
+  for (const [name, entry] of Object.entries(matrix.defects)) {
+    const caught =
+      entry.caughtBy.length > 0
+        ? entry.caughtBy.map((k) => `\`${k}\``).join('<br>')
+        : entry.elsewhere
+          ? `only \`${entry.elsewhere.test}\`: ${entry.elsewhere.why}`
+          : '**nothing**';
+    lines.push(`| \`${name}\` | ${entry.description} | ${caught} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
