@@ -33,13 +33,15 @@ function profileFile(content: string): string {
 }
 
 describe('profile', () => {
-  it('defaults to the DESIGN §5 forms, every feature, and the kit as client', () => {
+  it('defaults to the DESIGN §5 forms, the spec\'s default policies, every feature, and the kit as client', () => {
     const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
       .version;
     expect(DEFAULT_PROFILE).toEqual({
       resumeForm: 'hello-resume',
       closeForm: 'session.close',
       agent: 'conformance',
+      subscribePolicy: 'same-principal',
+      listPolicy: 'own',
       features: [...FEATURES],
       client: { name: 'arcp-conformance', version },
     });
