@@ -1,0 +1,115 @@
+// How hard a property tried: per run, the interleaving it observed (hashed), how each cancel
+// fell against its job's completion, and in which phase of a job each disconnect came;
+// summed over a property's runs. Reported in the test's meta (`task.meta.arcpProperty`)
+// and as one console line.
+import { createHash } from 'node:crypto';
+import type { TranscriptEntry } from '../harness/transcript-types.ts';
+
+/**
+ * A cancel against its job's completion, as the clients saw it: `before-terminal` (the job
+ * ended cancelled), `after-terminal` (sent once the terminal had arrived), `lost-race` (sent
+ * before any terminal arrived, yet the job ended on its own), `foreign` (from a session with
+ * no authority over the job), `unsent` (the job was never accepted).
+ */
+export type CancelOrdering = 'before-terminal' | 'after-terminal' | 'lost-race' | 'foreign' | 'unsent';
+export const CANCEL_ORDERINGS: readonly CancelOrdering[] = ['before-terminal', 'after-terminal', 'lost-race', 'foreign', 'unsent'];
+
+/** Where a disconnect fell in the life of a job its session was receiving. */
+export type JobPhase = 'before-first-event' | 'mid' | 'near-terminal' | 'after-terminal';
+export const JOB_PHASES: readonly JobPhase[] = ['before-first-event', 'mid', 'near-terminal', 'after-terminal'];
+
+export interface RunExploration {
+  /** Hash of the observed interleaving (see scheduleSignature). */
+  readonly schedule: string;
+  readonly cancels: readonly CancelOrdering[];
+  readonly disconnects: readonly JobPhase[];
+  /** Waits that hit their bound: triggers not reached, answers that never came. */
+  readonly boundedWaits: number;
+}
+
+export interface ExplorationSummary {
+  runs: number;
+  distinctSchedules: number;
+  cancels: Record<CancelOrdering, number>;
+  disconnects: Record<JobPhase, number>;
+  boundedWaits: number;
+}
+
+/** The phase of a job for a session that has received `received` of `total` marked events. */
+export function jobPhase(received: number, total: number, terminal: boolean): JobPhase {
+  if (terminal) return 'after-terminal';
+  if (received === 0) return 'before-first-event';
+  const near = Math.max(1, Math.ceil(total * 0.2));
+  return total - received <= near ? 'near-terminal' : 'mid';
+}
+
+function obj(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/**
+ * The interleaving a run observed, with every run-specific value (ids, seqs, times) left out:
+ * per frame, its connection's session name, direction, type, job index and (for events) kind
+ * and marker; connection cuts too. Two runs with the same signature saw the same schedule.
+ */
+export function scheduleSignature(
+  entries: readonly TranscriptEntry[],
+  jobIndex: (jobId: string) => number | undefined,
+): string {
+  const sessionOf = new Map<string, string>();
+  const hash = createHash('sha1');
+  for (const entry of entries) {
+    if (entry.kind === 'conn') {
+      if (entry.event === 'open') sessionOf.set(entry.conn, (entry.label ?? entry.conn).split(/[\s,]+/)[0] ?? entry.conn);
+      else if (entry.event !== 'closed') hash.update(`${sessionOf.get(entry.conn)}!${entry.event};`);
+      continue;
+    }
+    const frame = obj(entry.frame);
+    if (frame === undefined || typeof frame.type !== 'string' || frame.type === 'session.ping' || frame.type === 'session.pong') continue;
+    const payload = obj(frame.payload);
+    const jobId = typeof frame.job_id === 'string' ? frame.job_id : typeof payload?.job_id === 'string' ? payload.job_id : undefined;
+    const job = jobId === undefined ? '' : String(jobIndex(jobId) ?? '?');
+    const marker = obj(obj(payload?.body)?.marker);
+    const kind = typeof payload?.kind === 'string' ? payload.kind : '';
+    const where = marker === undefined ? '' : `${String(marker.branch)}/${String(marker.i)}`;
+    hash.update(`${sessionOf.get(entry.conn)}${entry.dir === 'in' ? '<' : '>'}${frame.type}:${job}:${kind}:${where};`);
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+export class ExplorationTally {
+  readonly #schedules = new Set<string>();
+  readonly #summary: ExplorationSummary = {
+    runs: 0,
+    distinctSchedules: 0,
+    cancels: Object.fromEntries(CANCEL_ORDERINGS.map((c) => [c, 0])) as Record<CancelOrdering, number>,
+    disconnects: Object.fromEntries(JOB_PHASES.map((p) => [p, 0])) as Record<JobPhase, number>,
+    boundedWaits: 0,
+  };
+
+  add(run: RunExploration): void {
+    const s = this.#summary;
+    s.runs += 1;
+    this.#schedules.add(run.schedule);
+    s.distinctSchedules = this.#schedules.size;
+    for (const c of run.cancels) s.cancels[c] += 1;
+    for (const p of run.disconnects) s.disconnects[p] += 1;
+    s.boundedWaits += run.boundedWaits;
+  }
+
+  summary(): ExplorationSummary {
+    return structuredClone(this.#summary);
+  }
+}
+
+/** One console line: runs, distinct schedules, cancel orderings, disconnect phases. */
+export function formatExploration(property: string, s: ExplorationSummary, extra = ''): string {
+  const c = s.cancels;
+  const d = s.disconnects;
+  return (
+    `[property] ${property}: ${s.runs} runs, ${s.distinctSchedules} distinct schedules; ` +
+    `cancels before/after/lost-race/foreign ${c['before-terminal']}/${c['after-terminal']}/${c['lost-race']}/${c.foreign}; ` +
+    `disconnects before-first-event/mid/near-terminal/after-terminal ${d['before-first-event']}/${d.mid}/${d['near-terminal']}/${d['after-terminal']}; ` +
+    `bounded waits ${s.boundedWaits}${extra === '' ? '' : `; ${extra}`}`
+  );
+}

@@ -1,0 +1,88 @@
+// Detection power: which property is expected to catch each reference defect, and a run of
+// that property against the reference with the defect switched on, stopping at the first
+// violated history (no shrinking). Shared by detection.test.ts and bench/detection.ts.
+import { DEFECT_NAMES, type DefectName } from '../../../reference/defects.ts';
+import type { ReferenceOptions } from '../../../reference/options.ts';
+import { PROPERTIES } from '../properties.ts';
+import { runProperty, type PropertyOutcome } from '../property-runner.ts';
+import type { PropertyName } from '../scenario.ts';
+import { LEAK_RESUME_WINDOW_SEC, referenceLeakProbe } from './reference-leak-probe.ts';
+import { startReferenceTarget } from './reference-target.ts';
+
+export interface DetectionCase {
+  readonly defect: DefectName;
+  readonly property: PropertyName;
+  /**
+   * The requirements the defect breaks, directly or as its visible consequence (a replay that
+   * skips the terminal leaves the job without one): a detection must name at least one.
+   */
+  readonly breaks: readonly string[];
+  /** The defect leaves no wire symptom: judged by the reference's stats (LEAK-001). */
+  readonly probe?: 'reference-leak';
+  readonly reference?: ReferenceOptions;
+}
+
+export const DETECTION_PLAN: readonly DetectionCase[] = [
+  { defect: 'seq-race', property: 'concurrent-emitters', breaks: ['SEQ-002', 'SEQ-003'] },
+  // A reused seq also reads as a replay, so the job's terminal seems never to arrive (LIFE-001).
+  { defect: 'seq-per-job', property: 'concurrent-emitters', breaks: ['SEQ-002', 'LIFE-001'] },
+  { defect: 'event-after-terminal', property: 'concurrent-emitters', breaks: ['LIFE-002'] },
+  { defect: 'subscribed-foreign-seq', property: 'concurrent-emitters', breaks: ['SUB-006', 'ENV-004', 'SEQ-002'] },
+  { defect: 'credentials-leak', property: 'concurrent-emitters', breaks: ['CRED-004', 'CRED-006'] },
+  { defect: 'cancel-after-terminal', property: 'duplicate-cancels', breaks: ['CANCEL-004', 'CANCEL-003', 'LIFE-001', 'LIFE-004'] },
+  { defect: 'subscriber-can-cancel', property: 'duplicate-cancels', breaks: ['CANCEL-007', 'CANCEL-006'] },
+  // The dropped event may be a marked one (lost: EVT-003, SUB-005) or the terminal (RESUME-004).
+  { defect: 'replay-drops-events', property: 'mid-job-disconnects', breaks: ['RESUME-003', 'SEQ-004', 'RESUME-004', 'EVT-003', 'SUB-005'] },
+  { defect: 'replay-duplicates', property: 'mid-job-disconnects', breaks: ['RESUME-003', 'SEQ-004', 'EVT-003', 'SUB-005'] },
+  { defect: 'resume-token-reused', property: 'mid-job-disconnects', breaks: ['RESUME-002'] },
+  { defect: 'close-cancels-jobs', property: 'mid-job-disconnects', breaks: ['CLOSE-002', 'CLOSE-003'] },
+  { defect: 'drop-kills-jobs', property: 'mid-job-disconnects', breaks: ['LIFE-006', 'RESUME-004'] },
+  // A short resume window so the leak shows within a run (the probe waits it out).
+  {
+    defect: 'subscription-leak',
+    property: 'mid-job-disconnects',
+    breaks: ['LEAK-001'],
+    probe: 'reference-leak',
+    reference: { resumeWindowSec: LEAK_RESUME_WINDOW_SEC },
+  },
+];
+
+/** Defects the property suites do not target, and why (the example-based suites catch them). */
+export const OUT_OF_SCOPE: Readonly<Partial<Record<DefectName, string>>> = {
+  'list-jobs-leak': 'no history checker judges which jobs a listing may show across principals (LIST-001 is an example-based check)',
+};
+
+/** Every defect is either in the plan or out of scope with a reason. */
+export function uncoveredDefects(): DefectName[] {
+  const planned = new Set(DETECTION_PLAN.map((c) => c.defect));
+  return DEFECT_NAMES.filter((d) => !planned.has(d) && OUT_OF_SCOPE[d] === undefined);
+}
+
+export interface DetectionOptions {
+  readonly seed: number;
+  readonly runs: number;
+  readonly timeLimitMs?: number;
+}
+
+/** Whether a failure names a requirement the defect breaks (not some other finding). */
+export function namesTheDefect(c: DetectionCase, outcome: PropertyOutcome): boolean {
+  return outcome.failure?.violations.some((v) => c.breaks.includes(v.requirement)) ?? false;
+}
+
+/** Runs the case's property against the reference with its defect on, until the first violation. */
+export async function detect(c: DetectionCase, options: DetectionOptions): Promise<PropertyOutcome> {
+  const ref = await startReferenceTarget([c.defect], c.reference ?? {});
+  try {
+    return await runProperty(PROPERTIES[c.property], ref.target, {
+      runs: options.runs,
+      seed: options.seed,
+      capabilities: ref.capabilities,
+      shrink: false,
+      replays: 0,
+      ...(c.probe === 'reference-leak' ? { probe: referenceLeakProbe(ref.server, ref.resumeWindowMs) } : {}),
+      ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: options.timeLimitMs }),
+    });
+  } finally {
+    await ref.stop();
+  }
+}
