@@ -2,7 +2,7 @@
 // suites on vitest with a progress line, build the record, write its views, print the
 // summary, and turn the verdicts into an exit code.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { baselineFromFailures, type Baseline, parseBaseline } from '../reporters/baseline.ts';
 import { ProgressDisplay } from '../reporters/progress.ts';
 import { buildRecord, type ConformanceRecord, type RunSettings } from '../reporters/record.ts';
@@ -25,7 +25,7 @@ import { UsageError, oneLine } from './errors.ts';
 import { RUN_HELP } from './help.ts';
 import type { Output } from './output.ts';
 import { DEFAULT_SUITES, suiteGlob } from './paths.ts';
-import { parseReportTargets } from './report-options.ts';
+import { DEFAULT_OUT_DIR, parseReportTargets } from './report-options.ts';
 import { classifySelectors } from './selection.ts';
 import { type ResolvedTarget, setUpTarget } from './target-setup.ts';
 
@@ -113,6 +113,8 @@ interface RunPlan {
   readonly baseline?: { file: string; baseline: Baseline };
   readonly writeBaseline?: string;
   readonly reports: ReturnType<typeof parseReportTargets>;
+  /** Property failures are saved under it (seeds/), so a run never writes into the kit. */
+  readonly outDir: string;
   readonly runTimeoutMs: number;
   readonly debug: boolean;
 }
@@ -155,14 +157,18 @@ function plan(args: ParsedArgs, env: Env, cwd: string): RunPlan {
     ...(baseline === undefined ? {} : { baseline }),
     ...(writeBaseline === undefined ? {} : { writeBaseline: resolve(cwd, writeBaseline) }),
     reports,
+    outDir: resolve(cwd, stringFlag(args, 'out') ?? DEFAULT_OUT_DIR),
     runTimeoutMs: integerFlag(args, 'run-timeout') ?? DEFAULT_RUN_TIMEOUT_MS,
     debug: booleanFlag(args, 'debug'),
   };
 }
 
 /** The environment the suites read (suites/harness/config.ts). '' unsets a variable. */
-function workerEnv(target: ResolvedTarget, settings: RunSettings): Record<string, string> {
+function workerEnv(target: ResolvedTarget, settings: RunSettings, outDir: string): Record<string, string> {
   return {
+    ARCP_FIXTURES_DIR: join(outDir, 'seeds'),
+    ARCP_EMBEDDED: target.embedded ? '1' : '',
+    ARCP_EMBEDDED_DEFECTS: target.embedded ? target.defects.join(',') : '',
     ARCP_URL: target.url,
     ARCP_TOKEN: target.tokens.primary,
     ARCP_TOKEN_2: target.tokens.secondary ?? '',
@@ -239,7 +245,7 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
       ...(reports.github !== undefined && reports.github !== 'step-summary' ? [reports.github] : []),
       ...(runPlan.writeBaseline === undefined ? [] : [runPlan.writeBaseline]),
     ]);
-    const environment = workerEnv(target, runPlan.settings);
+    const environment = workerEnv(target, runPlan.settings, runPlan.outDir);
     try {
       loadTargetConfig(environment); // the suites will read exactly this; refuse it here if they would
     } catch (error) {

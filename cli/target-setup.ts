@@ -24,6 +24,8 @@ export interface ResolvedTarget {
   /** What reports show. */
   readonly shownUrl: string;
   readonly embedded: boolean;
+  /** Reference defects switched on (embedded target only). */
+  readonly defects: readonly string[];
   readonly tokens: { readonly primary: string; readonly secondary?: string };
   readonly profile: Profile;
   /** Absolute path of the profile file, for ARCP_PROFILE. */
@@ -69,6 +71,7 @@ export async function setUpTarget(request: TargetRequest): Promise<ResolvedTarge
         url: embedded.url,
         shownUrl: EMBEDDED_TARGET,
         embedded: true,
+        defects: request.defects,
         tokens: embedded.tokens,
         profile: chosen.profile,
         ...(chosen.path === undefined ? {} : { profilePath: chosen.path }),
@@ -97,6 +100,7 @@ export async function setUpTarget(request: TargetRequest): Promise<ResolvedTarge
     url: url.href,
     shownUrl: publicUrl(url),
     embedded: false,
+    defects: [],
     tokens: { primary, ...(tokens.secondary === undefined ? {} : { secondary: tokens.secondary }) },
     profile,
     ...(profilePath === undefined ? {} : { profilePath }),

@@ -3,6 +3,7 @@
 // `npm run defect-matrix`).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { DEFECT_NAMES } from '../reference/defects.ts';
 import { EXAMPLE_SUITES, KIT_ROOT, failingKeys, readMatrix, runKit, selectorsOf } from './defect-matrix.ts';
@@ -39,6 +40,11 @@ describe('the example suites against the reference runtime', () => {
       const run = await runKit(['--only', selectorsOf(named ?? '').join(',')], [defect], RUN_TIMEOUT_MS);
       expect(failingKeys(run), run.stdout.slice(-1500)).toContain(named);
       expect(run.code).toBe(1);
+      // The JUnit file a CI system reads parses and names the broken requirement.
+      expect(XMLValidator.validate(run.junit)).toBe(true);
+      const failures = JSON.stringify(new XMLParser({ ignoreAttributes: false }).parse(run.junit));
+      const ids = selectorsOf(named ?? '').slice(1);
+      expect(ids.some((id) => failures.includes(id)), `JUnit names none of ${ids.join(', ')}`).toBe(true);
     }, RUN_TIMEOUT_MS);
   }
 });

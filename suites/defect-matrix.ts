@@ -3,7 +3,7 @@
 // (`npm run defect-matrix` rewrites suites/defect-matrix.json and suites/DEFECTS.md), and
 // the project's tests re-check it (suites/defect-matrix.test.ts).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,8 @@ export interface RecordedTest {
 export interface KitRun {
   readonly code: number;
   readonly tests: readonly RecordedTest[];
+  /** The run's junit.xml, '' when none was written. */
+  readonly junit: string;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -84,13 +86,11 @@ export async function runKit(args: readonly string[], defects: readonly string[]
         resolve({ code: exit ?? -1, stdout, stderr });
       });
     });
-    let tests: RecordedTest[] = [];
-    try {
-      tests = (JSON.parse(readFileSync(join(out, 'record.json'), 'utf8')) as { tests: RecordedTest[] }).tests;
-    } catch {
-      // No record (usage error): the exit code and output say why.
-    }
-    return { code, tests, stdout, stderr };
+    // No record or JUnit file (a usage error): the exit code and output say why.
+    const read = (name: string) => (existsSync(join(out, name)) ? readFileSync(join(out, name), 'utf8') : '');
+    const record = read('record.json');
+    const tests = record === '' ? [] : (JSON.parse(record) as { tests: RecordedTest[] }).tests;
+    return { code, tests, junit: read('junit.xml'), stdout, stderr };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -112,6 +112,8 @@ export interface TargetConfig {
    * max_runtime_sec). A test whose timer is longer is UNTESTABLE, never silently skipped.
    */
   readonly maxWaitMs: number;
+  /** Set when the target is the CLI's embedded reference runtime (ARCP_EMBEDDED=1, with ARCP_EMBEDDED_DEFECTS). */
+  readonly embedded?: { readonly defects: readonly string[] };
   /** fast-check seed, to replay a property run. */
   readonly seed?: number;
   /** fast-check runs per property. */
@@ -214,7 +216,9 @@ export function loadTargetConfig(env: Env = process.env): TargetConfig {
   // fast-check seeds are 32-bit integers.
   const seed = integerVar(env, 'ARCP_SEED', problems, -(2 ** 31), 2 ** 31 - 1);
   const runs = integerVar(env, 'ARCP_RUNS', problems, 1, 1_000_000);
+  const embedded = booleanVar(env, 'ARCP_EMBEDDED', problems);
   if (problems.length > 0) throw new ConfigError('invalid arcp-conformance configuration', problems);
+  const embeddedDefects = (env.ARCP_EMBEDDED_DEFECTS ?? '').split(',').filter(Boolean);
   return Object.freeze({
     url,
     tokens,
@@ -222,6 +226,7 @@ export function loadTargetConfig(env: Env = process.env): TargetConfig {
     timeoutMs,
     maxWaitMs,
     allowUntestable,
+    ...(embedded ? { embedded: { defects: embeddedDefects } } : {}),
     ...(seed === undefined ? {} : { seed }),
     ...(runs === undefined ? {} : { runs }),
   });

@@ -136,7 +136,9 @@ export function propertyTest(property: PropertyDefinition): void {
       seed,
       capabilities: caps,
       fixturesDir: fixturesDir(),
-      fixtureUrl: t.target.url,
+      // The embedded runtime's port dies with the run: its fixtures replay against a fresh one.
+      ...(t.target.embedded === undefined ? { fixtureUrl: t.target.url } : {}),
+      ...(t.target.embedded?.defects.length === 1 ? { defect: t.target.embedded.defects[0] } : {}),
     });
     const failure = outcome.failure;
     const meta: PropertyMeta = {
