@@ -6,3 +6,4 @@ export * from './lease.ts';
 export * from './messages.ts';
 export * from './primitives.ts';
 export type { Level, Requirement } from './requirement-types.ts';
+export * from './agent-script.ts';
