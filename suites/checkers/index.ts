@@ -26,4 +26,6 @@ export { resumeChecker } from './resume-checker.ts';
 export { livenessChecker } from './liveness-checker.ts';
 export { chunkChecker } from './chunk-checker.ts';
 export { credentialChecker } from './credential-checker.ts';
+// Opt-in (deployment policy): not in ALL_CHECKERS.
+export { listingChecker } from './listing-checker.ts';
 export { errorPayloadChecker } from './error-payload-checker.ts';

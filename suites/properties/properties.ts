@@ -11,6 +11,7 @@ import {
   credentialChecker,
   envelopeChecker,
   errorPayloadChecker,
+  listingChecker,
   livenessChecker,
   markerChecker,
   resumeChecker,
@@ -19,6 +20,7 @@ import {
   terminalChecker,
   type CheckerFactory,
 } from '../checkers/index.ts';
+import type { Profile } from '../harness/config.ts';
 import { outcomeChecker } from './outcome-checker.ts';
 import { PROPERTY_NAMES, type PropertyName, type Scenario } from './scenario.ts';
 import type { Capabilities } from './scenarios/capabilities.ts';
@@ -30,6 +32,7 @@ export interface PropertyDefinition {
   readonly name: PropertyName;
   /** Test title, in plain words. */
   readonly title: string;
+  /** Its checkers under the default profile; `checkersFor` adapts them to a target's policies. */
   readonly checkers: readonly CheckerFactory[];
   /** The ids the property judges: its checkers' ids that its scenarios can exercise. */
   readonly requirements: readonly string[];
@@ -47,12 +50,13 @@ function judged(checkers: readonly CheckerFactory[], unreachable: readonly strin
 // Checkers every property runs: order, envelopes, terminals, markers, status, error payloads.
 const CORE: readonly CheckerFactory[] = [sequenceChecker, envelopeChecker, terminalChecker, statusChecker, markerChecker, errorPayloadChecker, livenessChecker, outcomeChecker];
 
-// Ids a scenario without cancels / without disconnects / without listings can never produce.
+// Ids a scenario without cancels / without disconnects / without foreign listings can never produce.
 const CANCEL_IDS = ['CANCEL-001', 'CANCEL-002', 'CANCEL-003', 'CANCEL-004', 'CANCEL-006', 'CANCEL-007'];
 const DISCONNECT_IDS = ['SEQ-004', 'LIFE-006', 'CLOSE-002', 'CLOSE-003', 'RESUME-001', 'RESUME-002', 'RESUME-003', 'RESUME-004'];
 const LISTING_IDS = ['CRED-005'];
 
-const concurrentCheckers = [...CORE, chunkChecker, credentialChecker];
+// Only concurrent-emitters lists jobs from the other principal's session (LIST-002, CRED-005).
+const concurrentCheckers = [...CORE, chunkChecker, credentialChecker, listingChecker];
 const cancelCheckers = [...CORE, cancelChecker, credentialChecker];
 const disconnectCheckers = [...CORE, resumeChecker, chunkChecker];
 
@@ -61,7 +65,7 @@ export const PROPERTIES: Readonly<Record<PropertyName, PropertyDefinition>> = {
     name: 'concurrent-emitters',
     title: 'concurrent emitters (parallel branches, runtime events, subscribers) keep every session history valid',
     checkers: concurrentCheckers,
-    requirements: judged(concurrentCheckers, [...CANCEL_IDS, ...DISCONNECT_IDS, ...LISTING_IDS]),
+    requirements: judged(concurrentCheckers, [...CANCEL_IDS, ...DISCONNECT_IDS]),
     defaultRuns: 120,
     arbitrary: concurrentEmitters,
   },
@@ -82,6 +86,15 @@ export const PROPERTIES: Readonly<Record<PropertyName, PropertyDefinition>> = {
     arbitrary: midJobDisconnects,
   },
 };
+
+/**
+ * The property's checkers for a target: the listing checker judges the usual policy (a
+ * principal lists only its own jobs) and is left out where the profile's listPolicy is
+ * `any`, which lists other principals' jobs on purpose.
+ */
+export function checkersFor(property: PropertyDefinition, profile: Pick<Profile, 'listPolicy'>): readonly CheckerFactory[] {
+  return profile.listPolicy === 'own' ? property.checkers : property.checkers.filter((c) => c !== listingChecker);
+}
 
 export function propertyByName(name: string): PropertyDefinition | undefined {
   return (PROPERTY_NAMES as readonly string[]).includes(name) ? PROPERTIES[name as PropertyName] : undefined;

@@ -10,7 +10,7 @@ import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { ExplorationTally, type ExplorationSummary } from './exploration.ts';
 import { buildFixture, fixtureFileName, writeFixture } from './fixtures.ts';
 import type { ServerProbe } from './probe.ts';
-import type { PropertyDefinition } from './properties.ts';
+import { checkersFor, type PropertyDefinition } from './properties.ts';
 import { runScenario, type ScenarioRun, type ScenarioTarget } from './run-scenario.ts';
 import type { Scenario } from './scenario.ts';
 import type { Capabilities } from './scenarios/capabilities.ts';
@@ -90,7 +90,7 @@ class HistoryViolated extends Error {
 export async function runProperty(property: PropertyDefinition, target: ScenarioTarget, options: PropertyRunOptions): Promise<PropertyOutcome> {
   const started = performance.now();
   const tally = new ExplorationTally();
-  const runOptions = { checkers: property.checkers, ...(options.probe === undefined ? {} : { probe: options.probe }) };
+  const runOptions = { checkers: checkersFor(property, target.profile), ...(options.probe === undefined ? {} : { probe: options.probe }) };
   let generated = 0;
   let lastFailure: { scenario: Scenario; run: ScenarioRun } | undefined;
   let firstFailureAt: { runs: number; ms: number } | undefined;

@@ -2,7 +2,7 @@
 // uses `replayEngine`): runs a saved scenario once against the target and judges it with the
 // checkers of the property that produced it.
 import type { ReplayEngine, ReplayResult, ReplayTarget } from '../../cli/replay.ts';
-import { PROPERTIES } from './properties.ts';
+import { PROPERTIES, checkersFor } from './properties.ts';
 import { runScenario } from './run-scenario.ts';
 import { parseScenario } from './scenario.ts';
 
@@ -23,7 +23,7 @@ export const replayEngine: ReplayEngine = {
       );
     }
     const property = PROPERTIES[parsed.scenario.property];
-    const run = await runScenario(parsed.scenario, { url: target.url, tokens: target.tokens, profile: target.profile, timeoutMs: target.timeoutMs }, { checkers: property.checkers });
+    const run = await runScenario(parsed.scenario, { url: target.url, tokens: target.tokens, profile: target.profile, timeoutMs: target.timeoutMs }, { checkers: checkersFor(property, target.profile) });
     return { violations: run.violations, transcript: run.transcript };
   },
 };

@@ -4,7 +4,7 @@ import type { Violation } from '../checkers/index.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { AUDIT_FIXTURES_DIR, SEED_FIXTURES_DIR, listFixtures, readFixtureJson } from '../properties/fixtures.ts';
 import type { ServerProbe } from '../properties/probe.ts';
-import { PROPERTIES } from '../properties/properties.ts';
+import { PROPERTIES, checkersFor } from '../properties/properties.ts';
 import { runScenario, type ScenarioTarget } from '../properties/run-scenario.ts';
 import { parseScenario, type Scenario } from '../properties/scenario.ts';
 
@@ -60,7 +60,7 @@ export interface ReplayOutcome {
 
 /** Replays a scenario up to `times` times, stopping at the first run with a violation. */
 export async function replayUntilViolation(scenario: Scenario, target: ScenarioTarget, times: number, probe?: ServerProbe): Promise<ReplayOutcome> {
-  const checkers = PROPERTIES[scenario.property].checkers;
+  const checkers = checkersFor(PROPERTIES[scenario.property], target.profile);
   let last: readonly TranscriptEntry[] = [];
   for (let run = 1; run <= times; run++) {
     const result = await runScenario(scenario, target, { checkers, ...(probe === undefined ? {} : { probe }) });

@@ -2,8 +2,9 @@
 // to back, while the runtime emits on its own (budget metrics after cost steps, lease expiry
 // ending a job mid-branch, back-pressure status when acks are withheld) and subscribers in
 // other sessions (same principal, and the other one where the deployment allows it) see the
-// same jobs in their own seq space. Steered toward seq races: 2-4 branches, long bursts,
-// few pauses, later jobs submitted while earlier ones still emit.
+// same jobs in their own seq space, and a session of the other principal may list jobs while
+// the submitter's are alive (none of them may show up: LIST-002). Steered toward seq races:
+// 2-4 branches, long bursts, few pauses, later jobs submitted while earlier ones still emit.
 import fc from 'fast-check';
 import type { Scenario } from '../scenario.ts';
 import { ScenarioBuilder } from './builder.ts';
@@ -55,6 +56,11 @@ const watcher = fc.record({
 
 type Watcher = typeof watcher extends fc.Arbitrary<infer W> ? W : never;
 
+/** When the other principal's session lists jobs: after `afterEvents` events of a job (0: at its acceptance). */
+const foreignListing = fc.record({ job: fc.nat({ max: 2 }), afterEvents: fc.integer({ min: 0, max: 12 }) });
+
+type ForeignListing = typeof foreignListing extends fc.Arbitrary<infer L> ? L : never;
+
 export function concurrentEmitters(caps: Capabilities): fc.Arbitrary<Scenario> {
   return fc
     .record({
@@ -62,8 +68,13 @@ export function concurrentEmitters(caps: Capabilities): fc.Arbitrary<Scenario> {
       gaps: submitGaps,
       ownerAck: ackEvery,
       watchers: has(caps, 'subscribe') ? fc.array(watcher, { maxLength: 2 }) : fc.constant<Watcher[]>([]),
+      // In about half the runs, where a second principal and list_jobs are available.
+      listing:
+        caps.secondary && has(caps, 'list_jobs')
+          ? fc.option(foreignListing, { freq: 2, nil: undefined })
+          : fc.constant<ForeignListing | undefined>(undefined),
     })
-    .map(({ jobs, gaps, ownerAck, watchers }) => {
+    .map(({ jobs, gaps, ownerAck, watchers, listing }) => {
       const b = new ScenarioBuilder('concurrent-emitters', jobs.map((shape) => buildJob(shape, caps)), caps, ownerAck);
       b.submitAll(gaps);
       watchers.forEach((w, k) => {
@@ -74,6 +85,11 @@ export function concurrentEmitters(caps: Capabilities): fc.Arbitrary<Scenario> {
           b.subscribe(name, job, s.afterEvents === 0 ? { on: 'accepted', job } : { on: 'events', job, count: s.afterEvents }, s.history);
         }
       });
+      if (listing !== undefined) {
+        const job = listing.job % b.jobCount;
+        const name = b.session('list-other', 'secondary');
+        b.add(name, { op: 'list', when: listing.afterEvents === 0 ? { on: 'accepted', job } : { on: 'events', job, count: listing.afterEvents } });
+      }
       return b.build();
     });
 }
