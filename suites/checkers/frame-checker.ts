@@ -12,7 +12,7 @@ export abstract class FrameChecker implements HistoryChecker {
 
   constructor(name: string, requirements: readonly string[], context: CheckerContext) {
     this.tracker = context.tracker;
-    this.log = new ViolationLog(name, requirements, context.maxViolationsPerRequirement);
+    this.log = new ViolationLog(name, requirements, context.maxViolationsPerRequirement, context.onViolation);
   }
 
   observe(entry: TranscriptEntry): void {

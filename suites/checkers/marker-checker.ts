@@ -46,6 +46,8 @@ interface JobView {
 
 class MarkerChecker extends FrameChecker {
   private readonly views = new Map<string, JobView>();
+  /** The view of the previous frame: most frames belong to the same session and job. */
+  private lastView: JobView | undefined;
   private readonly expected = new Map<string, ExpectedMarkers>();
 
   constructor(context: CheckerContext) {
@@ -100,12 +102,15 @@ class MarkerChecker extends FrameChecker {
   }
 
   private view(session: SessionState, job: JobState): JobView {
+    const last = this.lastView;
+    if (last !== undefined && last.session === session && last.job === job) return last;
     const key = `${session.id}\u0000${job.id}`;
     let view = this.views.get(key);
     if (view === undefined) {
       view = { session, job, strict: job.owners[0] === session.id, branches: new Map(), settled: false };
       this.views.set(key, view);
     }
+    this.lastView = view;
     return view;
   }
 

@@ -35,6 +35,8 @@ export const ALL_CHECKERS: readonly CheckerFactory[] = Object.freeze([
 export interface MonitorOptions extends TrackerOptions {
   /** Violations recorded per requirement and checker before the rest are only counted (default 20). */
   readonly maxViolationsPerRequirement?: number;
+  /** Told of each recorded violation as it is found, before `finish` (e.g. to pin its witnesses). */
+  readonly onViolation?: (violation: Violation) => void;
 }
 
 export interface HistoryMonitor extends HistoryChecker {
@@ -49,7 +51,10 @@ export function createHistoryMonitor(checkers: readonly CheckerFactory[] = ALL_C
   const max = options.maxViolationsPerRequirement ?? DEFAULT_MAX_VIOLATIONS_PER_REQUIREMENT;
   if (!Number.isSafeInteger(max) || max < 1) throw new Error(`maxViolationsPerRequirement must be a positive integer, got ${max}`);
   const tracker = new SessionTracker(options);
-  const running = checkers.map((factory) => factory.create({ tracker, maxViolationsPerRequirement: max }));
+  const onViolation = options.onViolation;
+  const running = checkers.map((factory) =>
+    factory.create({ tracker, maxViolationsPerRequirement: max, ...(onViolation === undefined ? {} : { onViolation }) }),
+  );
   let observed = 0;
   let result: Violation[] | undefined;
   return {

@@ -42,6 +42,8 @@ export interface CheckerContext {
   readonly tracker: SessionTracker;
   /** Recorded violations per requirement id before the rest are only counted. */
   readonly maxViolationsPerRequirement: number;
+  /** Told of each recorded violation as it is found (e.g. to keep its witnesses in a bounded transcript). */
+  readonly onViolation?: (violation: Violation) => void;
 }
 
 /** A named checker kind, with every catalogue id it can emit (tests hold it to that list). */

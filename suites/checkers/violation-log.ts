@@ -16,6 +16,7 @@ export class ViolationLog {
     private readonly checker: string,
     declared: readonly string[],
     private readonly maxPerRequirement: number = DEFAULT_MAX_VIOLATIONS_PER_REQUIREMENT,
+    private readonly onRecord?: (violation: Violation) => void,
   ) {
     this.declared = new Set(declared);
     for (const id of declared) requirement(id); // throws for an id the catalogue lacks
@@ -32,12 +33,14 @@ export class ViolationLog {
     counts.recorded++;
     const level = requirement(id).level;
     const proof = [...new Set(witnesses.filter((w): w is number => w !== undefined))].sort((a, b) => a - b);
-    this.recorded.push({
+    const violation: Violation = {
       requirement: id,
       message,
       witnesses: proof,
       ...(level === 'MAY' ? {} : { severity: level }),
-    });
+    };
+    this.recorded.push(violation);
+    this.onRecord?.(violation);
   }
 
   /** Everything recorded, the last violation of each requirement carrying its omitted count. */

@@ -156,15 +156,24 @@ function fnv1a(hash: number, text: string): number {
   return Math.imul(hash ^ 0xff, 0x01000193);
 }
 
+// FNV-1a over the four bytes of a 32-bit integer: no String() per frame on the hot path.
+function fnv1aInt(hash: number, value: number): number {
+  for (let shift = 0; shift < 32; shift += 8) {
+    hash ^= (value >>> shift) & 0xff;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return Math.imul(hash ^ 0xff, 0x01000193);
+}
+
 /** What must survive a replay unchanged: job, type, kind, marker, chunk position, outcome. */
 export function fingerprintOf(wire: WireFrame): number {
   let hash = fnv1a(0x811c9dc5, wire.type);
   hash = fnv1a(hash, wire.jobId ?? '');
   hash = fnv1a(hash, eventKind(wire) ?? '');
   const marker = markerOf(wire);
-  if (marker !== undefined) hash = fnv1a(fnv1a(hash, marker.branch), String(marker.i));
+  if (marker !== undefined) hash = fnv1aInt(fnv1a(hash, marker.branch), marker.i);
   const chunk = chunkOf(wire);
-  if (chunk !== undefined) hash = fnv1a(fnv1a(hash, chunk.resultId), String(chunk.chunkSeq));
+  if (chunk !== undefined) hash = fnv1aInt(fnv1a(hash, chunk.resultId), chunk.chunkSeq ?? -1);
   hash = fnv1a(hash, stringField(wire.payload, 'final_status') ?? '');
   hash = fnv1a(hash, stringField(wire.payload, 'code') ?? '');
   return hash >>> 0;

@@ -310,3 +310,71 @@ describe('transcript across connections', () => {
     expect(transcript.entries.filter((e) => e.kind === 'conn').map((e) => (e as ConnectionEntry).label)).toEqual(['owner', 'subscriber']);
   });
 });
+
+describe('bounded inbox', () => {
+  it('keeps the latest frames for waits while marks keep counting every frame', async () => {
+    const server = await serve((peer) => {
+      for (let seq = 1; seq <= 50; seq += 1) {
+        peer.send(serverFrame('job.event', { kind: 'log', body: { level: 'info', message: `e${seq}` } }, { session_id: 's', job_id: 'j1', event_seq: seq }));
+      }
+    });
+    const transcript = new Transcript({ bounded: { head: 2, tail: 8, inbox: 10 } });
+    const connection = await openConnection(server.url, { transcript, timeoutMs: 1000 });
+    cleanups.push(() => connection.drop());
+    const last = await connection.waitFor((f) => f.event_seq === 50, { description: 'event 50', after: 0 });
+    expect(last.event_seq).toBe(50);
+    expect(connection.mark()).toBe(50);
+    expect(connection.inboxStart).toBe(40);
+    // Entry 0 is the connection's open; events 1..50 follow. The transcript keeps its own bound.
+    expect(connection.inbox.map((e) => e.index)).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
+    expect(transcript.entries.map((e) => e.index)).toEqual([0, 1, 43, 44, 45, 46, 47, 48, 49, 50]);
+    expect(connection.framesSince(0).map((f) => f.event_seq)).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
+    expect(connection.framesSince(45).map((f) => f.event_seq)).toEqual([46, 47, 48, 49, 50]);
+    // An early frame has left the inbox: a wait from mark 0 no longer finds it.
+    expect(await connection.watch((f) => f.event_seq === 3, { description: 'event 3', forMs: 50, after: 0 })).toBeUndefined();
+    const mark = connection.mark();
+    server.peers[0]!.send(serverFrame('job.result', { final_status: 'success' }, { session_id: 's', job_id: 'j1', event_seq: 51 }));
+    const result = await connection.waitFor(isType('job.result'), { description: 'the result', after: mark });
+    expect(result.event_seq).toBe(51);
+    expect(connection.mark()).toBe(51);
+  });
+});
+
+describe('a server that cuts the TCP connection', () => {
+  // A bare WebSocket handshake on a raw socket, so the test can write bytes ws would refuse to.
+  async function rawServer(onOpen: (socket: import('node:net').Socket) => void) {
+    const { createHash } = await import('node:crypto');
+    const http = createHttpServer();
+    http.on('upgrade', (req, socket) => {
+      const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      onOpen(socket as import('node:net').Socket);
+    });
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    cleanups.push(() => {
+      http.closeAllConnections();
+      return new Promise<void>((resolve) => http.close(() => resolve()));
+    });
+    return `ws://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+  }
+
+  it('records a TCP reset as the reason the socket closed', async () => {
+    const url = await rawServer((socket) => setTimeout(() => socket.resetAndDestroy(), 20));
+    const { connection, transcript } = await open(url);
+    const error = await rejection(connection.waitFor(isType('session.welcome'), { description: 'a welcome' }));
+    expect(error.message).toMatch(/closed \(code 1006, no reason\) after an error: read ECONNRESET/);
+    const closed = transcript.entries.find((e): e is ConnectionEntry => e.kind === 'conn' && e.event === 'closed');
+    expect(closed?.error).toBe('read ECONNRESET');
+  });
+
+  it('says when the socket ended in the middle of a frame', async () => {
+    const url = await rawServer((socket) => {
+      socket.write(Buffer.from([0x81, 100, 0x7b, 0x22])); // a 100-byte text frame, 2 bytes of it
+      setTimeout(() => socket.destroy(), 20);
+    });
+    const { connection } = await open(url);
+    const error = await rejection(connection.waitFor(isType('session.welcome'), { description: 'a welcome' }));
+    expect(error.message).toMatch(/after an error: the socket ended in the middle of a WebSocket frame/);
+  });
+});

@@ -8,7 +8,7 @@ import { validateFrame } from '../../spec/validate.ts';
 import { HarnessError } from './errors.ts';
 import { type FramePredicate, type WireFrame, isWireFrame, summarizeEntries } from './frames.ts';
 import { nextMessageId } from './ids.ts';
-import type { Transcript } from './transcript.ts';
+import { ENTRY_OVERHEAD_BYTES, type Transcript } from './transcript.ts';
 import type { FrameEntry, FrameVerdict } from './transcript-types.ts';
 
 export const DEFAULT_WAIT_MS = 5000;
@@ -25,6 +25,12 @@ export interface ConnectionOptions {
   readonly maxPayloadBytes?: number;
   /** Answer `session.ping` with `session.pong` once the session id is known (default true). */
   readonly autoPong?: boolean;
+  /**
+   * Most inbound entries the inbox keeps for waits; older ones leave (a wait or mark from
+   * before them sees only what is kept). Default: the transcript's `limits.inbox` once it is
+   * bounded, else no limit.
+   */
+  readonly inboxLimit?: number;
 }
 
 /** Envelope fields `send` may add; `arcp`, `id` and `type` are always set. */
@@ -40,7 +46,7 @@ export interface CloseInfo {
   readonly reason: string;
 }
 
-/** An inbox position: frames received at or after it. */
+/** An inbox position: frames received at or after it. Counts every inbound message, kept or not. */
 export type Mark = number;
 
 export interface WaitOptions {
@@ -112,6 +118,18 @@ function toBuffer(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
+/**
+ * Whether ws's receiver was inside a frame when the socket ended (a server that cut the
+ * connection mid-frame). Reads ws 8 internals, so anything unexpected reads as "no".
+ */
+function endedMidFrame(ws: WebSocket): boolean {
+  const receiver = (ws as unknown as { _receiver?: { _state?: unknown; _bufferedBytes?: unknown } })._receiver;
+  if (receiver === undefined) return false;
+  const state = receiver._state;
+  const buffered = receiver._bufferedBytes;
+  return (typeof state === 'number' && state !== 0) || (typeof buffered === 'number' && buffered > 0);
+}
+
 function describeClose(info: CloseInfo): string {
   return `code ${info.code}${info.reason === '' ? ', no reason' : `, reason ${JSON.stringify(info.reason)}`}`;
 }
@@ -128,9 +146,15 @@ export class Connection {
   autoPong: boolean;
 
   readonly #ws: WebSocket;
-  readonly #inbox: FrameEntry[] = [];
+  /** Inbound entries; `#inbox[k]` is at mark `#inboxOffset + k`, kept from `#inboxHead` on. */
+  #inbox: FrameEntry[] = [];
+  #inboxHead = 0;
+  #inboxOffset = 0;
+  #inboxBytes = 0;
+  readonly #inboxLimit: number | undefined;
   readonly #waiters = new Set<Waiter>();
-  readonly #listeners = new Set<InboundListener>();
+  /** An array, not a Set: iterated for every inbound frame. */
+  #listeners: InboundListener[] = [];
   #resolveClosed!: (info: CloseInfo) => void;
   #closeInfo: CloseInfo | undefined;
   #lastError: string | undefined;
@@ -147,6 +171,7 @@ export class Connection {
     this.transcript = options.transcript;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
     this.autoPong = options.autoPong ?? true;
+    this.#inboxLimit = options.inboxLimit;
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -158,6 +183,12 @@ export class Connection {
     ws.on('error', (error) => {
       // Errors are followed by 'close'; keep the cause for the transcript and messages.
       this.#lastError = error.message;
+    });
+    // ws swallows errors of the TCP socket itself (a reset reads as a bare 1006): keep them too.
+    ws.once('upgrade', (response) => {
+      response.socket.on('error', (error: Error) => {
+        this.#lastError ??= error.message;
+      });
     });
     ws.on('close', (code, reason) => this.#onClose(code, reason.toString('utf8')));
   }
@@ -185,20 +216,25 @@ export class Connection {
     }
   }
 
-  /** Inbound entries, in arrival order (including frames that were not JSON). */
+  /** Kept inbound entries, in arrival order (including frames that were not JSON); the first is at `inboxStart`. */
   get inbox(): readonly FrameEntry[] {
-    return this.#inbox;
+    return this.#inboxHead === 0 ? this.#inbox : this.#inbox.slice(this.#inboxHead);
+  }
+
+  /** The mark of the oldest kept inbound entry (0 unless the inbox is bounded and full). */
+  get inboxStart(): Mark {
+    return this.#inboxOffset + this.#inboxHead;
   }
 
   /** The current inbox position. */
   mark(): Mark {
-    return this.#inbox.length;
+    return this.#inboxOffset + this.#inbox.length;
   }
 
-  /** Inbound JSON-object frames received at or after `after`. */
+  /** Inbound JSON-object frames received at or after `after` (and still kept). */
   framesSince(after: Mark = 0): WireFrame[] {
     const out: WireFrame[] = [];
-    for (let i = Math.max(0, after); i < this.#inbox.length; i += 1) {
+    for (let i = this.#slot(after); i < this.#inbox.length; i += 1) {
       const frame = this.#inbox[i]?.frame;
       if (isWireFrame(frame)) out.push(frame);
     }
@@ -207,8 +243,10 @@ export class Connection {
 
   /** Registers a listener that sees real (unredacted) inbound frames. Returns its remover. */
   addInboundListener(listener: InboundListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
   }
 
   /** Builds the envelope (`arcp: "1.1"`, a fresh `id`), sends and records it; returns the id. */
@@ -320,10 +358,37 @@ export class Connection {
       }
     }
     const entry = this.transcript.recordFrame({ conn: this.id, dir: 'in', frame, text, bytes: buffer.length, verdict });
-    for (const listener of this.#listeners) listener(frame, entry);
+    const listeners = this.#listeners;
+    for (let k = 0; k < listeners.length; k += 1) (listeners[k] as InboundListener)(frame, entry);
     if (isWireFrame(frame) && frame.type === 'session.ping') this.#onPing(frame);
-    this.#inbox.push(entry);
+    this.#push(entry);
     this.#offer(entry);
+  }
+
+  /** The array slot of mark `after`, clamped to what is kept. */
+  #slot(after: Mark): number {
+    return Math.max(this.#inboxHead, after - this.#inboxOffset);
+  }
+
+  #push(entry: FrameEntry): void {
+    this.#inbox.push(entry);
+    // The same byte estimate as the transcript's, so a flood of huge frames cannot pile up here.
+    this.#inboxBytes += entry.bytes + ENTRY_OVERHEAD_BYTES;
+    const limits = this.transcript.limits;
+    const limit = this.#inboxLimit ?? limits?.inbox;
+    if (limit === undefined) return;
+    const byteLimit = limits?.bytes ?? Number.POSITIVE_INFINITY;
+    while (this.#inbox.length - this.#inboxHead > 1 && (this.#inbox.length - this.#inboxHead > limit || this.#inboxBytes > byteLimit)) {
+      const old = this.#inbox[this.#inboxHead] as FrameEntry;
+      this.#inbox[this.#inboxHead] = undefined as unknown as FrameEntry;
+      this.#inboxHead += 1;
+      this.#inboxBytes -= old.bytes + ENTRY_OVERHEAD_BYTES;
+    }
+    if (this.#inboxHead > 4096 && this.#inboxHead * 2 > this.#inbox.length) {
+      this.#inbox = this.#inbox.slice(this.#inboxHead);
+      this.#inboxOffset += this.#inboxHead;
+      this.#inboxHead = 0;
+    }
   }
 
   #onPing(frame: WireFrame): void {
@@ -345,7 +410,7 @@ export class Connection {
 
   #offer(entry: FrameEntry): void {
     if (this.#waiters.size === 0 || !isWireFrame(entry.frame)) return;
-    const position = this.#inbox.length - 1;
+    const position = this.mark() - 1;
     for (const waiter of this.#waiters) {
       if (position < waiter.after) continue;
       let matched: boolean;
@@ -369,7 +434,7 @@ export class Connection {
   }
 
   #find(predicate: FramePredicate, after: Mark): WireFrame | undefined {
-    for (let i = Math.max(0, after); i < this.#inbox.length; i += 1) {
+    for (let i = this.#slot(after); i < this.#inbox.length; i += 1) {
       const entry = this.#inbox[i] as FrameEntry;
       if (isWireFrame(entry.frame) && predicate(entry.frame, entry)) return entry.frame;
     }
@@ -406,7 +471,7 @@ export class Connection {
   }
 
   #since(after: Mark): FrameEntry[] {
-    return this.#inbox.slice(Math.max(0, after));
+    return this.#inbox.slice(this.#slot(after));
   }
 
   #timeoutError(waiter: Waiter, timeoutMs: number): HarnessError {
@@ -432,6 +497,9 @@ export class Connection {
     if (this.#closeInfo !== undefined) return;
     const info = { code, reason };
     this.#closeInfo = info;
+    if (this.#lastError === undefined && code === 1006 && endedMidFrame(this.#ws)) {
+      this.#lastError = 'the socket ended in the middle of a WebSocket frame';
+    }
     this.#pendingPings = [];
     if (this.#opened) {
       this.transcript.recordConnection({

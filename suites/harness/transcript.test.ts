@@ -87,3 +87,82 @@ describe('Transcript', () => {
     ]);
   });
 });
+
+function event(transcript: Transcript, seq: number, conn = 'c1') {
+  return record(transcript, conn, { type: 'job.event', event_seq: seq, payload: { kind: 'log' } });
+}
+
+describe('Transcript, bounded', () => {
+  const limits = { head: 3, tail: 5, landmarks: 4, pinned: 20, witnessRadius: 1, bytes: 1 << 20, inbox: 5 };
+
+  it('keeps the head, the latest entries and the landmarks, and counts everything recorded', () => {
+    const transcript = new Transcript({ bounded: limits });
+    transcript.recordConnection({ conn: 'c1', event: 'open' });
+    record(transcript, 'c1', { type: 'session.hello' }, 'out');
+    record(transcript, 'c1', { type: 'session.welcome' });
+    for (let seq = 1; seq <= 50; seq += 1) event(transcript, seq);
+    record(transcript, 'c1', { type: 'job.submit' }, 'out'); // index 53: a landmark
+    for (let seq = 51; seq <= 100; seq += 1) event(transcript, seq);
+    record(transcript, 'c1', { type: 'job.result', event_seq: 101 });
+    const kept = transcript.entries.map((e) => e.index);
+    expect(kept).toEqual([0, 1, 2, 53, 100, 101, 102, 103, 104]);
+    expect(transcript.recorded).toBe(105);
+    expect(transcript.stats()).toMatchObject({ recorded: 105, kept: 9, bounded: true });
+    expect(transcript.frames({ type: 'job.submit' }).map((e) => e.index)).toEqual([53]);
+  });
+
+  it('feeds observers every entry in order, and drops an observer that throws without losing entries', () => {
+    const seen: number[] = [];
+    const transcript = new Transcript({ bounded: limits, observers: [{ observe: (e) => seen.push(e.index) }] });
+    let calls = 0;
+    transcript.addObserver({
+      observe: () => {
+        calls += 1;
+        if (calls === 3) throw new Error('observer bug');
+      },
+    });
+    for (let seq = 1; seq <= 1000; seq += 1) event(transcript, seq);
+    expect(seen).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(calls).toBe(3);
+    expect(transcript.stats().observerErrors).toEqual(['observer bug']);
+    expect(transcript.entries.length).toBeLessThanOrEqual(limits.head + limits.tail);
+  });
+
+  it('keeps pinned witnesses and a window around each after they leave the ring', () => {
+    const transcript = new Transcript({ bounded: limits });
+    for (let seq = 1; seq <= 40; seq += 1) {
+      event(transcript, seq);
+      if (seq === 20) transcript.pin([17, 19]); // e.g. a violation found at index 19 proved by 17 and 19
+    }
+    const kept = transcript.entries.map((e) => e.index);
+    expect(kept).toEqual(expect.arrayContaining([16, 17, 18, 19, 20]));
+    expect(transcript.window([17, 19], 1).map((e) => e.index)).toEqual([16, 17, 18, 19, 20]);
+    transcript.pin([5]); // long gone
+    expect(transcript.stats().lostWitnesses).toBe(1);
+  });
+
+  it('holds kept entries to the byte budget, always keeping the newest', () => {
+    const transcript = new Transcript({ bounded: { ...limits, tail: 1000, bytes: 64 * 1024 } });
+    const big = 'x'.repeat(20 * 1024);
+    for (let seq = 1; seq <= 100; seq += 1) record(transcript, 'c1', { type: 'job.event', event_seq: seq, payload: { big } });
+    const stats = transcript.stats();
+    expect(stats.keptBytes).toBeLessThanOrEqual(64 * 1024 + 21 * 1024 + 512);
+    expect(transcript.entries.at(-1)?.index).toBe(99);
+  });
+
+  it('turns bounded when the full-mode budget runs out, keeping the start and the end', () => {
+    const transcript = new Transcript({ fullModeBytes: 200 * 1024 });
+    expect(transcript.bounded).toBe(false);
+    for (let seq = 1; seq <= 2000; seq += 1) event(transcript, seq);
+    expect(transcript.bounded).toBe(true);
+    expect(transcript.limits?.bytes).toBe(200 * 1024);
+    const kept = transcript.entries.map((e) => e.index);
+    expect(kept[0]).toBe(0);
+    expect(kept.at(-1)).toBe(1999);
+    expect(transcript.stats().keptBytes).toBeLessThanOrEqual(200 * 1024 + 1024);
+  });
+
+  it('refuses nonsense limits', () => {
+    expect(() => new Transcript({ bounded: { tail: 0 } })).toThrow(/tail must be a positive integer/);
+  });
+});

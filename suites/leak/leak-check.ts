@@ -1,0 +1,275 @@
+// LEAK-001 measured on a server process: does memory keep growing for sessions that are gone
+// for good? (audit ruby-subscription-leak-on-close: a closed session left attached to its
+// subscriptions, fan-out filling its dead outbox for the rest of the job.)
+//
+// One chatty job runs throughout. Control phase: sessions subscribe to it and stay open,
+// acking, while the server's RSS is sampled. Leak phase: more sessions subscribe and then
+// close without ever resuming. Once their resume window has passed the server must have let
+// them go, so RSS may grow no faster than in the control phase (plus an explicit tolerance).
+// A server that still fans out into their buffers grows with every event of the job.
+import type { AgentScript, Step } from '../../spec/agent-script.ts';
+import { DEFAULT_PROFILE, type Profile } from '../harness/config.ts';
+import { type FramePredicate, type WireFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
+import { connect, type Session } from '../harness/session.ts';
+import { Transcript } from '../harness/transcript.ts';
+import { RssSampler, type RssSample, samplesBetween, slopeKbPerSec } from './rss.ts';
+
+export interface LeakCheckOptions {
+  readonly url: string;
+  /** Bearer token of the principal that submits and subscribes. */
+  readonly token: string;
+  /** The server process whose RSS is sampled. */
+  readonly pid: number;
+  /** The server's resume window (session.welcome resume_window_sec). */
+  readonly resumeWindowSec: number;
+  readonly profile?: Profile;
+  /** Bound of each wait (connect, subscribe, close). */
+  readonly timeoutMs?: number;
+  /** Sessions subscribed and kept open throughout (default 4). */
+  readonly controlSessions?: number;
+  /** Sessions that subscribe and close for good in the leak phase (default 24). */
+  readonly leakSessions?: number;
+  /** Length of the control measurement (default 3000 ms). */
+  readonly controlMs?: number;
+  /** Length of the measurement after the resume window (default 4000 ms). */
+  readonly measureMs?: number;
+  /** Waited past the window before measuring, for the server's own sweep (default 1000 ms). */
+  readonly marginMs?: number;
+  /** Events per second the chatty job aims for (default 1000). */
+  readonly eventsPerSecond?: number;
+  /** Characters of each event's message (default 256), so a leak shows quickly. */
+  readonly messageChars?: number;
+  /**
+   * Leak-phase slope allowed above the control slope, in KB/s (default 1024: a V8 heap step
+   * of a few MB inside the measurement must not read as a leak; a leak of every event for
+   * every closed session grows several times faster, see expectedLeakKbPerSec).
+   */
+  readonly toleranceKbPerSec?: number;
+  readonly sampleIntervalMs?: number;
+}
+
+export interface LeakPhases {
+  readonly controlFromMs: number;
+  readonly controlToMs: number;
+  readonly lastCloseMs: number;
+  readonly measureFromMs: number;
+  readonly measureToMs: number;
+}
+
+export interface LeakCheckResult {
+  readonly passed: boolean;
+  readonly controlSlopeKbPerSec: number;
+  readonly leakSlopeKbPerSec: number;
+  readonly toleranceKbPerSec: number;
+  /** How fast a server keeping each closed session's copy of every event (at wire size) would grow. */
+  readonly expectedLeakKbPerSec: number;
+  /** Every RSS sample of the run (the slopes are fitted over the two phases' slices). */
+  readonly samples: readonly RssSample[];
+  readonly phases: LeakPhases;
+  readonly closedSessions: number;
+  readonly resumeWindowSec: number;
+  /** One sentence: what was measured and what it means. */
+  readonly summary: string;
+}
+
+/** The leak check could not run (refused subscribe, a session that never opened, ...). */
+export class LeakCheckError extends Error {
+  override readonly name = 'LeakCheckError';
+}
+
+const PERIOD_MS = 100;
+const ACK_EVERY = 200;
+const WARM_UP_MS = 2500;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/** A job that emits `eventsPerSecond` log events for about `durationMs`, then finishes. */
+export function chattyScript(durationMs: number, eventsPerSecond: number, messageChars: number): AgentScript {
+  const periods = Math.max(1, Math.ceil(durationMs / PERIOD_MS));
+  const count = Math.max(1, Math.round((eventsPerSecond * PERIOD_MS) / 1000));
+  const message = 'leak-check '.padEnd(Math.max(11, Math.min(messageChars, 1024)), 'x');
+  const steps: Step[] = [];
+  for (let k = 0; k < periods; k += 1) {
+    steps.push({ op: 'emit', kind: 'log', count, body: { level: 'info', message } }, { op: 'sleep', ms: PERIOD_MS });
+  }
+  steps.push({ op: 'finish', summary: 'leak check done' });
+  return { steps };
+}
+
+function isRejection(frame: WireFrame): boolean {
+  return frame.type === 'session.error' || (frame.type === 'job.error' && frame.job_id === undefined);
+}
+
+function describe(frame: WireFrame): string {
+  const payload = payloadOf(frame);
+  return `${String(frame.type)}${typeof payload.code === 'string' ? ` ${payload.code}` : ''}${typeof payload.message === 'string' ? `: ${payload.message}` : ''}`;
+}
+
+/** Acks every ACK_EVERY sequenced frames, so the server may free what the session has seen. */
+function keepAcking(session: Session): void {
+  if (!session.features.has('ack')) return;
+  let since = 0;
+  session.connection.addInboundListener((frame) => {
+    if (!isWireFrame(frame) || typeof frame.event_seq !== 'number') return;
+    since += 1;
+    if (since < ACK_EVERY || !session.connection.isOpen) return;
+    since = 0;
+    session.send('session.ack', { last_processed_seq: frame.event_seq });
+  });
+}
+
+class Checker {
+  readonly #o: Required<Omit<LeakCheckOptions, 'profile'>> & { profile: Profile };
+  readonly #sessions: Session[] = [];
+
+  constructor(options: LeakCheckOptions) {
+    this.#o = {
+      profile: DEFAULT_PROFILE,
+      timeoutMs: 5000,
+      controlSessions: 4,
+      leakSessions: 24,
+      controlMs: 3000,
+      measureMs: 4000,
+      marginMs: 1000,
+      eventsPerSecond: 1000,
+      messageChars: 256,
+      toleranceKbPerSec: 1024,
+      sampleIntervalMs: 100,
+      // An option given as undefined keeps its default.
+      ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as LeakCheckOptions),
+    };
+  }
+
+  async #open(label: string): Promise<Session> {
+    // Bounded transcripts: the check runs long, and nothing here is judged from the frames.
+    const session = await connect(this.#o.url, {
+      token: this.#o.token,
+      transcript: new Transcript({ bounded: { tail: 256, landmarks: 256, inbox: 256 } }),
+      profile: this.#o.profile,
+      timeoutMs: this.#o.timeoutMs,
+      label,
+    });
+    this.#sessions.push(session);
+    keepAcking(session);
+    return session;
+  }
+
+  async #request(session: Session, type: string, payload: Record<string, unknown>, match: FramePredicate, what: string): Promise<WireFrame> {
+    const frame = await session.request(type, payload, (f, _id, entry) => match(f, entry) || isRejection(f), {
+      description: what,
+      timeoutMs: this.#o.timeoutMs,
+    });
+    if (isRejection(frame)) throw new LeakCheckError(`${type} was refused: ${describe(frame)}`);
+    return frame;
+  }
+
+  async #subscribe(session: Session, jobId: string): Promise<void> {
+    await this.#request(
+      session,
+      'job.subscribe',
+      { job_id: jobId, history: false },
+      (f) => f.type === 'job.subscribed' && (f.job_id === jobId || payloadOf(f).job_id === jobId),
+      `job.subscribed for ${jobId}`,
+    );
+  }
+
+  async run(): Promise<LeakCheckResult> {
+    const o = this.#o;
+    const windowMs = o.resumeWindowSec * 1000;
+    const sampler = new RssSampler(o.pid, o.sampleIntervalMs);
+    try {
+      const owner = await this.#open('leak-owner');
+      if (!owner.features.has('subscribe')) throw new LeakCheckError('the server did not negotiate the subscribe feature');
+      // Twice the phases plus half a second per closed session, for a slow machine; cancelled
+      // at the end. One step pair per 100 ms keeps the script small (servers cap frame size).
+      const durationMs = Math.min(550_000, 2 * (1000 + o.controlMs + windowMs + o.marginMs + o.measureMs) + o.leakSessions * 500);
+      const accepted = await this.#request(
+        owner,
+        'job.submit',
+        { agent: o.profile.agent, input: chattyScript(durationMs, o.eventsPerSecond, o.messageChars) },
+        (f) => f.type === 'job.accepted',
+        'job.accepted for the chatty job',
+      );
+      const jobId = String(payloadOf(accepted).job_id);
+      try {
+        return await this.#phases(sampler, owner, jobId, windowMs);
+      } finally {
+        if (owner.connection.isOpen) owner.send('job.cancel', { job_id: jobId, reason: 'leak check done' }, { job_id: jobId });
+      }
+    } finally {
+      sampler.stop();
+      await Promise.all(this.#sessions.map((s) => s.connection.closeSocket(1000, '', 1000).catch(() => undefined)));
+    }
+  }
+
+  async #phases(sampler: RssSampler, owner: Session, jobId: string, windowMs: number): Promise<LeakCheckResult> {
+    const o = this.#o;
+    let jobEnded = false;
+    owner.connection.addInboundListener((f) => {
+      if (isWireFrame(f) && f.job_id === jobId && (f.type === 'job.result' || f.type === 'job.error')) jobEnded = true;
+    });
+    let ownerBytes = 0;
+    owner.connection.addInboundListener((_f, entry) => {
+      ownerBytes += entry.bytes;
+    });
+    await sleep(WARM_UP_MS); // the job streams, the server's heap settles
+    for (let k = 0; k < o.controlSessions; k += 1) await this.#subscribe(await this.#open(`leak-control-${k}`), jobId);
+    const controlFromMs = sampler.now();
+    const bytesBefore = ownerBytes;
+    await sleep(o.controlMs);
+    const controlToMs = sampler.now();
+    const wireKbPerSec = (ownerBytes - bytesBefore) / 1024 / ((controlToMs - controlFromMs) / 1000);
+
+    for (let k = 0; k < o.leakSessions; k += 1) {
+      const session = await this.#open(`leak-closed-${k}`);
+      await this.#subscribe(session, jobId);
+      await session.close({ reason: 'leak check: gone for good', timeoutMs: o.timeoutMs });
+    }
+    const lastCloseMs = sampler.now();
+    await sleep(windowMs + o.marginMs);
+    const measureFromMs = sampler.now();
+    await sleep(o.measureMs);
+    const measureToMs = sampler.now();
+    if (jobEnded) throw new LeakCheckError(`the chatty job ${jobId} ended before the measurement did, so nothing was measured under load`);
+    if (sampler.error !== undefined) throw new LeakCheckError(`RSS sampling stopped: ${sampler.error.message}`);
+
+    const samples = [...sampler.samples];
+    const controlSlope = slopeKbPerSec(samplesBetween(samples, controlFromMs, controlToMs));
+    const leakSlope = slopeKbPerSec(samplesBetween(samples, measureFromMs, measureToMs));
+    const allowed = Math.max(0, controlSlope) + o.toleranceKbPerSec;
+    const passed = leakSlope <= allowed;
+    const fmt = (n: number) => `${n.toFixed(1)} KB/s`;
+    const summary =
+      `${o.leakSessions} sessions subscribed to a job emitting ~${o.eventsPerSecond} events/s and closed for good; ` +
+      `${((measureFromMs - lastCloseMs) / 1000).toFixed(1)} s after the last close (resume window ${o.resumeWindowSec} s) the server's RSS grew at ${fmt(leakSlope)} ` +
+      `over ${((measureToMs - measureFromMs) / 1000).toFixed(1)} s, against ${fmt(controlSlope)} with ${o.controlSessions} open subscribers only ` +
+      `(allowed: the control slope + ${fmt(o.toleranceKbPerSec)} = ${fmt(allowed)}; keeping every event for each closed session ` +
+      `would add about ${fmt(wireKbPerSec * o.leakSessions)} at wire size)`;
+    return {
+      passed,
+      controlSlopeKbPerSec: controlSlope,
+      leakSlopeKbPerSec: leakSlope,
+      toleranceKbPerSec: o.toleranceKbPerSec,
+      expectedLeakKbPerSec: wireKbPerSec * o.leakSessions,
+      samples,
+      phases: { controlFromMs, controlToMs, lastCloseMs, measureFromMs, measureToMs },
+      closedSessions: o.leakSessions,
+      resumeWindowSec: o.resumeWindowSec,
+      summary,
+    };
+  }
+}
+
+/**
+ * Runs the control and leak phases against the server at `url` and judges LEAK-001 from
+ * process `pid`'s RSS. Rejects with LeakCheckError (or the harness's HarnessError) when the check
+ * cannot run; every wait is bounded.
+ */
+export async function runLeakCheck(options: LeakCheckOptions): Promise<LeakCheckResult> {
+  if (!(options.resumeWindowSec >= 0 && Number.isFinite(options.resumeWindowSec))) {
+    throw new LeakCheckError(`the resume window must be a finite number of seconds >= 0 (got ${String(options.resumeWindowSec)})`);
+  }
+  return new Checker(options).run();
+}
