@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 // The command as a vendor runs it: `node bin/arcp-conformance.js ...` in a subprocess, on
 // the fixture suites in cli/testing/fixtures (known verdicts, not conformance tests).
 import { spawn } from 'node:child_process';
@@ -158,6 +159,18 @@ describe('arcp-conformance run: the target cannot be used (subprocess)', TEST_BO
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe('arcp-conformance: cannot connect to ws://127.0.0.1:1/arcp: connection refused (ECONNREFUSED)\n');
+  });
+
+  it('tests a server it starts with --server-cmd, and exits 2 with one line when the command prints no URL', async () => {
+    const bin = fileURLToPath(new URL('../bin/arcp-conformance.js', import.meta.url));
+    const serve = `"${process.execPath}" "${bin}" serve --port 0`;
+    const started = await cli(['--server-cmd', serve, '--suites', suite('passing')], { ARCP_TOKEN: 'tok-alice' });
+    expect(started.code, started.stderr).toBe(0);
+    const silent = await cli(['--server-cmd', 'echo listening somewhere', '--suites', suite('passing')], { ARCP_TOKEN: 'x-token' });
+    expect(silent.code).toBe(2);
+    expect(silent.stdout).toBe('');
+    expect(silent.stderr.trim().split('\n')).toHaveLength(1);
+    expect(silent.stderr).toMatch(/^arcp-conformance: --server-cmd: /);
   });
 
   it('exits 2 with one clear line for a bad token', async () => {

@@ -37,6 +37,10 @@ Target
                          or KEY=VALUE lines (default: environment ARCP_TOKEN, and
                          ARCP_TOKEN_2 for a second principal; tokens are never accepted on
                          the command line)
+  --server-cmd CMD       start the server under test with CMD (run by the shell), test it at
+                         the URL it prints as its first stdout line, stop it at the end; the
+                         kit then knows the server's process and runs the memory-leak check
+                         (LEAK-001), which needs it
   --profile FILE         server profile JSON: resumeForm, closeForm, agent, subprotocol,
                          features, subscribePolicy, listPolicy (default: $ARCP_PROFILE,
                          else the forms DESIGN.md names)
@@ -94,6 +98,8 @@ Exit codes
 Examples
   arcp-conformance
   ARCP_TOKEN=... ARCP_TOKEN_2=... arcp-conformance run --url ws://127.0.0.1:8080/arcp
+  ARCP_TOKEN=tok-alice ARCP_TOKEN_2=tok-bob arcp-conformance run --only LEAK \\
+      --server-cmd "npx arcp-conformance serve --port 0 --resume-window-sec 2"
   arcp-conformance run --url wss://arcp.example.com/v1 --token-file ci-tokens.env \\
       --only SEQ,CANCEL-003 --baseline conformance-baseline.json --report github
 `;

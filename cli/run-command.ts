@@ -27,7 +27,7 @@ import type { Output } from './output.ts';
 import { DEFAULT_SUITES, suiteGlob } from './paths.ts';
 import { DEFAULT_OUT_DIR, parseReportTargets } from './report-options.ts';
 import { classifySelectors } from './selection.ts';
-import { type ResolvedTarget, setUpTarget } from './target-setup.ts';
+import { type ResolvedTarget, type TargetRequest, setUpLaunchedTarget, setUpTarget } from './target-setup.ts';
 
 export const RUN_FLAGS: FlagSpecs = {
   url: { kind: 'string' },
@@ -46,6 +46,7 @@ export const RUN_FLAGS: FlagSpecs = {
   runs: { kind: 'integer', min: 1, max: 1_000_000 },
   seed: { kind: 'integer', min: -(2 ** 31), max: 2 ** 31 - 1 },
   out: { kind: 'string' },
+  'server-cmd': { kind: 'string' },
   report: { kind: 'string', repeatable: true },
   debug: { kind: 'boolean' },
   suites: { kind: 'string', repeatable: true },
@@ -167,6 +168,8 @@ function plan(args: ParsedArgs, env: Env, cwd: string): RunPlan {
 function workerEnv(target: ResolvedTarget, settings: RunSettings, outDir: string): Record<string, string> {
   return {
     ARCP_FIXTURES_DIR: join(outDir, 'seeds'),
+    // The leak check (LEAK-001) samples this process's memory; it is N/A without it.
+    ARCP_SERVER_PID: target.serverPid === undefined ? '' : String(target.serverPid),
     ARCP_EMBEDDED: target.embedded ? '1' : '',
     ARCP_EMBEDDED_DEFECTS: target.embedded ? target.defects.join(',') : '',
     ARCP_URL: target.url,
@@ -227,7 +230,9 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
   const kit = kitInfo();
   const cat = catalogue();
 
-  const target = await setUpTarget({
+  const serverCmd = stringFlag(args, 'server-cmd');
+  const setUp = serverCmd === undefined ? setUpTarget : (request: TargetRequest) => setUpLaunchedTarget({ ...request, serverCmd });
+  const target = await setUp({
     ...(stringFlag(args, 'url') ?? env.ARCP_URL ? { url: (stringFlag(args, 'url') ?? env.ARCP_URL) as string } : {}),
     ...(stringFlag(args, 'token-file') === undefined ? {} : { tokenFile: stringFlag(args, 'token-file') as string }),
     ...((stringFlag(args, 'profile') ?? env.ARCP_PROFILE) ? { profilePath: (stringFlag(args, 'profile') ?? env.ARCP_PROFILE) as string } : {}),

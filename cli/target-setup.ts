@@ -10,6 +10,8 @@ import { resolveTokens } from './tokens.ts';
 
 export interface TargetRequest {
   readonly url?: string;
+  /** A command that starts the server under test and prints its URL first (--server-cmd). */
+  readonly serverCmd?: string;
   readonly tokenFile?: string;
   readonly profilePath?: string;
   readonly defects: readonly string[];
@@ -24,6 +26,8 @@ export interface ResolvedTarget {
   /** What reports show. */
   readonly shownUrl: string;
   readonly embedded: boolean;
+  /** The server process, when the kit started it (--server-cmd): the leak check samples it. */
+  readonly serverPid?: number;
   /** Reference defects switched on (embedded target only). */
   readonly defects: readonly string[];
   readonly tokens: { readonly primary: string; readonly secondary?: string };
@@ -86,7 +90,45 @@ export async function setUpTarget(request: TargetRequest): Promise<ResolvedTarge
   }
 
   if (request.defects.length > 0) throw new UsageError('--defect applies only to the embedded reference runtime (drop --url)');
-  const url = parseTargetUrl(request.url);
+  return urlTarget(request, request.url, tokens, profile, profilePath);
+}
+
+/** Starts the server under test with --server-cmd, tests it at the URL it prints, stops it after. */
+export async function setUpLaunchedTarget(request: TargetRequest & { readonly serverCmd: string }): Promise<ResolvedTarget> {
+  if (request.url !== undefined) throw new UsageError('--server-cmd starts the server and reads its URL: drop --url (or ARCP_URL)');
+  if (request.defects.length > 0) throw new UsageError('--defect applies only to the embedded reference runtime (drop --server-cmd)');
+  const tokens = resolveTokens(request.env, request.tokenFile);
+  const { profile, path: profilePath } = loadProfile(request.profilePath, request.cwd);
+  const { launchServer, LaunchError } = await import('../suites/leak/server-process.ts');
+  const secrets = [tokens.primary, tokens.secondary].filter((t): t is string => t !== undefined);
+  const redact = (text: string) => secrets.reduce((acc, secret) => acc.split(secret).join('[redacted]'), text);
+  let server;
+  try {
+    server = await launchServer(request.serverCmd, { timeoutMs: SERVER_START_TIMEOUT_MS, cwd: request.cwd, redact });
+  } catch (error) {
+    if (error instanceof LaunchError) throw new UsageError(`--server-cmd: ${error.message}`);
+    throw error;
+  }
+  try {
+    const target = await urlTarget(request, server.url, tokens, profile, profilePath);
+    return { ...target, serverPid: server.pid, stop: () => server.stop() };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+/** How long a --server-cmd server may take to print its URL. */
+const SERVER_START_TIMEOUT_MS = 30_000;
+
+async function urlTarget(
+  request: TargetRequest,
+  rawUrl: string,
+  tokens: ReturnType<typeof resolveTokens>,
+  profile: Profile,
+  profilePath: string | undefined,
+): Promise<ResolvedTarget> {
+  const url = parseTargetUrl(rawUrl);
   if (tokens.primary === undefined) {
     throw new UsageError('no token for the server: set ARCP_TOKEN (and ARCP_TOKEN_2 for a second principal) or use --token-file FILE');
   }

@@ -19,7 +19,7 @@ export const replayEngine: ReplayEngine = {
     if (!parsed.ok) throw new Error(`the fixture's scenario is not a property scenario this kit can run: ${parsed.problems.join('; ')}`);
     if (needsServerProbe(fixture.violated)) {
       throw new Error(
-        `${fixture.violated.join(', ')} leaves no trace on the wire: replaying this fixture needs server-side memory sampling (--server-cmd), which is not built yet`,
+        `${fixture.violated.join(', ')} leaves no trace on the wire: run the RSS leak check instead (arcp-conformance run --only LEAK --server-cmd "...")`,
       );
     }
     const property = PROPERTIES[parsed.scenario.property];

@@ -1,7 +1,7 @@
 // The audit fixtures keep their promise: each fails against the reference runtime with its
 // defect switched on and passes with it off. The leak has no wire symptom, so its check uses
 // the reference's own bookkeeping (the stats probe); replaying it through the wire alone
-// waits for server memory sampling (--server-cmd).
+// is proven by the RSS leak check in suites/leak (--server-cmd), not by this fixture's replay.
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseFixture } from '../../cli/fixture-schema.ts';
@@ -65,5 +65,5 @@ describe('audit fixtures', () => {
     });
   }
 
-  it.todo('subscription-leak fails through the wire alone (needs server memory sampling: --server-cmd, not built yet)');
+  it.todo('subscription-leak fails when this fixture is replayed with server memory sampling (the RSS leak check of suites/leak proves the defect with its own scenario; replaying the fixture under sampling is not built)');
 });

@@ -2,7 +2,7 @@
 // target: each is a scenario that once broke the requirements it lists. The test passes when
 // none of up to REPLAYS replays breaks any requirement (concurrency failures do not recur
 // every time, so one clean replay proves little). A fixture whose violation has no wire
-// symptom (LEAK-001) is listed as a todo until server memory sampling (--server-cmd) exists.
+// symptom (LEAK-001) is listed as a todo: the RSS leak check in suites/leak covers LEAK-001 under --server-cmd.
 import { relative } from 'node:path';
 import { it } from 'vitest';
 import { requirement } from '../../spec/requirements.ts';
@@ -27,7 +27,7 @@ for (const loaded of committedFixtures()) {
   const name = relative(KIT_ROOT, fixture.file);
   const origin = fixture.report === undefined ? '' : ` (audit ${fixture.report})`;
   if (needsServerProbe(fixture.violated)) {
-    it.todo(`replaying ${name}${origin}: ${fixture.violated.join(', ')} leaves no wire symptom; it needs server memory sampling (--server-cmd), not built yet`);
+    it.todo(`replaying ${name}${origin}: ${fixture.violated.join(', ')} leaves no wire symptom; LEAK-001 is judged by the RSS leak check (suites/leak, run with --server-cmd)`);
     continue;
   }
   conformanceTest(`replaying ${name}${origin} breaks none of its requirements in ${REPLAYS} replays`, { requirements: fixture.violated }, async (t: ConformanceContext) => {
