@@ -26,6 +26,8 @@ export { resumeChecker } from './resume-checker.ts';
 export { livenessChecker } from './liveness-checker.ts';
 export { chunkChecker } from './chunk-checker.ts';
 export { credentialChecker } from './credential-checker.ts';
+// Used by the disconnect property: a job that ends cancelled with no cancel sent.
+export { outcomeChecker } from './outcome-checker.ts';
 // Opt-in (deployment policy): not in ALL_CHECKERS.
 export { listingChecker } from './listing-checker.ts';
 export { errorPayloadChecker } from './error-payload-checker.ts';

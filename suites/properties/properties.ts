@@ -21,7 +21,7 @@ import {
   type CheckerFactory,
 } from '../checkers/index.ts';
 import type { Profile } from '../harness/config.ts';
-import { outcomeChecker } from './outcome-checker.ts';
+import { outcomeChecker } from '../checkers/outcome-checker.ts';
 import { PROPERTY_NAMES, type PropertyName, type Scenario } from './scenario.ts';
 import type { Capabilities } from './scenarios/capabilities.ts';
 import { concurrentEmitters } from './scenarios/concurrent-emitters.ts';

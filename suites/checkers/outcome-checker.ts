@@ -6,10 +6,10 @@
 //
 // It lives with the property suites because the checkers in suites/checkers/ do not judge
 // this yet; it belongs there (same tracker, same log), and should move when they do.
-import { FrameChecker } from '../checkers/frame-checker.ts';
-import type { FrameFacts } from '../checkers/session-tracker.ts';
-import type { CheckerContext, CheckerFactory } from '../checkers/types.ts';
-import { describeFrame, isCancelledTerminal, isTerminalFrame } from '../checkers/wire.ts';
+import { FrameChecker } from './frame-checker.ts';
+import type { FrameFacts } from './session-tracker.ts';
+import type { CheckerContext, CheckerFactory } from './types.ts';
+import { describeFrame, isCancelledTerminal, isTerminalFrame } from './wire.ts';
 
 const REQUIREMENTS = ['CLOSE-002', 'LIFE-006'] as const;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkTranscript } from '../checkers/monitor.ts';
-import { transcript } from '../checkers/testing/transcript-builder.ts';
+import { checkTranscript } from './monitor.ts';
+import { transcript } from './testing/transcript-builder.ts';
 import { outcomeChecker } from './outcome-checker.ts';
 
 const check = (entries: Parameters<typeof checkTranscript>[0]) =>
