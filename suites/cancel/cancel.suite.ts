@@ -14,7 +14,6 @@ import {
   isRejection,
   isTerminal,
   findListedJob,
-  markAfter,
   openSession,
   requireAgent,
   requireFeatures,
@@ -23,6 +22,7 @@ import {
   submitAccepted,
   subscribeTo,
   waitForTerminal,
+  watchAfterTerminal,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 
@@ -88,11 +88,7 @@ describe('cancel', () => {
         sendCancel(s, jobId);
         const terminal = await waitForTerminal(s, jobId, t.target.timeoutMs, mark);
         judgeCancelled(t, s, jobId, mark, terminal);
-        const after = await s.watch((f) => f.job_id === jobId && ['job.event', 'job.result', 'job.error'].includes(String(f.type)), {
-          description: `anything of ${jobId} after its terminal`,
-          forMs: QUIET_MS,
-          after: markAfter(s, terminal),
-        });
+        const after = await watchAfterTerminal(s, jobId, terminal);
         t.must('CANCEL-002', after === undefined || !isTerminal(after), () => ({
           expected: `exactly one terminal for the cancelled job ${jobId}`,
           actual: `a second one: ${brief(after)}`,
@@ -241,11 +237,7 @@ describe('cancel', () => {
           actual: brief(terminal),
           transcript: evidenceAround(s, terminal),
         }));
-        const after = await s.watch((f) => f.job_id === jobId && ['job.event', 'job.result', 'job.error'].includes(String(f.type)), {
-          description: `anything of ${jobId} after its terminal`,
-          forMs: QUIET_MS,
-          after: markAfter(s, terminal),
-        });
+        const after = await watchAfterTerminal(s, jobId, terminal);
         t.must('LIFE-002', after === undefined, () => ({
           expected: `the lingering agent's events before the terminal, nothing of ${jobId} after ${brief(terminal)}`,
           actual: brief(after),

@@ -12,25 +12,19 @@ import {
   evidenceAround,
   isTerminal,
   findListedJob,
-  markAfter,
   openSession,
   requireAgent,
   runToTerminal,
   submitAccepted,
   subscribeTo,
   waitForTerminal,
+  watchAfterTerminal,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 
-const JOB_FRAME_TYPES = ['job.event', 'job.result', 'job.error'];
-
 /** LIFE-001 (no second terminal) and LIFE-002 (nothing at all) for the job after its terminal. */
 async function judgeNothingAfter(t: ConformanceContext, session: Session, jobId: string, terminal: WireFrame, forMs = QUIET_MS): Promise<void> {
-  const after = await session.watch((f) => f.job_id === jobId && JOB_FRAME_TYPES.includes(String(f.type)), {
-    description: `any job.event, job.result or job.error of ${jobId} after its terminal`,
-    forMs,
-    after: markAfter(session, terminal),
-  });
+  const after = await watchAfterTerminal(session, jobId, terminal, forMs);
   t.must('LIFE-001', after === undefined || !isTerminal(after), () => ({
     expected: `exactly one terminal for job ${jobId}: ${brief(terminal)}`,
     actual: `a second terminal: ${brief(after)}`,

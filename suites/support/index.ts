@@ -2,6 +2,7 @@
 // principals, feature and agent gates that end a test as N/A or UNTESTABLE, and job
 // submission that tells an acceptance from a rejection.
 import type { Feature } from '../../spec/features.ts';
+import { SEQUENCED_TYPES } from '../../spec/messages.ts';
 import type { AgentScript } from '../../spec/agent-script.ts';
 import { connect, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
@@ -250,4 +251,13 @@ export function markAfter(session: Session, frame: WireFrame): number {
   const inbox = session.connection.inbox;
   for (let k = inbox.length - 1; k >= 0; k -= 1) if (inbox[k]?.frame === frame) return k + 1;
   throw new Error(`markAfter: ${brief(frame)} is not in the current connection's inbox`);
+}
+
+/** The first job.event, job.result or job.error of `jobId` after its terminal, watched for `forMs`; undefined when none. */
+export function watchAfterTerminal(session: Session, jobId: string, terminal: WireFrame, forMs = QUIET_MS): Promise<WireFrame | undefined> {
+  return session.watch((f) => f.job_id === jobId && SEQUENCED_TYPES.has(String(f.type)), {
+    description: `any job.event, job.result or job.error of ${jobId} after its terminal`,
+    forMs,
+    after: markAfter(session, terminal),
+  });
 }
