@@ -48,12 +48,7 @@ describe('liveness checker (LIFE-001, LIFE-006, CLOSE-002, CLOSE-003, RESUME-004
   it("reports a subscriber that never sees the job end after the submitter dropped (LIFE-006) or closed (CLOSE-002)", () => {
     for (const how of ['drop', 'close'] as const) {
       const t = transcript();
-      const c1 = t.session('c1', 's1', 'alice');
-      const c2 = t.session('c2', 's2', 'alice');
-      c1.submit(logScript(2));
-      const accepted = c1.accepted('j1');
-      c2.subscribe('j1');
-      c2.subscribed('j1', 'running');
+      const { c1, c2, accepted } = t.ownerAndSubscriber(logScript(2));
       c1.event('j1', { marker: ['0', 0] });
       c2.event('j1', { marker: ['0', 0] });
       let gone: number;
@@ -71,12 +66,7 @@ describe('liveness checker (LIFE-001, LIFE-006, CLOSE-002, CLOSE-003, RESUME-004
   it('reports a job that a drop or a close killed: it ends cancelled with no cancel sent (LIFE-006, CLOSE-002)', () => {
     for (const how of ['drop', 'close'] as const) {
       const t = transcript();
-      const c1 = t.session('c1', 's1', 'alice');
-      const c2 = t.session('c2', 's2', 'alice');
-      c1.submit(logScript(2));
-      const accepted = c1.accepted('j1');
-      c2.subscribe('j1');
-      c2.subscribed('j1', 'running');
+      const { c1, c2, accepted } = t.ownerAndSubscriber(logScript(2));
       let gone: number;
       if (how === 'drop') {
         gone = c1.drop();
@@ -103,12 +93,7 @@ describe('liveness checker (LIFE-001, LIFE-006, CLOSE-002, CLOSE-003, RESUME-004
 
   it('expects nothing of a session whose client cut its last connection, or of a subscription ended by unsubscribe', () => {
     const t = transcript();
-    const c1 = t.session('c1', 's1', 'alice');
-    const c2 = t.session('c2', 's2', 'alice');
-    c1.submit();
-    c1.accepted('j1');
-    c2.subscribe('j1');
-    c2.subscribed('j1', 'running');
+    const { c1, c2 } = t.ownerAndSubscriber();
     c2.unsubscribe('j1');
     c1.drop();
     expect(checkTranscript(t.build(), [livenessChecker], { complete: true })).toEqual([]);

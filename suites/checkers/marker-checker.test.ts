@@ -71,12 +71,7 @@ describe('marker checker (SEQ-003, EVT-003, SUB-005)', () => {
 
   it("reports an event missing from a subscriber's view (SUB-005)", () => {
     const t = transcript();
-    const c1 = t.session('c1', 's1', 'alice');
-    const c2 = t.session('c2', 's2', 'alice');
-    c1.submit(logScript(3));
-    c1.accepted('j1');
-    c2.subscribe('j1');
-    c2.subscribed('j1', 'running');
+    const { c1, c2 } = t.ownerAndSubscriber(logScript(3));
     for (let i = 0; i < 3; i++) c1.event('j1', { marker: ['0', i] });
     const before = c2.event('j1', { marker: ['0', 0] });
     const after = c2.event('j1', { marker: ['0', 2] });

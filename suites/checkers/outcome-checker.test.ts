@@ -9,12 +9,7 @@ const check = (entries: Parameters<typeof checkTranscript>[0]) =>
 /** Submitter c1 submits j1, gets one event, is cut; c2 (a subscriber) sees the job end cancelled. */
 function cutThenCancelled(how: 'drop' | 'close', cancelFirst: boolean) {
   const t = transcript();
-  const c1 = t.session('c1', 's1', 'alice');
-  const c2 = t.session('c2', 's2', 'alice');
-  c1.submit();
-  const accepted = c1.accepted('j1');
-  c2.subscribe('j1');
-  c2.subscribed('j1', 'running');
+  const { c1, c2, accepted } = t.ownerAndSubscriber();
   c1.event('j1', { marker: ['0', 0] });
   c2.event('j1', { marker: ['0', 0] });
   if (cancelFirst) {
@@ -55,12 +50,7 @@ describe('outcome checker (CLOSE-002, LIFE-006)', () => {
 
   it('accepts a job that ends on its own after its submitter dropped', () => {
     const t = transcript();
-    const c1 = t.session('c1', 's1', 'alice');
-    const c2 = t.session('c2', 's2', 'alice');
-    c1.submit();
-    c1.accepted('j1');
-    c2.subscribe('j1');
-    c2.subscribed('j1', 'running');
+    const { c1, c2 } = t.ownerAndSubscriber();
     c1.drop();
     c2.result('j1');
     expect(check(t.build())).toEqual([]);

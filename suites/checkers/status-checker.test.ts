@@ -40,12 +40,7 @@ describe('status checker (LIFE-004, CANCEL-004)', () => {
 
   it('reports two sessions whose terminals disagree on the final status (LIFE-004)', () => {
     const t = transcript();
-    const c1 = t.session('c1', 's1', 'alice');
-    const c2 = t.session('c2', 's2', 'alice');
-    c1.submit();
-    c1.accepted('j1');
-    c2.subscribe('j1');
-    c2.subscribed('j1', 'running');
+    const { c1, c2 } = t.ownerAndSubscriber();
     const owner = c1.result('j1');
     const watcher = c2.jobError('j1', 'INTERNAL_ERROR', 'error', { retryable: true });
     expect(findings(check(t.build()))).toEqual([{ requirement: 'LIFE-004', witnesses: [owner, watcher] }]);

@@ -44,6 +44,20 @@ export class TranscriptBuilder {
     return c;
   }
 
+  /**
+   * The common two-session story: alice submits job j1 on c1 (session s1), and a second
+   * session c2 (s2, alice unless told otherwise) subscribes to it while it runs.
+   */
+  ownerAndSubscriber(script?: Parameters<ConnBuilder['submit']>[0], subscriber = 'alice'): { c1: ConnBuilder; c2: ConnBuilder; accepted: number } {
+    const c1 = this.session('c1', 's1', 'alice');
+    const c2 = this.session('c2', 's2', subscriber);
+    c1.submit(script);
+    const accepted = c1.accepted('j1');
+    c2.subscribe('j1');
+    c2.subscribed('j1', 'running');
+    return { c1, c2, accepted };
+  }
+
   nextId(): string {
     return `m${++this.ids}`;
   }
