@@ -39,21 +39,38 @@ export function forJob(jobId: string, ...types: string[]): FramePredicate {
     (types.length === 0 || (typeof frame.type === 'string' && types.includes(frame.type)));
 }
 
+/**
+ * A compact label for a frame: type, job, seq, then the payload fields that matter
+ * (`job.event job=j1 seq=4 kind=log marker=0.1/3`). The one describer every message and
+ * report uses.
+ */
+export function describeFrame(frame: unknown, raw?: string): string {
+  if (!isWireFrame(frame)) {
+    return `<not an object: ${(raw ?? JSON.stringify(frame) ?? String(frame)).slice(0, 60)}>`;
+  }
+  const payload = payloadOf(frame);
+  const parts: string[] = [typeof frame.type === 'string' ? frame.type : '<no type>'];
+  const job = frame.job_id ?? payload.job_id;
+  if (job !== undefined) parts.push(`job=${String(job)}`);
+  if (frame.event_seq !== undefined) parts.push(`seq=${String(frame.event_seq)}`);
+  if (typeof payload.kind === 'string') parts.push(`kind=${payload.kind}`);
+  if (typeof payload.code === 'string') parts.push(`code=${payload.code}`);
+  if (typeof payload.final_status === 'string') parts.push(`final=${payload.final_status}`);
+  for (const key of ['status', 'current_status', 'agent'] as const) {
+    if (payload[key] !== undefined) parts.push(`${key}=${typeof payload[key] === 'string' ? payload[key] : JSON.stringify(payload[key])}`);
+  }
+  const body = payload.body as Record<string, unknown> | undefined;
+  const marker = body?.marker as { branch?: unknown; i?: unknown } | undefined;
+  if (marker && typeof marker === 'object') parts.push(`marker=${String(marker.branch)}/${String(marker.i)}`);
+  return parts.join(' ');
+}
+
 /** One short line per entry, for timeout messages: `job.event job=j1 seq=4 kind=log`. */
 export function describeEntry(entry: FrameEntry): string {
   if (!isWireFrame(entry.frame)) {
     return entry.frame === undefined ? `<not a JSON frame, ${entry.bytes} bytes>` : `<JSON ${typeof entry.frame}, not an object>`;
   }
-  const frame = entry.frame;
-  const payload = payloadOf(frame);
-  const parts = [typeof frame.type === 'string' ? frame.type : '<no type>'];
-  if (frame.job_id !== undefined) parts.push(`job=${String(frame.job_id)}`);
-  else if (payload.job_id !== undefined) parts.push(`job=${String(payload.job_id)}`);
-  if (frame.event_seq !== undefined) parts.push(`seq=${String(frame.event_seq)}`);
-  if (typeof payload.kind === 'string') parts.push(`kind=${payload.kind}`);
-  if (typeof payload.code === 'string') parts.push(`code=${payload.code}`);
-  if (!entry.verdict.valid) parts.push('(invalid)');
-  return parts.join(' ');
+  return `${describeFrame(entry.frame)}${entry.verdict.valid ? '' : ' (invalid)'}`;
 }
 
 /** The last `limit` entries, described on one line. */

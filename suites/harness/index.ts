@@ -33,6 +33,7 @@ export {
 export { HarnessError, isHarnessError, type HarnessErrorKind, type HarnessErrorOptions } from './errors.ts';
 export {
   describeEntry,
+  describeFrame,
   forJob,
   isType,
   isWireFrame,

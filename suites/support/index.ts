@@ -6,7 +6,7 @@ import { SEQUENCED_TYPES } from '../../spec/messages.ts';
 import type { AgentScript } from '../../spec/agent-script.ts';
 import { connect, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
-import { type WireFrame, payloadOf } from '../harness/frames.ts';
+import { type WireFrame, describeFrame, payloadOf } from '../harness/frames.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 import { principalLabel } from '../checkers/principals.ts';
 
@@ -234,16 +234,7 @@ export async function runToTerminal(
 
 /** One line naming a frame for evidence: `job.error job=J seq=7 code=CANCELLED final_status=cancelled`. */
 export function brief(frame: WireFrame | undefined): string {
-  if (frame === undefined) return 'nothing';
-  const p = payloadOf(frame);
-  const parts = [String(frame.type)];
-  const job = frame.job_id ?? p.job_id;
-  if (job !== undefined) parts.push(`job=${String(job)}`);
-  if (frame.event_seq !== undefined) parts.push(`seq=${String(frame.event_seq)}`);
-  for (const key of ['kind', 'code', 'final_status', 'status', 'current_status', 'agent'] as const) {
-    if (p[key] !== undefined) parts.push(`${key}=${typeof p[key] === 'string' ? p[key] : JSON.stringify(p[key])}`);
-  }
-  return parts.join(' ');
+  return frame === undefined ? 'nothing' : describeFrame(frame);
 }
 
 /** The inbox position just after `frame` on the session's current connection (for "nothing after it" watches). */
