@@ -19,6 +19,12 @@ describe('recordToMarkdown', () => {
     expect(md).toContain('**1 stale entry** (now passing, remove):');
   });
 
+  it('names the shards of a merged record', () => {
+    const merged = recordToMarkdown(sampleRecord({ merged: { shards: ['1/2'], missing: ['2/2'] } }));
+    expect(merged).toContain('Merged from shards <code>1/2</code>; **missing <code>2/2</code>**.');
+    expect(md).not.toContain('Merged from');
+  });
+
   it('escapes server text so it renders as text', () => {
     expect(md).not.toContain(HOSTILE_TEXT);
     expect(md).not.toContain('<img');

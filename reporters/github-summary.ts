@@ -40,6 +40,10 @@ export function recordToMarkdown(record: ConformanceRecord): string {
     `${markdownText(record.exit.reason)}. Target ${code(record.target.url)}, kit ${markdownText(record.kit.version)}, catalogue ${markdownText(record.catalogueVersion)}, ${(record.durationMs / 1000).toFixed(1)} s.`,
     '',
   ];
+  if (record.merged) {
+    const { shards, missing } = record.merged;
+    out.push(`Merged from shards ${shards.map(code).join(', ')}${missing.length > 0 ? `; **missing ${missing.map(code).join(', ')}**` : ''}.`, '');
+  }
   if (record.areas.length > 0) {
     out.push(`| Area | ${VERDICTS.map((v) => VERDICT_LABEL[v]).join(' | ')} |`, `|---|${VERDICTS.map(() => '--:').join('|')}|`);
     for (const a of record.areas) {

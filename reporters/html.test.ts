@@ -68,6 +68,12 @@ describe('sequenceDiagram', () => {
   const arrows = findAll(svg, 'g').filter((g) => g.attributes.class?.startsWith('msg'));
   const line = (i: number) => findAll(arrows[i]!, 'line')[0]!.attributes;
 
+  it('names the shards of a merged record in its header', () => {
+    const merged = recordToHtml(sampleRecord({ merged: { shards: ['1/2', '2/2'], missing: [] } }));
+    expect(merged).toContain('<dt>Merged from</dt><dd>shards 1/2, 2/2</dd>');
+    expect(html).not.toContain('Merged from');
+  });
+
   it('draws one arrow per frame, client to server for sent frames and back for received ones', () => {
     expect(arrows).toHaveLength(SAMPLE_TRANSCRIPT.filter((e) => e.kind === 'frame').length);
     expect(Number(line(0).x1)).toBeLessThan(Number(line(0).x2)); // c1 → server: session.hello

@@ -87,6 +87,10 @@ function header(record: ConformanceRecord): string {
       ),
     ],
   ];
+  if (record.merged) {
+    const { shards, missing } = record.merged;
+    rows.push(['Merged from', esc(`shards ${shards.join(', ')}${missing.length > 0 ? `; missing ${missing.join(', ')}` : ''}`)]);
+  }
   if (record.seeds.length > 0) rows.push(['Seeds', esc(record.seeds.join(', '))]);
   const ok = record.exit.code === 0;
   return [

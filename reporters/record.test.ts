@@ -133,6 +133,15 @@ describe('buildRecord', () => {
     expect(record.exit).toEqual({ code: 1, reason: 'run interrupted: the run exceeded --run-timeout 1000 ms' });
   });
 
+  it('fails a merge that lacks a shard even when every merged test passed', () => {
+    const tests = [passed('suites/seq.suite.ts', 'ok [SEQ-001]', ['SEQ-001'])];
+    const whole = sampleRecord({ tests, merged: { shards: ['1/2', '2/2'], missing: [] } });
+    expect(whole.exit).toEqual({ code: 0, reason: 'no failing tests' });
+    const partial = sampleRecord({ tests, merged: { shards: ['1/3'], missing: ['2/3', '3/3'] } });
+    expect(partial.merged).toEqual({ shards: ['1/3'], missing: ['2/3', '3/3'] });
+    expect(partial.exit).toEqual({ code: 1, reason: 'incomplete merge: shards 2/3, 3/3 missing' });
+  });
+
   it('passes test texts through the redactor', () => {
     const record = sampleRecord({ redact: (t) => t.replaceAll('second terminal', '[redacted]') });
     const failure = record.tests.find((t) => t.verdict === 'FAIL');

@@ -128,6 +128,13 @@ export interface Totals {
   readonly notCovered: number;
 }
 
+export interface MergedShards {
+  /** The shards merged, as `I/N`. */
+  readonly shards: readonly string[];
+  /** Shards of the campaign that were not given to the merge (the run then fails). */
+  readonly missing: readonly string[];
+}
+
 export interface ConformanceRecord {
   readonly version: typeof RECORD_VERSION;
   readonly kit: { readonly name: string; readonly version: string };
@@ -150,6 +157,8 @@ export interface ConformanceRecord {
   readonly totals: Totals;
   /** Why the run stopped early, if it did (it then fails). */
   readonly interrupted?: string;
+  /** Set when the record was merged from the shards of a campaign (`arcp-conformance merge`). */
+  readonly merged?: MergedShards;
   /** Keys of tests that were collected but never finished (the run was interrupted). */
   readonly unfinished: readonly string[];
   readonly exit: { readonly code: 0 | 1; readonly reason: string };
@@ -195,6 +204,7 @@ export interface RecordInput {
   /** Decides which catalogue ids the run was meant to cover (the --only/--skip selection). */
   readonly selected: (requirementId: string) => boolean;
   readonly interrupted?: string;
+  readonly merged?: MergedShards;
   /** Removes known secrets from every text taken from a test. */
   readonly redact: (text: string) => string;
 }
@@ -421,9 +431,12 @@ function applyBaseline(
   };
 }
 
-function exitDecision(tests: readonly RecordTest[], interrupted: string | undefined): ConformanceRecord['exit'] {
+function exitDecision(tests: readonly RecordTest[], interrupted: string | undefined, merged: MergedShards | undefined): ConformanceRecord['exit'] {
   const blocking = tests.filter((t) => t.blocking);
   if (interrupted !== undefined) return { code: 1, reason: `run interrupted: ${interrupted}` };
+  if (merged !== undefined && merged.missing.length > 0) {
+    return { code: 1, reason: `incomplete merge: shard${merged.missing.length === 1 ? '' : 's'} ${merged.missing.join(', ')} missing` };
+  }
   if (blocking.length > 0) {
     const parts = (['FAIL', 'UNTESTABLE', 'WARN'] as const)
       .map((v) => [v, blocking.filter((t) => t.verdict === v).length] as const)
@@ -487,7 +500,8 @@ export function buildRecord(input: RecordInput): ConformanceRecord {
       notCovered: notCovered.length,
     },
     ...(input.interrupted === undefined ? {} : { interrupted: input.interrupted }),
+    ...(input.merged === undefined ? {} : { merged: input.merged }),
     unfinished,
-    exit: exitDecision(tests, input.interrupted),
+    exit: exitDecision(tests, input.interrupted, input.merged),
   };
 }

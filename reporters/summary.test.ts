@@ -24,6 +24,12 @@ describe('summaryLines', () => {
     expect(lines.at(-1)).toBe('FAILED: 2 failing tests: 1 FAIL, 1 UNTESTABLE');
   });
 
+  it('names the shards a merged record came from, and the missing ones', () => {
+    const merged = summaryLines(sampleRecord({ merged: { shards: ['1/3', '3/3'], missing: ['2/3'] } }), { color: false }).join('\n');
+    expect(merged).toContain('Merged from shards 1/3, 3/3.\nMissing shard: 2/3 (its tests are not in this record).');
+    expect(text).not.toContain('Merged from');
+  });
+
   it('uses no ANSI codes without colour and never passes a server escape sequence through', () => {
     expect(text).not.toContain('\u001b');
     expect(terminalSafe('a\u001b[2Jb\u0007c')).toBe('a�[2Jb�c');

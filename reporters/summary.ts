@@ -112,6 +112,11 @@ export function summaryLines(record: ConformanceRecord, options: SummaryOptions)
   if (record.totals.notCovered > 0) {
     lines.push('', paint('dim', `${record.totals.notCovered} requirement(s) in scope had no test in this run (arcp-conformance list shows coverage).`));
   }
+  if (record.merged) {
+    const { shards, missing } = record.merged;
+    lines.push('', `Merged from shard${shards.length === 1 ? '' : 's'} ${shards.join(', ')}.`);
+    if (missing.length > 0) lines.push(paint('FAIL', `Missing shard${missing.length === 1 ? '' : 's'}: ${missing.join(', ')} (its tests are not in this record).`));
+  }
   if (record.interrupted) lines.push('', paint('FAIL', `Run interrupted: ${terminalSafe(record.interrupted)}`));
   if (record.unfinished.length > 0) {
     lines.push(`${record.unfinished.length} test(s) did not finish:`);

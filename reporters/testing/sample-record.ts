@@ -2,7 +2,15 @@
 // a baseline, evidence with witnesses, and hostile text in the places a server controls.
 import type { Requirement } from '../../spec/requirement-types.ts';
 import type { Baseline } from '../baseline.ts';
-import { buildRecord, type Catalogue, type CollectedProblem, type CollectedTest, type ConformanceRecord, type RunSettings } from '../record.ts';
+import {
+  buildRecord,
+  type Catalogue,
+  type CollectedProblem,
+  type CollectedTest,
+  type ConformanceRecord,
+  type MergedShards,
+  type RunSettings,
+} from '../record.ts';
 import { HOSTILE_TEXT, SAMPLE_TRANSCRIPT, SAMPLE_WITNESSES } from './sample-transcript.ts';
 
 function req(id: string, level: Requirement['level'] = 'MUST'): Requirement {
@@ -91,6 +99,7 @@ export interface SampleOptions {
   readonly baseline?: Baseline;
   readonly redact?: (text: string) => string;
   readonly interrupted?: string;
+  readonly merged?: MergedShards;
 }
 
 export function sampleRecord(options: SampleOptions = {}): ConformanceRecord {
@@ -108,6 +117,7 @@ export function sampleRecord(options: SampleOptions = {}): ConformanceRecord {
     ...(options.baseline ? { baseline: { file: 'baseline.json', baseline: options.baseline } } : {}),
     selected: () => true,
     ...(options.interrupted === undefined ? {} : { interrupted: options.interrupted }),
+    ...(options.merged === undefined ? {} : { merged: options.merged }),
     redact: options.redact ?? ((t) => t),
   });
 }
