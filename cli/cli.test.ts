@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 // The command as a vendor runs it: `node bin/arcp-conformance.js ...` in a subprocess, on
 // the fixture suites in cli/testing/fixtures (known verdicts, not conformance tests).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,9 +26,8 @@ interface Result {
   readonly out: string;
 }
 
-/** Runs the CLI in a fresh directory with a clean ARCP_* environment. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const cwd = mkdtempSync(join(tmpdir(), 'arcp-cli-'));
+/** Runs the CLI in a directory (a fresh one by default) with a clean ARCP_* environment. */
+function cli(args: string[], env: Record<string, string> = {}, cwd = mkdtempSync(join(tmpdir(), 'arcp-cli-'))): Promise<Result> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARCP_') && k !== 'GITHUB_STEP_SUMMARY'));
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...clean, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -182,9 +181,14 @@ describe('arcp-conformance run: the target cannot be used (subprocess)', TEST_BO
 
   it('never writes or prints a token, even one a test leaked into its message', async () => {
     const token = 'leaky-token-7f3a9c';
-    const result = await cli(['--url', server.url, '--suites', suite('leaky'), '--report', 'github=summary.md'], { ARCP_TOKEN: token, ARCP_TOKEN_2: 'second-token-b81e' });
+    // As a shard, so that the blob and context files merge reads are checked too.
+    const result = await cli(['--url', server.url, '--suites', suite('leaky'), '--report', 'github=summary.md', '--shard', '1/1'], {
+      ARCP_TOKEN: token,
+      ARCP_TOKEN_2: 'second-token-b81e',
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('the server echoed [redacted] and [redacted]');
+    expect(readdirSync(result.out)).toEqual(expect.arrayContaining(['blob-1-1.json', 'shard-1-1.json']));
     const written = readdirSync(result.out).map((f) => readFileSync(join(result.out, f), 'utf8'));
     const summary = join(result.out, '..', 'summary.md');
     expect(existsSync(summary)).toBe(true);
@@ -199,6 +203,68 @@ describe('arcp-conformance run: the target cannot be used (subprocess)', TEST_BO
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Principals: only ARCP_TOKEN is set');
     expect(record(result).target).toMatchObject({ url: server.url, embedded: false, secondPrincipal: false });
+  });
+});
+
+describe('arcp-conformance merge (subprocess)', { timeout: 5 * SUBPROCESS_BOUND_MS }, () => {
+  const shardedRun = (cwd: string, shard: string) => cli(['--suites', FIXTURES, '--only', 'failing,passing', '--shard', shard, '--out', `shard-${shard[0]}`], {}, cwd);
+
+  it('merges the shards of a run into one record, as if one run had made it, and fails on a missing shard', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'arcp-shards-'));
+    const shards = [await shardedRun(cwd, '1/2'), await shardedRun(cwd, '2/2')];
+    // Each shard ran one of the two suite files: together they hold both.
+    const shardFiles = shards.map((s) => record({ ...s, out: join(cwd, `shard-${shards.indexOf(s) + 1}`) }).tests.map((t) => t.file));
+    expect(shardFiles.every((files) => new Set(files).size === 1)).toBe(true);
+    expect(new Set(shardFiles.flat())).toEqual(new Set(['cli/testing/fixtures/failing.suite.ts', 'cli/testing/fixtures/passing.suite.ts']));
+
+    const merged = await cli(['merge', '.', '--out', 'merged'], {}, cwd);
+    expect(merged.code, merged.stderr).toBe(1);
+    expect(merged.stdout).toContain('Merging 2 shard(s) (1/2, 2/2) of a run against embedded reference runtime');
+    expect(merged.stdout).toContain('Merged from shards 1/2, 2/2.');
+    expect(merged.stdout).toMatch(/FAIL CANCEL-001 {2}cancel of a finished job sends no second terminal/);
+    const r = record({ ...merged, out: join(cwd, 'merged') });
+    expect(r.merged).toEqual({ shards: ['1/2', '2/2'], missing: [] });
+    expect(r.settings.shard).toBeUndefined();
+    expect(new Set(r.tests.map((t) => t.file))).toEqual(new Set(shardFiles.flat()));
+    expect(r.tests).toHaveLength(shardFiles.flat().length);
+    const junit = parseXml(readFileSync(join(cwd, 'merged', 'junit.xml'), 'utf8'));
+    expect(findAll(junit, 'failure')[0]?.attributes.message).toMatch(/^CANCEL-001: /);
+
+    const partial = await cli(['merge', 'shard-1', '--out', 'partial'], {}, cwd);
+    expect(partial.code).toBe(1);
+    expect(partial.stdout).toContain('FAILED: incomplete merge: shard 2/2 missing');
+    expect(record({ ...partial, out: join(cwd, 'partial') }).merged).toEqual({ shards: ['1/2'], missing: ['2/2'] });
+  });
+
+  it('carries an interrupted shard over: the merged run fails with its reason and lists its unfinished test', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'arcp-shards-'));
+    const cut = await cli(['--suites', suite('slow'), '--run-timeout', '3000', '--shard', '1/1', '--out', 'cut'], {}, cwd);
+    expect(cut.code).toBe(1);
+    const merged = await cli(['merge', 'cut', '--out', 'merged'], {}, cwd);
+    expect(merged.code).toBe(1);
+    expect(merged.stdout).toContain('FAILED: run interrupted: shard 1/1: the run exceeded --run-timeout 3000 ms');
+    expect(record({ ...merged, out: join(cwd, 'merged') }).unfinished).toEqual([
+      'cli/testing/fixtures/slow.suite.ts > waits for a frame that never comes [ENV-003]',
+    ]);
+  });
+
+  it('exits 2 with one line for a shard given twice, no shard at all, or an out directory that is a shard', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'arcp-shards-'));
+    await shardedRun(cwd, '1/2');
+    const copy = join(cwd, 'copy');
+    mkdirSync(copy);
+    for (const f of ['shard-1-2.json', 'blob-1-2.json']) copyFileSync(join(cwd, 'shard-1', f), join(copy, f));
+    const cases: [string[], RegExp][] = [
+      [['merge', 'shard-1', 'copy'], /^arcp-conformance: shard 1\/2 is given twice: shard-1\/shard-1-2\.json and copy\/shard-1-2\.json\n$/],
+      [['merge', 'shard-1/record.json'], /^arcp-conformance: shard-1\/record\.json is not a shard context of this kit at format: /],
+      [['merge', 'nowhere'], /^arcp-conformance: cannot read nowhere \(ENOENT\)\n$/],
+      [['merge', 'shard-1', '--out', 'shard-1'], /^arcp-conformance: --out shard-1 is the directory of shard shard-1\/shard-1-2\.json: merge into a directory of its own\n$/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await cli(args, {}, cwd);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
   });
 });
 

@@ -7,6 +7,7 @@ Usage: arcp-conformance [COMMAND] [options]
 Commands
   run       run the conformance suites against a server; per-requirement verdicts,
             JUnit, HTML and JSON reports, an exit code for CI (the default command)
+  merge     merge the reports of a sharded run (run --shard I/N) into one
   replay    replay one saved failing scenario (a seed fixture) against a server
   list      show the requirement catalogue, the tests that check each requirement,
             and the coverage
@@ -56,7 +57,9 @@ Selection
                          areas (SEQ) in UPPERCASE, suite names (session, properties) or
                          paths (suites/session) otherwise
   --skip LIST            leave these out (same forms as --only)
-  --shard I/N            run shard I of N of the suite files (vitest sharding)
+  --shard I/N            run shard I of N of the suite files (vitest sharding); the out
+                         directory also gets blob-I-N.json and shard-I-N.json, which
+                         "arcp-conformance merge" turns into one report
 
 Verdicts
   --strict               WARN (a broken SHOULD) fails the run
@@ -102,6 +105,40 @@ Examples
       --server-cmd "npx arcp-conformance serve --port 0 --resume-window-sec 2"
   arcp-conformance run --url wss://arcp.example.com/v1 --token-file ci-tokens.env \\
       --only SEQ,CANCEL-003 --baseline conformance-baseline.json --report github
+`;
+
+export const MERGE_HELP = `arcp-conformance merge: merge the shards of a sharded run (run --shard I/N) into one
+record and one set of reports, with vitest's blob-report merge. The verdicts, summary
+and exit code are those the whole run would have had.
+
+Usage: arcp-conformance merge PATH... [options]
+
+  PATH                   a shard's --out directory (searched for shard-I-N.json, also in
+                         subdirectories, as artifact downloads lay them out), or a
+                         shard-I-N.json file; its blob-I-N.json must be beside it
+  --out DIR              directory receiving the merged record.json, junit.xml and
+                         report.html (default: ./arcp-conformance-report)
+  --report LIST          as for run: junit=PATH, json=PATH, html=PATH, github, github=PATH
+  --baseline FILE        expected failures, applied to the merged result (the shards'
+                         own baselines are not carried over)
+  --write-baseline FILE  write a baseline covering the merged failures
+  --strict               WARN fails the run (also on when every shard ran with --strict)
+  --allow-untestable     UNTESTABLE does not fail the run (also on when every shard ran
+                         with it)
+  --debug                show stack traces and vitest's log
+  -h, --help             show this help
+
+The shards must come from one campaign: the same kit version, target, profile and
+selection. A shard given twice is refused; a missing shard fails the merged run (the
+reports are still written and name it).
+
+Exit codes
+  0  no failing test in any shard, and every shard is present
+  1  a failing test, a missing shard, or a shard that was interrupted
+  2  usage error: bad option, no shard found, unreadable or mismatched shards
+
+Example
+  arcp-conformance merge shard-reports/ --out merged --report github
 `;
 
 export const REPLAY_HELP = `arcp-conformance replay: replay one saved failing scenario (a seed fixture) against a
@@ -157,7 +194,7 @@ Examples
 
 export const HELP_HELP = `arcp-conformance help: show the help of a command.
 
-Usage: arcp-conformance help [run|replay|list|serve]
+Usage: arcp-conformance help [run|merge|replay|list|serve]
 
 Example
   arcp-conformance help run

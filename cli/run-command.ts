@@ -1,14 +1,13 @@
 // `arcp-conformance run`: validate the inputs, set up the target and preflight it, run the
 // suites on vitest with a progress line, build the record, write its views, print the
 // summary, and turn the verdicts into an exit code.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { baselineFromFailures, type Baseline, parseBaseline } from '../reporters/baseline.ts';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Baseline } from '../reporters/baseline.ts';
 import { ProgressDisplay } from '../reporters/progress.ts';
 import { buildRecord, type ConformanceRecord, type RunSettings } from '../reporters/record.ts';
 import { createOutputRedactor, type OutputRedactor } from '../reporters/redact-output.ts';
-import { summaryLines } from '../reporters/summary.ts';
-import { writeReports } from '../reporters/write-reports.ts';
+import { parseShard } from '../suites/properties/seeds.ts';
 import { ConfigError, DEFAULT_MAX_WAIT_MS, DEFAULT_TIMEOUT_MS, loadTargetConfig } from '../suites/harness/config.ts';
 import { isSelected } from '../suites/verdicts/selection.ts';
 import {
@@ -21,12 +20,14 @@ import {
   stringFlag,
 } from './args.ts';
 import { catalogue, catalogueNames, kitInfo } from './catalogue.ts';
-import { UsageError, oneLine } from './errors.ts';
+import { UsageError } from './errors.ts';
 import { RUN_HELP } from './help.ts';
 import type { Output } from './output.ts';
 import { DEFAULT_SUITES, suiteGlob } from './paths.ts';
 import { DEFAULT_OUT_DIR, parseReportTargets } from './report-options.ts';
+import { outputPaths, prepareDirectories, publishRecord, readBaseline } from './publish.ts';
 import { classifySelectors } from './selection.ts';
+import { type ShardIndex, shardContextOf, shardFileNames } from './shards.ts';
 import { type ResolvedTarget, type TargetRequest, setUpLaunchedTarget, setUpTarget } from './target-setup.ts';
 
 export const RUN_FLAGS: FlagSpecs = {
@@ -69,46 +70,16 @@ function envInteger(env: Env, name: string, min: number, max: number): number | 
   return value;
 }
 
-function parseShard(value: string | undefined): string | undefined {
+function shardFlag(value: string | undefined): ShardIndex | undefined {
   if (value === undefined) return undefined;
-  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || index < 1 || count < 1 || index > count) {
-    throw new UsageError(`--shard must be I/N with 1 <= I <= N, e.g. 2/4 (got ${JSON.stringify(value)})`);
-  }
-  return `${index}/${count}`;
-}
-
-function readBaseline(path: string | undefined, cwd: string): { file: string; baseline: Baseline } | undefined {
-  if (path === undefined) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(resolve(cwd, path), 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code ? `cannot read --baseline ${path} (${code})` : `--baseline ${path} is not valid JSON`);
-  }
-  try {
-    return { file: path, baseline: parseBaseline(json) };
-  } catch (error) {
-    throw new UsageError(`invalid --baseline ${path}: ${oneLine(error)}`);
-  }
-}
-
-/** Creates the directories reports go to, before the suites run, so a bad path fails fast. */
-function prepareDirectories(paths: readonly string[]): void {
-  for (const path of paths) {
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-    } catch (error) {
-      throw new UsageError(`cannot create the directory for ${path} (${(error as NodeJS.ErrnoException).code ?? oneLine(error)})`);
-    }
-  }
+  const shard = parseShard(value);
+  if (shard === undefined) throw new UsageError(`--shard must be I/N with 1 <= I <= N, e.g. 2/4 (got ${JSON.stringify(value)})`);
+  return shard;
 }
 
 interface RunPlan {
   readonly settings: RunSettings;
+  readonly shard?: ShardIndex;
   readonly include: readonly string[];
   readonly explicitSuites: boolean;
   readonly baseline?: { file: string; baseline: Baseline };
@@ -134,7 +105,7 @@ function plan(args: ParsedArgs, env: Env, cwd: string): RunPlan {
   const maxWaitMs = integerFlag(args, 'max-wait') ?? envInteger(env, 'ARCP_MAX_WAIT_MS', 0, 600_000) ?? DEFAULT_MAX_WAIT_MS;
   const seed = integerFlag(args, 'seed') ?? envInteger(env, 'ARCP_SEED', -(2 ** 31), 2 ** 31 - 1);
   const runs = integerFlag(args, 'runs') ?? envInteger(env, 'ARCP_RUNS', 1, 1_000_000);
-  const shard = parseShard(stringFlag(args, 'shard'));
+  const shard = shardFlag(stringFlag(args, 'shard'));
   const reports = parseReportTargets(listFlag(args, 'report'), stringFlag(args, 'out'), cwd);
   const writeBaseline = stringFlag(args, 'write-baseline');
   const baseline = readBaseline(stringFlag(args, 'baseline'), cwd);
@@ -147,12 +118,13 @@ function plan(args: ParsedArgs, env: Env, cwd: string): RunPlan {
       maxWaitMs,
       ...(seed === undefined ? {} : { seed }),
       ...(runs === undefined ? {} : { runs }),
-      ...(shard === undefined ? {} : { shard }),
+      ...(shard === undefined ? {} : { shard: `${shard.index}/${shard.count}` }),
       only: only.requirements,
       skip: skip.requirements,
       onlySuites: only.suites,
       skipSuites: skip.suites,
     },
+    ...(shard === undefined ? {} : { shard }),
     include: suites.length > 0 ? suites.map((s) => suiteGlob(s, cwd)) : [DEFAULT_SUITES],
     explicitSuites: suites.length > 0,
     ...(baseline === undefined ? {} : { baseline }),
@@ -206,17 +178,18 @@ function describeTarget(target: ResolvedTarget): string[] {
   return lines;
 }
 
-function reportFiles(record: ConformanceRecord, plan: RunPlan, redact: OutputRedactor, env: Env, out: Output): void {
-  const { written, notes } = writeReports(record, plan.reports, redact, env);
-  for (const w of written) out.info(`Wrote ${w.kind === 'json' ? 'record' : w.kind} ${w.path}`);
-  for (const note of notes) out.info(`Note: ${note}`);
-}
-
-function writeBaselineFile(record: ConformanceRecord, path: string, redact: OutputRedactor, out: Output): void {
-  const failures = record.tests.filter((t) => t.blocking || t.baselined !== undefined);
-  const baseline = baselineFromFailures(failures.map((t) => ({ key: t.key, failingRequirements: t.failingRequirements, ...(t.detail ? { detail: t.detail } : {}) })));
-  writeFileSync(path, redact(`${JSON.stringify(baseline, null, 2)}\n`), 'utf8');
-  out.info(`Wrote baseline ${path} (${baseline.entries.length} entries)`);
+/**
+ * Leaves what `merge` needs beside the shard's reports: the redacted blob and the shard's
+ * context. A run cut short before vitest wrote its blob still leaves the context.
+ */
+function writeShardFiles(record: ConformanceRecord, shard: ShardIndex, outDir: string, redact: OutputRedactor, out: Output): void {
+  const names = shardFileNames(shard);
+  const blob = join(outDir, names.blob);
+  if (existsSync(blob)) writeFileSync(blob, redact(readFileSync(blob, 'utf8')), 'utf8');
+  else out.error(`arcp-conformance: vitest wrote no blob report for shard ${shard.index}/${shard.count}; merge will report it missing`);
+  const context = join(outDir, names.context);
+  writeFileSync(context, redact(`${JSON.stringify(shardContextOf(record, shard), null, 2)}\n`), 'utf8');
+  out.info(`Wrote shard ${shard.index}/${shard.count} for merging: ${context} and ${names.blob}`);
 }
 
 export async function runCommand(argv: readonly string[], out: Output, env: Env = process.env, cwd = process.cwd()): Promise<number> {
@@ -244,12 +217,8 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
   const redact = createOutputRedactor(target.secrets);
   out.setRedactor(redact);
   try {
-    const { reports } = runPlan;
-    prepareDirectories([
-      ...[reports.json, reports.junit, reports.html].filter((p): p is string => p !== undefined),
-      ...(reports.github !== undefined && reports.github !== 'step-summary' ? [reports.github] : []),
-      ...(runPlan.writeBaseline === undefined ? [] : [runPlan.writeBaseline]),
-    ]);
+    prepareDirectories(outputPaths(runPlan));
+    const blobFile = runPlan.shard === undefined ? undefined : join(runPlan.outDir, shardFileNames(runPlan.shard).blob);
     const environment = workerEnv(target, runPlan.settings, runPlan.outDir);
     try {
       loadTargetConfig(environment); // the suites will read exactly this; refuse it here if they would
@@ -289,6 +258,7 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
         signal: abort.signal,
         onProgress: (snapshot, event) => progress.update(snapshot, event),
         onDebug: (text) => out.debug(text),
+        ...(blobFile === undefined ? {} : { blobFile }),
       });
     } finally {
       process.off('SIGINT', onSignal);
@@ -325,11 +295,9 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
     });
     if (suiteRun.files.length === 0) out.info('No suite file to run: nothing ran.');
 
-    for (const line of summaryLines(record, { color: out.color, width: out.columns })) out.print(line);
-    out.print('');
-    reportFiles(record, runPlan, redact, env, out);
-    if (runPlan.writeBaseline !== undefined) writeBaselineFile(record, runPlan.writeBaseline, redact, out);
-    return record.exit.code;
+    const code = publishRecord(record, runPlan, redact, env, out);
+    if (runPlan.shard !== undefined) writeShardFiles(record, runPlan.shard, runPlan.outDir, redact, out);
+    return code;
   } finally {
     await target.stop();
   }

@@ -5,11 +5,11 @@
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { createVitest, type TestModule, type Vitest } from 'vitest/node';
+import { createVitest, type Reporter, ReportersMap, type TestModule, type Vitest } from 'vitest/node';
 import { type CollectedRun, ConformanceReporter, collectProblems } from '../reporters/conformance-reporter.ts';
 import type { CollectedProblem } from '../reporters/record.ts';
 import type { ProgressSnapshot } from '../reporters/progress.ts';
-import { KIT_ROOT } from './paths.ts';
+import { DEFAULT_SUITES, KIT_ROOT } from './paths.ts';
 import { UsageError } from './errors.ts';
 import { selectSuiteFiles } from './selection.ts';
 
@@ -38,6 +38,8 @@ export interface RunSuitesOptions extends SuiteSource {
   readonly onProgress?: (snapshot: ProgressSnapshot, event: 'test' | 'file') => void;
   /** vitest's own log output and the suites' console output (shown with --debug). */
   readonly onDebug?: (text: string) => void;
+  /** Also write vitest's blob report here, for merging shards later (`arcp-conformance merge`). */
+  readonly blobFile?: string;
 }
 
 export interface SuiteRun {
@@ -65,10 +67,17 @@ function withBound<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+interface VitestSetup {
+  readonly env: Readonly<Record<string, string>>;
+  readonly shard?: string;
+  readonly testTimeoutMs: number;
+  readonly onDebug?: (t: string) => void;
+}
+
 async function createConformanceVitest(
   source: SuiteSource,
-  reporter: ConformanceReporter | Record<string, never>,
-  options: { env: Readonly<Record<string, string>>; shard?: string; testTimeoutMs: number; onDebug?: (t: string) => void },
+  reporters: Reporter[],
+  options: VitestSetup,
 ): Promise<Vitest> {
   const workers = Math.max(1, Math.min(2, availableParallelism()));
   const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
@@ -82,7 +91,7 @@ async function createConformanceVitest(
       watch: false,
       passWithNoTests: true,
       cache: false,
-      reporters: [reporter],
+      reporters,
       env: { ...options.env },
       pool: 'forks',
       maxWorkers: workers,
@@ -126,7 +135,9 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onDebug ? { onConsole: options.onDebug } : {}),
   });
-  const vitest = await createConformanceVitest(options, reporter, options);
+  // vitest's own blob reporter, so that `merge` can hand the shards to vitest's merge.
+  const blob = options.blobFile === undefined ? undefined : new ReportersMap.blob({ outputFile: options.blobFile });
+  const vitest = await createConformanceVitest(options, blob === undefined ? [reporter] : [reporter, blob], options);
   try {
     const all = await suiteFiles(vitest, options);
     const files = selectSuiteFiles(all, options.onlySuites, options.skipSuites);
@@ -158,8 +169,11 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
       options.signal?.removeEventListener('abort', onAbort);
     }
     if (reporter.run.reason === 'not-run') {
-      // Cancelled before vitest reported the end: take what finished from its state.
-      reporter.onTestRunEnd(vitest.state.getTestModules(), [], 'interrupted');
+      // Cancelled before vitest reported the end: take what finished from its state, and
+      // let the blob reporter (when there is one) write it too, so the shard still merges.
+      const modules = vitest.state.getTestModules();
+      reporter.onTestRunEnd(modules, [], 'interrupted');
+      await blob?.onTestRunEnd(modules, []).catch(() => undefined);
     }
     return { run: reporter.run, files, ...(interrupted === undefined ? {} : { interrupted }) };
   } finally {
@@ -195,7 +209,7 @@ function listModule(module: TestModule): CollectedListing['tests'] {
 export async function collectSuites(source: SuiteSource, onDebug?: (text: string) => void): Promise<CollectedListing> {
   // Selection variables set in the caller's environment must not hide tests from the listing.
   const env = { ARCP_ONLY: '', ARCP_SKIP: '' };
-  const vitest = await createConformanceVitest(source, {}, { env, testTimeoutMs: 30_000, ...(onDebug ? { onDebug } : {}) });
+  const vitest = await createConformanceVitest(source, [], { env, testTimeoutMs: 30_000, ...(onDebug ? { onDebug } : {}) });
   try {
     const files = selectSuiteFiles(await suiteFiles(vitest, source), source.onlySuites, source.skipSuites);
     if (files.length === 0) return { tests: [], problems: [], files };
@@ -205,6 +219,23 @@ export async function collectSuites(source: SuiteSource, onDebug?: (text: string
       problems: result.testModules.flatMap(collectProblems),
       files,
     };
+  } finally {
+    await closeBounded(vitest);
+  }
+}
+
+/**
+ * Replays the blob reports in `directory` (written by sharded runs) through the conformance
+ * reporter with vitest's own merge, and returns what it collected, as if one run had
+ * produced them all.
+ */
+export async function mergeBlobReports(directory: string, onDebug?: (text: string) => void): Promise<CollectedRun> {
+  const reporter = new ConformanceReporter(onDebug ? { onConsole: onDebug } : {});
+  const source: SuiteSource = { include: [DEFAULT_SUITES], onlySuites: [], skipSuites: [] };
+  const vitest = await createConformanceVitest(source, [reporter], { env: {}, testTimeoutMs: 30_000, ...(onDebug ? { onDebug } : {}) });
+  try {
+    await vitest.mergeReports(directory);
+    return reporter.run;
   } finally {
     await closeBounded(vitest);
   }
