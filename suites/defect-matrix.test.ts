@@ -45,6 +45,10 @@ describe('the example suites against the reference runtime', () => {
       const failures = JSON.stringify(new XMLParser({ ignoreAttributes: false }).parse(run.junit));
       const ids = selectorsOf(named ?? '').slice(1);
       expect(ids.some((id) => failures.includes(id)), `JUnit names none of ${ids.join(', ')}`).toBe(true);
+      // Its evidence highlights the frames that prove the violation, inside the window drawn.
+      const evidence = run.tests.find((t) => t.key === named)?.evidence;
+      expect(evidence?.witnesses.length, `${named} highlights no frame`).toBeGreaterThan(0);
+      expect(evidence?.witnesses.filter((w) => !evidence.entries.some((e) => e.index === w))).toEqual([]);
     }, RUN_TIMEOUT_MS);
   }
 });

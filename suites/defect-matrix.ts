@@ -23,6 +23,8 @@ export interface RecordedTest {
   readonly requirements: readonly string[];
   readonly verdict: string;
   readonly detail?: string;
+  /** The transcript window the reports draw, and the entries they highlight. */
+  readonly evidence?: { readonly entries: readonly { readonly index: number }[]; readonly witnesses: readonly number[] };
 }
 
 export interface KitRun {

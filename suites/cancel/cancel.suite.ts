@@ -67,12 +67,12 @@ function judgeCancelled(t: ConformanceContext, session: Session, jobId: string, 
   t.must('CANCEL-001', ackAt >= 0 && ackAt < terminalAt, () => ({
     expected: `job.cancelled for ${jobId} before its terminal`,
     actual: ackAt < 0 ? `no job.cancelled; terminal ${brief(terminal)}` : `job.cancelled after ${brief(terminal)}`,
-    transcript: evidenceAround(session, terminal, ...(ackAt >= 0 ? [frames[ackAt] as WireFrame] : [])),
+    ...evidenceAround(session, terminal, ...(ackAt >= 0 ? [frames[ackAt] as WireFrame] : [])),
   }));
   t.must('CANCEL-002', isCancelledTerminal(terminal), () => ({
     expected: 'job.error {code: "CANCELLED", final_status: "cancelled"} as the cancelled job\'s terminal',
     actual: brief(terminal),
-    transcript: evidenceAround(session, terminal),
+    ...evidenceAround(session, terminal),
   }));
 }
 
@@ -92,12 +92,12 @@ describe('cancel', () => {
         t.must('CANCEL-002', after === undefined || !isTerminal(after), () => ({
           expected: `exactly one terminal for the cancelled job ${jobId}`,
           actual: `a second one: ${brief(after)}`,
-          transcript: evidenceAround(s, terminal, ...(after ? [after] : [])),
+          ...evidenceAround(s, terminal, ...(after ? [after] : [])),
         }));
         t.must('LIFE-002', after === undefined, () => ({
           expected: `nothing of ${jobId} after ${brief(terminal)}`,
           actual: brief(after),
-          transcript: evidenceAround(s, terminal, ...(after ? [after] : [])),
+          ...evidenceAround(s, terminal, ...(after ? [after] : [])),
         }));
       } finally {
         await closeSessions(s);
@@ -119,13 +119,13 @@ describe('cancel', () => {
         t.must('CANCEL-002', isCancelledTerminal(terminal), () => ({
           expected: 'job.error {code: "CANCELLED", final_status: "cancelled"}',
           actual: brief(terminal),
-          transcript: evidenceAround(s, terminal),
+          ...evidenceAround(s, terminal),
         }));
         const terminals = await terminalsAfterQuiet(s, jobId, mark);
         t.must('CANCEL-003', terminals.length === 1, () => ({
           expected: `exactly one terminal for ${jobId} after two job.cancel`,
           actual: `${terminals.length} terminals: ${terminals.map(brief).join('; ')}`,
-          transcript: evidenceAround(s, ...terminals),
+          ...evidenceAround(s, ...terminals),
         }));
       } finally {
         await closeSessions(s);
@@ -147,12 +147,12 @@ describe('cancel', () => {
         t.must('CANCEL-004', extra.length === 0, () => ({
           expected: `no new terminal for ${run.jobId}, which ended with ${brief(run.terminal)}`,
           actual: extra.map(brief).join('; '),
-          transcript: evidenceAround(s, run.terminal, ...extra),
+          ...evidenceAround(s, run.terminal, ...extra),
         }));
         t.must('LIFE-001', terminals.length === 1, () => ({
           expected: `exactly one terminal for ${run.jobId}`,
           actual: `${terminals.length}: ${terminals.map(brief).join('; ')}`,
-          transcript: evidenceAround(s, ...terminals),
+          ...evidenceAround(s, ...terminals),
         }));
       } finally {
         await closeSessions(s);
@@ -179,7 +179,7 @@ describe('cancel', () => {
             t.must(id, status === 'success', () => ({
               expected: `${where} status "success" for ${run.jobId} after a cancel of the finished job`,
               actual: `status ${JSON.stringify(status)} (${brief(evidence)})`,
-              transcript: evidenceAround(s, run.terminal, evidence),
+              ...evidenceAround(s, run.terminal, evidence),
             }));
           }
         };
@@ -230,18 +230,18 @@ describe('cancel', () => {
         t.must('CANCEL-005', terminal !== undefined, () => ({
           expected: `the terminal of ${jobId} within ${bound} ms of the cancel, though its agent kept running (linger_ms ${lingerMs})`,
           actual: 'nothing',
-          transcript: evidenceAround(s),
+          ...evidenceAround(s),
         }));
         t.must('CANCEL-002', isCancelledTerminal(terminal), () => ({
           expected: 'job.error {code: "CANCELLED", final_status: "cancelled"}',
           actual: brief(terminal),
-          transcript: evidenceAround(s, terminal),
+          ...evidenceAround(s, terminal),
         }));
         const after = await watchAfterTerminal(s, jobId, terminal);
         t.must('LIFE-002', after === undefined, () => ({
           expected: `the lingering agent's events before the terminal, nothing of ${jobId} after ${brief(terminal)}`,
           actual: brief(after),
-          transcript: evidenceAround(s, terminal, ...(after ? [after] : [])),
+          ...evidenceAround(s, terminal, ...(after ? [after] : [])),
         }));
       } finally {
         await closeSessions(s);
@@ -308,7 +308,7 @@ describe('cancel', () => {
         t.must('CANCEL-008', ack !== undefined && isCancelledTerminal(terminal), () => ({
           expected: `job.cancelled and job.error CANCELLED for ${jobId}, cancelled from the resumed session`,
           actual: `${ack === undefined ? 'no job.cancelled' : brief(ack)}; terminal ${brief(terminal)}`,
-          transcript: evidenceAround(s, terminal),
+          ...evidenceAround(s, terminal),
         }));
       } finally {
         await closeSessions(s);
@@ -341,7 +341,7 @@ async function judgeForeignCancel(
   t.must(id, isRejection(reply), () => ({
     expected: `the job.cancel of ${jobId} from a session without cancel authority rejected (session.error or job.error)`,
     actual: brief(reply),
-    transcript: evidenceAround(intruder, reply),
+    ...evidenceAround(intruder, reply),
   }));
   const terminal = await waitForTerminal(owner, jobId, t.target.timeoutMs + WAIT_MS, mark);
   const replyAt = owner.transcript.entryOf(reply)?.index ?? -1;
@@ -353,6 +353,6 @@ async function judgeForeignCancel(
   t.must(id, ack === undefined && terminal.type === 'job.result', () => ({
     expected: `job ${jobId} running on to its own job.result after the rejected foreign cancel`,
     actual: `${ack === undefined ? '' : `${brief(ack)}; `}terminal ${brief(terminal)}`,
-    transcript: evidenceAround(owner, ...(ack ? [ack] : []), terminal),
+    ...evidenceAround(owner, ...(ack ? [ack] : []), terminal),
   }));
 }

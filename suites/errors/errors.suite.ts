@@ -92,7 +92,7 @@ conformanceTest(
         t.must('ERR-001', problem === undefined, () => ({
           expected: 'code (non-empty string), message (string), retryable (boolean), details (object, if present)',
           actual: `${error.where}: ${problem ?? ''}`,
-          transcript: evidenceAround(session, error.frame),
+          ...evidenceAround(session, error.frame),
         }));
       }
       for (const error of errors.filter((e) => isRejection(e.frame))) {
@@ -100,7 +100,7 @@ conformanceTest(
         t.must('ERR-002', code !== undefined && CANONICAL.has(code), () => ({
           expected: `a canonical code (${ERROR_CODES.join(', ')}) on ${String(error.frame.type)} rejecting a request`,
           actual: `${error.where} carries ${JSON.stringify(code)}`,
-          transcript: evidenceAround(session, error.frame),
+          ...evidenceAround(session, error.frame),
         }));
       }
     });
@@ -238,7 +238,7 @@ conformanceTest('INTERNAL_ERROR errors carry retryable true', { requirements: ['
     t.must('ERR-004', terminal.type === 'job.error' && codeOf(terminal) === 'INTERNAL_ERROR' && payloadOf(terminal).retryable === true, () => ({
       expected: 'job.error code INTERNAL_ERROR with retryable true',
       actual: `${describeFrame(terminal)} retryable ${JSON.stringify(payloadOf(terminal).retryable)}`,
-      transcript: evidenceAround(session, terminal),
+      ...evidenceAround(session, terminal),
     }));
   });
 });
@@ -252,7 +252,7 @@ conformanceTest('LEASE_EXPIRED and BUDGET_EXHAUSTED errors carry retryable false
       t.must('ERR-003', terminal.type === 'job.error' && codeOf(terminal) === code && payloadOf(terminal).retryable === false, () => ({
         expected: `job.error code ${code} with retryable false`,
         actual: `${describeFrame(terminal)} retryable ${JSON.stringify(payloadOf(terminal).retryable)}`,
-        transcript: evidenceAround(session, terminal),
+        ...evidenceAround(session, terminal),
       }));
     }
     if (session.features.has('cost.budget')) {
@@ -266,7 +266,7 @@ conformanceTest('LEASE_EXPIRED and BUDGET_EXHAUSTED errors carry retryable false
       t.must('ERR-003', errors.length > 0 && errors.every((e) => e.payload.retryable === false), () => ({
         expected: `a BUDGET_EXHAUSTED error with retryable false for the tool call of job ${jobId} after its USD budget reached 0`,
         actual: errors.length === 0 ? `no BUDGET_EXHAUSTED error: ${describeFrames(session.connection.framesSince(0).filter((f) => f.job_id === jobId))}` : errors.map((e) => `${e.where} retryable ${JSON.stringify(e.payload.retryable)}`).join('; '),
-        transcript: evidenceAround(session, ...(errors.length > 0 ? errors.map((e) => e.frame) : [])),
+        ...evidenceAround(session, ...(errors.length > 0 ? errors.map((e) => e.frame) : [])),
       }));
     }
   });
@@ -291,7 +291,7 @@ conformanceTest("a job.error's code agrees with its final_status (error, cancell
     t.must('ERR-005', timed.accepted, () => ({
       expected: 'job.accepted for a job with max_runtime_sec 1',
       actual: describeFrame(timed.frame),
-      transcript: evidenceAround(session, timed.frame),
+      ...evidenceAround(session, timed.frame),
     }));
     sendCancel(session, cancelled.jobId);
     for (const jobId of [failed.jobId, cancelled.jobId, timed.jobId]) {
@@ -300,7 +300,7 @@ conformanceTest("a job.error's code agrees with its final_status (error, cancell
       t.must('ERR-005', terminal.type === 'job.error' && payloadOf(terminal).final_status === statusFor(code), () => ({
         expected: `job.error code ${String(code)} with final_status "${statusFor(code)}"`,
         actual: describeFrame(terminal),
-        transcript: evidenceAround(session, terminal),
+        ...evidenceAround(session, terminal),
       }));
     }
   });

@@ -44,7 +44,7 @@ async function judgeStream(t: ConformanceContext, s: Session, script: AgentScrip
   t.must('CHUNK-001', chunks.length > 0, () => ({
     expected: 'result_chunk events for the streamed result',
     actual: `none before ${brief(run.terminal)}`,
-    transcript: evidenceAround(s, run.terminal),
+    ...evidenceAround(s, run.terminal),
   }));
   for (const c of chunks) {
     const b = c.body;
@@ -61,7 +61,7 @@ async function judgeStream(t: ConformanceContext, s: Session, script: AgentScrip
     t.must('CHUNK-001', ok, () => ({
       expected: `result_chunk body {result_id: <string>, chunk_seq: <integer>, data: <string>, encoding: "${encoding}", more: <boolean>}`,
       actual: `${JSON.stringify({ ...b, data: typeof b.data === 'string' ? `<${b.data.length} chars>` : b.data })}${schemaErrors.length > 0 ? `; schema: ${schemaErrors.join('; ')}` : ''}`,
-      transcript: evidenceAround(s, c.frame),
+      ...evidenceAround(s, c.frame),
     }));
   }
   const resultId = chunks[0]?.body.result_id;
@@ -69,25 +69,25 @@ async function judgeStream(t: ConformanceContext, s: Session, script: AgentScrip
   t.must('CHUNK-002', chunks.every((c) => c.body.result_id === resultId) && seqs.every((q, k) => q === k), () => ({
     expected: `chunks of result ${String(resultId)} with chunk_seq 0, 1, 2, ... in order`,
     actual: `chunk_seq [${seqs.join(', ')}], result_ids [${[...new Set(chunks.map((c) => String(c.body.result_id)))].join(', ')}]`,
-    transcript: evidenceAround(s, ...chunks.slice(0, 6).map((c) => c.frame)),
+    ...evidenceAround(s, ...chunks.slice(0, 6).map((c) => c.frame)),
   }));
   const mores = chunks.map((c) => c.body.more);
   t.must('CHUNK-003', mores.every((m, k) => m === (k < chunks.length - 1)), () => ({
     expected: 'more: true on every chunk but the last, false on the last, no chunk after it',
     actual: `more [${mores.join(', ')}]`,
-    transcript: evidenceAround(s, ...chunks.slice(-3).map((c) => c.frame)),
+    ...evidenceAround(s, ...chunks.slice(-3).map((c) => c.frame)),
   }));
   const result = payloadOf(run.terminal);
   t.must('CHUNK-004', run.terminal.type === 'job.result' && result.result_id === resultId && result.result === undefined, () => ({
     expected: `job.result carrying result_id ${JSON.stringify(resultId)} and no inline result`,
     actual: `${brief(run.terminal)} result_id ${JSON.stringify(result.result_id)}${result.result === undefined ? '' : `, result ${JSON.stringify(result.result).slice(0, 80)}`}`,
-    transcript: evidenceAround(s, run.terminal),
+    ...evidenceAround(s, run.terminal),
   }));
   const assembled = Buffer.concat(chunks.map(decode));
   t.must('CHUNK-005', assembled.equals(expected), () => ({
     expected: `${expected.length} bytes, starting ${JSON.stringify(expected.subarray(0, 24).toString(encoding === 'utf8' ? 'utf8' : 'hex'))}`,
     actual: `${assembled.length} bytes, starting ${JSON.stringify(assembled.subarray(0, 24).toString(encoding === 'utf8' ? 'utf8' : 'hex'))}`,
-    transcript: evidenceAround(s, ...chunks.slice(0, 3).map((c) => c.frame), run.terminal),
+    ...evidenceAround(s, ...chunks.slice(0, 3).map((c) => c.frame), run.terminal),
   }));
 }
 
@@ -144,7 +144,7 @@ describe('events: result streaming', () => {
         t.must('CHUNK-006', chunks.length === 0, () => ({
           expected: 'no result_chunk event on a session that did not negotiate result_chunk',
           actual: chunks.map((c) => brief(c.frame)).join('; '),
-          transcript: evidenceAround(s, ...chunks.map((c) => c.frame)),
+          ...evidenceAround(s, ...chunks.map((c) => c.frame)),
         }));
       } finally {
         await closeSessions(s);

@@ -74,18 +74,18 @@ describe('events: kinds and bodies', () => {
           t.must('EVT-001', typeof p.kind === 'string' && p.kind !== '' && isWireFrame(p.body), () => ({
             expected: 'job.event payload {kind: <string>, body: <object>}',
             actual: JSON.stringify(frame.payload),
-            transcript: evidenceAround(s, frame),
+            ...evidenceAround(s, frame),
           }));
           t.should('EVT-002', typeof p.ts === 'string' && TIMESTAMP_PATTERN.test(p.ts), () => ({
             expected: 'job.event payload.ts, an ISO 8601 timestamp',
             actual: `ts ${JSON.stringify(p.ts)} on ${brief(frame)}`,
-            transcript: evidenceAround(s, frame),
+            ...evidenceAround(s, frame),
           }));
           const problems = bodyProblems(s, frame);
           t.must('EVT-004', problems.length === 0, () => ({
             expected: `a ${String(p.kind)} body with its kind's required fields (v1.1 §8.2)`,
             actual: `${problems.join('; ')} in ${JSON.stringify(p.body)}`,
-            transcript: evidenceAround(s, frame),
+            ...evidenceAround(s, frame),
           }));
         }
 
@@ -97,7 +97,7 @@ describe('events: kinds and bodies', () => {
           t.must('EVT-003', got.length === 1 && payloadOf(got[0] as WireFrame).kind === step.kind && carries(payloadOf(got[0] as WireFrame).body, want), () => ({
             expected: `exactly one ${step.kind} event with body ${JSON.stringify(want)}`,
             actual: got.length === 0 ? 'none' : got.map((f) => `${brief(f)} body ${JSON.stringify(payloadOf(f).body)}`).join('; '),
-            transcript: evidenceAround(s, ...(got.length > 0 ? got : [run.terminal])),
+            ...evidenceAround(s, ...(got.length > 0 ? got : [run.terminal])),
           }));
         });
         // Tool events: call and result pair up by call_id; the denied call's result is an error.
@@ -119,7 +119,7 @@ describe('events: kinds and bodies', () => {
           t.must('EVT-003', paired, () => ({
             expected: `tool_call (marker ${callAt}) and its tool_result (marker ${callAt + 1}) with the same call_id${expectError ? ', the result an error' : ''}`,
             actual: `${call ? JSON.stringify(callBody) : 'no tool_call'}; ${result ? JSON.stringify(resultBody) : 'no tool_result'}`,
-            transcript: evidenceAround(s, ...[call, result].filter((f): f is WireFrame => f !== undefined), run.terminal),
+            ...evidenceAround(s, ...[call, result].filter((f): f is WireFrame => f !== undefined), run.terminal),
           }));
         }
       } finally {
@@ -149,13 +149,13 @@ describe('events: kinds and bodies', () => {
         t.must('EVT-005', errors.length === 0, () => ({
           expected: 'no session.error while the job emits vendor-kind events',
           actual: errors.map(brief).join('; '),
-          transcript: evidenceAround(s, ...errors),
+          ...evidenceAround(s, ...errors),
         }));
         const thought = events(run.frames).find((f) => payloadOf(f).kind === 'thought');
         t.must('EVT-005', run.terminal.type === 'job.result' && thought !== undefined, () => ({
           expected: 'the job running past its vendor-kind events (the thought after them) to job.result success',
           actual: `${thought === undefined ? 'no thought event; ' : ''}terminal ${brief(run.terminal)}`,
-          transcript: evidenceAround(s, run.terminal),
+          ...evidenceAround(s, run.terminal),
         }));
       } finally {
         await closeSessions(s);
@@ -183,7 +183,7 @@ describe('events: kinds and bodies', () => {
         t.must('EVT-006', progress.length === 5, () => ({
           expected: 'the 5 progress events the script emits',
           actual: `${progress.length}`,
-          transcript: evidenceAround(s, run.terminal),
+          ...evidenceAround(s, run.terminal),
         }));
         for (const frame of progress) {
           const body = payloadOf(frame).body;
@@ -192,12 +192,12 @@ describe('events: kinds and bodies', () => {
           t.must('EVT-006', typeof current === 'number' && current >= 0 && (total === undefined || typeof total === 'number'), () => ({
             expected: 'progress body {current: <number ≥ 0>, total?: <number>}',
             actual: JSON.stringify(body),
-            transcript: evidenceAround(s, frame),
+            ...evidenceAround(s, frame),
           }));
           t.should('EVT-007', total === undefined || current <= total, () => ({
             expected: 'progress current ≤ total',
             actual: JSON.stringify(body),
-            transcript: evidenceAround(s, frame),
+            ...evidenceAround(s, frame),
           }));
         }
       } finally {
@@ -223,7 +223,7 @@ describe('events: kinds and bodies', () => {
         t.should('EVT-008', progress.length === 0, () => ({
           expected: 'no progress event on a session that did not negotiate progress',
           actual: progress.map(brief).join('; '),
-          transcript: evidenceAround(s, ...progress),
+          ...evidenceAround(s, ...progress),
         }));
       } finally {
         await closeSessions(s);

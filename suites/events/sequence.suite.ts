@@ -36,7 +36,7 @@ function judgeChain(t: ConformanceContext, session: Session, frames: readonly Wi
     t.must(id, finding === undefined, () => ({
       expected: id === 'SEQ-001' ? 'an integer event_seq on every job.event, job.result and job.error' : 'each event_seq exactly one above the previous one',
       actual: `${finding?.message}${count > 1 ? ` (and ${count - 1} more breaks)` : ''}`,
-      transcript: evidenceAround(session, ...(finding?.frames ?? [])),
+      ...evidenceAround(session, ...(finding?.frames ?? [])),
     }));
   }
 }
@@ -48,14 +48,14 @@ function judgeBranches(t: ConformanceContext, session: Session, jobId: string, f
   t.must('EVT-003', missing === undefined, () => ({
     expected: `every marked event of job ${jobId} exactly once`,
     actual: missing?.message ?? '',
-    transcript: evidenceAround(session, ...(missing?.frames ?? [])),
+    ...evidenceAround(session, ...(missing?.frames ?? [])),
   }));
   for (const view of views.values()) {
     const finding = branchOrderFinding(view);
     t.must('SEQ-003', finding === undefined, () => ({
       expected: `branch ${view.branch} of job ${jobId} in production order (markers 0, 1, 2, ...)`,
       actual: finding?.message ?? '',
-      transcript: evidenceAround(session, ...(finding?.frames ?? [])),
+      ...evidenceAround(session, ...(finding?.frames ?? [])),
     }));
   }
 }
@@ -118,7 +118,7 @@ describe('events: ordering and sequence numbers', () => {
         t.must('SEQ-002', fromSubscription > 0, () => ({
           expected: `events of the subscribed job ${owned.jobId} in the subscribing session`,
           actual: 'none arrived',
-          transcript: evidenceAround(both as Session, subscribed),
+          ...evidenceAround(both as Session, subscribed),
         }));
         judgeChain(t, both, frames, ['SEQ-002']);
       } finally {
@@ -161,13 +161,13 @@ describe('events: ordering and sequence numbers', () => {
         t.must('SEQ-004', first !== undefined && first.event_seq === presented + 1, () => ({
           expected: `the first job frame after resuming at last_event_seq ${presented} to have event_seq ${presented + 1}`,
           actual: first === undefined ? 'no job frame' : `${brief(first)}`,
-          transcript: evidenceAround(s, ...(first ? [first] : [])),
+          ...evidenceAround(s, ...(first ? [first] : [])),
         }));
         const breaks = seqChainFindings(after);
         t.must('SEQ-004', breaks.length === 0, () => ({
           expected: 'replayed then live job frames each one above the previous',
           actual: breaks.map((b) => b.message).join('; '),
-          transcript: evidenceAround(s, ...(breaks[0]?.frames ?? [])),
+          ...evidenceAround(s, ...(breaks[0]?.frames ?? [])),
         }));
         // Markers: the old connection up to the presented seq, then the new one, complete and in order.
         const joined = [...before.filter((f) => Number(f.event_seq) <= presented), ...after];
@@ -176,7 +176,7 @@ describe('events: ordering and sequence numbers', () => {
         t.must('SEQ-004', gap === undefined, () => ({
           expected: `every event of ${jobId} once, in order, across the resume (old connection to seq ${presented}, then the new one)`,
           actual: gap?.message ?? '',
-          transcript: evidenceAround(s, ...(gap?.frames ?? []), terminal),
+          ...evidenceAround(s, ...(gap?.frames ?? []), terminal),
         }));
       } finally {
         await closeSessions(s);
@@ -252,6 +252,6 @@ async function judgeAroundControl(
   t.must(id, breaks.length === 0, () => ({
     expected: `job frames one event_seq apart around each ${what}`,
     actual: breaks.map((b) => b.message).join('; '),
-    transcript: evidenceAround(s, ...(breaks[0]?.frames ?? []), terminal),
+    ...evidenceAround(s, ...(breaks[0]?.frames ?? []), terminal),
   }));
 }

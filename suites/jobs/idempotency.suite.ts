@@ -35,7 +35,7 @@ function judgeSameAcceptance(t: ConformanceContext, id: string, session: Session
   t.must(id, isDeepStrictEqual(payloadOf(again), payloadOf(first)), () => ({
     expected: `the first job.accepted payload again (${where}): ${JSON.stringify(payloadOf(first))}`,
     actual: JSON.stringify(payloadOf(again)),
-    transcript: evidenceAround(session, again),
+    ...evidenceAround(session, again),
   }));
 }
 
@@ -92,13 +92,13 @@ describe('jobs: idempotency', () => {
           t.must('IDEM-002', !outcome.accepted && outcome.code === 'DUPLICATE_KEY', () => ({
             expected: `a rejection with code DUPLICATE_KEY for the key reused with ${conflict.what}`,
             actual: brief(outcome.frame),
-            transcript: evidenceAround(s, outcome.frame),
+            ...evidenceAround(s, outcome.frame),
           }));
           const started = await watchOtherJob(s, jobId, mark);
           t.must('IDEM-002', started === undefined, () => ({
             expected: 'no new job after DUPLICATE_KEY',
             actual: brief(started),
-            transcript: evidenceAround(s, ...(started ? [started] : [])),
+            ...evidenceAround(s, ...(started ? [started] : [])),
           }));
         }
       } finally {
@@ -129,7 +129,7 @@ describe('jobs: idempotency', () => {
         t.must('IDEM-003', again.jobId === first.jobId, () => ({
           expected: `job.accepted naming the running job ${first.jobId}`,
           actual: brief(again.frame),
-          transcript: evidenceAround(b as Session, again.frame),
+          ...evidenceAround(b as Session, again.frame),
         }));
         sendCancel(a, first.jobId);
         const terminal = await waitForTerminal(b, first.jobId, t.target.timeoutMs, mark);
@@ -137,7 +137,7 @@ describe('jobs: idempotency', () => {
         t.must('IDEM-003', [1, 2, 3].every((i) => later.includes(i)), () => ({
           expected: 'the job\'s events after the resubmission (markers 1, 2, 3 of branch 0) on the resubmitting session',
           actual: `markers [${later.join(', ')}] before ${brief(terminal)}`,
-          transcript: evidenceAround(b as Session, terminal),
+          ...evidenceAround(b as Session, terminal),
         }));
       } finally {
         await closeSessions(a, b);
@@ -162,7 +162,7 @@ describe('jobs: idempotency', () => {
         t.must('IDEM-004', again.jobId === run.jobId, () => ({
           expected: `job.accepted naming the finished job ${run.jobId}`,
           actual: brief(again.frame),
-          transcript: evidenceAround(b as Session, again.frame),
+          ...evidenceAround(b as Session, again.frame),
         }));
         const replayed = await b.watch((f) => isTerminal(f) && f.job_id === run.jobId, {
           description: `the terminal of ${run.jobId} on the resubmitting session`,
@@ -172,7 +172,7 @@ describe('jobs: idempotency', () => {
         t.must('IDEM-004', replayed !== undefined && replayed.type === run.terminal.type && payloadOf(replayed).final_status === payloadOf(run.terminal).final_status, () => ({
           expected: `the job's terminal (${brief(run.terminal)}) replayed to the resubmitting session`,
           actual: brief(replayed),
-          transcript: evidenceAround(b as Session, again.frame, ...(replayed ? [replayed] : [])),
+          ...evidenceAround(b as Session, again.frame, ...(replayed ? [replayed] : [])),
         }));
 
         // The submitter already has the terminal: a resubmission there must not repeat it.
@@ -186,7 +186,7 @@ describe('jobs: idempotency', () => {
         t.must('LIFE-001', second === undefined, () => ({
           expected: `no second terminal of ${run.jobId} on the session that already received ${brief(run.terminal)}`,
           actual: brief(second),
-          transcript: evidenceAround(a, run.terminal, ...(second ? [second] : [])),
+          ...evidenceAround(a, run.terminal, ...(second ? [second] : [])),
         }));
       } finally {
         await closeSessions(a, b);
@@ -215,7 +215,7 @@ describe('jobs: idempotency', () => {
           t.must('IDEM-005', !leaked, () => ({
             expected: `the other principal's submit with the same key (${c.what}) treated as its own: a new job, never ${mine.jobId} or DUPLICATE_KEY`,
             actual: brief(theirs.frame),
-            transcript: evidenceAround(b as Session, theirs.frame),
+            ...evidenceAround(b as Session, theirs.frame),
           }));
         }
       } finally {

@@ -44,7 +44,7 @@ async function judgeNoJob(t: ConformanceContext, id: string, session: Session, a
   t.must(id, accepted === undefined, () => ({
     expected: `no job.accepted after the rejected job.submit of ${agent}`,
     actual: brief(accepted),
-    transcript: evidenceAround(session, ...(accepted ? [accepted] : [])),
+    ...evidenceAround(session, ...(accepted ? [accepted] : [])),
   }));
   if (!session.features.has('list_jobs')) return;
   const listing = await listJobs(session, t, { filter: { agent } });
@@ -53,7 +53,7 @@ async function judgeNoJob(t: ConformanceContext, id: string, session: Session, a
   t.must(id, listing.type === 'session.jobs' && count === 0, () => ({
     expected: `session.jobs listing no job of agent ${agent}`,
     actual: `${brief(listing)} with ${count} job(s)`,
-    transcript: evidenceAround(session, listing),
+    ...evidenceAround(session, listing),
   }));
 }
 
@@ -70,18 +70,18 @@ describe('jobs: submission and acceptance', () => {
         t.must('JOB-001', typeof p.job_id === 'string' && p.job_id !== '', () => ({
           expected: 'job.accepted payload.job_id, a non-empty string',
           actual: `job_id ${JSON.stringify(p.job_id)}`,
-          transcript: evidenceAround(s, frame),
+          ...evidenceAround(s, frame),
         }));
         t.must('JOB-001', isWireFrame(p.lease), () => ({
           expected: 'job.accepted payload.lease, the effective lease object',
           actual: `lease ${JSON.stringify(p.lease)}`,
-          transcript: evidenceAround(s, frame),
+          ...evidenceAround(s, frame),
         }));
         const trace = p.trace_id ?? frame.trace_id;
         t.must('JOB-004', typeof trace === 'string' && TRACE_ID_PATTERN.test(trace) && !/^0+$/.test(trace), () => ({
           expected: 'a generated W3C trace_id (32 lowercase hex digits, not all zero) in job.accepted',
           actual: `payload.trace_id ${JSON.stringify(p.trace_id)}, envelope trace_id ${JSON.stringify(frame.trace_id)}`,
-          transcript: evidenceAround(s, frame),
+          ...evidenceAround(s, frame),
         }));
       } finally {
         await closeSessions(s);
@@ -107,7 +107,7 @@ describe('jobs: submission and acceptance', () => {
           t.must('JOB-002', excess.length === 0, () => ({
             expected: `an effective lease within ${c.what}`,
             actual: excess.join('; '),
-            transcript: evidenceAround(s, frame),
+            ...evidenceAround(s, frame),
           }));
         }
       } finally {
@@ -130,7 +130,7 @@ describe('jobs: submission and acceptance', () => {
         t.must('JOB-003', first?.type === 'job.accepted', () => ({
           expected: `job.accepted as the first frame about job ${run.jobId}`,
           actual: `${brief(first)} came first`,
-          transcript: evidenceAround(s, ...(first ? [first, run.accepted] : [run.accepted])),
+          ...evidenceAround(s, ...(first ? [first, run.accepted] : [run.accepted])),
         }));
       } finally {
         await closeSessions(s);
@@ -150,7 +150,7 @@ describe('jobs: submission and acceptance', () => {
         t.must('JOB-005', !outcome.accepted && outcome.code === 'AGENT_NOT_AVAILABLE', () => ({
           expected: `a rejection with code AGENT_NOT_AVAILABLE for agent ${agent}`,
           actual: brief(outcome.frame),
-          transcript: evidenceAround(s, outcome.frame),
+          ...evidenceAround(s, outcome.frame),
         }));
         await judgeNoJob(t, 'JOB-005', s, mark, agent);
       } finally {
@@ -173,7 +173,7 @@ describe('jobs: agent versions', () => {
         t.must('VER-001', Array.isArray(agents), () => ({
           expected: 'session.welcome payload.capabilities.agents, an array',
           actual: JSON.stringify(agents) ?? 'absent',
-          transcript: evidenceAround(s, s.welcome),
+          ...evidenceAround(s, s.welcome),
         }));
         for (const entry of agents) {
           const ok =
@@ -186,7 +186,7 @@ describe('jobs: agent versions', () => {
           t.must('VER-001', ok, () => ({
             expected: 'each agents entry an object {name: string, versions: string[], default?: string}',
             actual: JSON.stringify(entry),
-            transcript: evidenceAround(s, s.welcome),
+            ...evidenceAround(s, s.welcome),
           }));
         }
       } finally {
@@ -211,14 +211,14 @@ describe('jobs: agent versions', () => {
         t.must('VER-002', shown === `${name}@${fallback}`, () => ({
           expected: `job.accepted agent "${name}@${fallback}"`,
           actual: `agent ${JSON.stringify(shown)}`,
-          transcript: evidenceAround(s, run.accepted),
+          ...evidenceAround(s, run.accepted),
         }));
         // The conformance agent's default result names the version that really ran.
         const result = payloadOf(run.terminal).result;
         t.must('VER-002', isWireFrame(result) && result.version === fallback, () => ({
           expected: `job.result result {version: "${fallback}"} (the default version ran)`,
           actual: `${brief(run.terminal)} result ${JSON.stringify(result)}`,
-          transcript: evidenceAround(s, run.terminal),
+          ...evidenceAround(s, run.terminal),
         }));
       } finally {
         await closeSessions(s);
@@ -244,13 +244,13 @@ describe('jobs: agent versions', () => {
         t.must('VER-003', shown === ref, () => ({
           expected: `job.accepted agent "${ref}"`,
           actual: `agent ${JSON.stringify(shown)}`,
-          transcript: evidenceAround(s, run.accepted),
+          ...evidenceAround(s, run.accepted),
         }));
         const result = payloadOf(run.terminal).result;
         t.must('VER-003', isWireFrame(result) && result.version === version, () => ({
           expected: `job.result result {version: "${version}"} (the pinned version ran)`,
           actual: `${brief(run.terminal)} result ${JSON.stringify(result)}`,
-          transcript: evidenceAround(s, run.terminal),
+          ...evidenceAround(s, run.terminal),
         }));
       } finally {
         await closeSessions(s);
@@ -275,13 +275,13 @@ describe('jobs: agent versions', () => {
         t.must('VER-004', !outcome.accepted && outcome.code === 'AGENT_VERSION_NOT_AVAILABLE', () => ({
           expected: `a rejection with code AGENT_VERSION_NOT_AVAILABLE for ${ref} (offered: ${agent.versions.join(', ')})`,
           actual: brief(outcome.frame),
-          transcript: evidenceAround(s, outcome.frame),
+          ...evidenceAround(s, outcome.frame),
         }));
         const accepted = await watchAccepted(s, mark);
         t.must('VER-004', accepted === undefined, () => ({
           expected: `no job.accepted for ${ref}`,
           actual: brief(accepted),
-          transcript: evidenceAround(s, ...(accepted ? [accepted] : [])),
+          ...evidenceAround(s, ...(accepted ? [accepted] : [])),
         }));
       } finally {
         await closeSessions(s);
@@ -301,7 +301,7 @@ describe('jobs: agent versions', () => {
         t.must('VER-005', !outcome.accepted && outcome.code === 'AGENT_NOT_AVAILABLE', () => ({
           expected: `a rejection with code AGENT_NOT_AVAILABLE for ${ref}`,
           actual: brief(outcome.frame),
-          transcript: evidenceAround(s, outcome.frame),
+          ...evidenceAround(s, outcome.frame),
         }));
       } finally {
         await closeSessions(s);
@@ -328,7 +328,7 @@ describe('jobs: agent versions', () => {
           t.must('VER-006', typeof resolved === 'string' && shown === resolved, () => ({
             expected: `${where} agent ${JSON.stringify(resolved)} (as job.accepted resolved it)`,
             actual: `agent ${JSON.stringify(shown)}`,
-            transcript: evidenceAround(s, frame, evidence),
+            ...evidenceAround(s, frame, evidence),
           }));
         const listAgent = async (when: string) => {
           const { row, listing } = await findListedJob(s, t, jobId, frame);

@@ -28,12 +28,12 @@ async function judgeNothingAfter(t: ConformanceContext, session: Session, jobId:
   t.must('LIFE-001', after === undefined || !isTerminal(after), () => ({
     expected: `exactly one terminal for job ${jobId}: ${brief(terminal)}`,
     actual: `a second terminal: ${brief(after)}`,
-    transcript: evidenceAround(session, terminal, ...(after ? [after] : [])),
+    ...evidenceAround(session, terminal, ...(after ? [after] : [])),
   }));
   t.must('LIFE-002', after === undefined, () => ({
     expected: `nothing for job ${jobId} after ${brief(terminal)} (watched ${forMs} ms)`,
     actual: brief(after),
-    transcript: evidenceAround(session, terminal, ...(after ? [after] : [])),
+    ...evidenceAround(session, terminal, ...(after ? [after] : [])),
   }));
 }
 
@@ -49,7 +49,7 @@ describe('jobs: lifecycle and terminals', () => {
         t.must('LIFE-003', run.terminal.type === 'job.result' && payloadOf(run.terminal).final_status === 'success', () => ({
           expected: 'job.result with final_status "success"',
           actual: brief(run.terminal),
-          transcript: evidenceAround(s, run.terminal),
+          ...evidenceAround(s, run.terminal),
         }));
         await judgeNothingAfter(t, s, run.jobId, run.terminal);
       } finally {
@@ -72,12 +72,12 @@ describe('jobs: lifecycle and terminals', () => {
         t.must('LIFE-003', run.terminal.type === 'job.error' && ['error', 'cancelled', 'timed_out'].includes(String(p.final_status)), () => ({
           expected: 'job.error with final_status "error", "cancelled" or "timed_out"',
           actual: brief(run.terminal),
-          transcript: evidenceAround(s, run.terminal),
+          ...evidenceAround(s, run.terminal),
         }));
         t.must('LIFE-007', p.final_status === 'error' && typeof p.code === 'string' && p.code !== '' && typeof p.message === 'string', () => ({
           expected: 'job.error {final_status: "error", code: <string>, message: <string>} for a failed agent',
           actual: `${brief(run.terminal)} message ${JSON.stringify(p.message)}`,
-          transcript: evidenceAround(s, run.terminal),
+          ...evidenceAround(s, run.terminal),
         }));
         await judgeNothingAfter(t, s, run.jobId, run.terminal);
       } finally {
@@ -141,7 +141,7 @@ describe('jobs: lifecycle and terminals', () => {
               t.must('LIFE-004', status === final, () => ({
                 expected: `job ${run.jobId} listed with status ${JSON.stringify(final)} (its terminal: ${brief(run.terminal)})`,
                 actual: `${brief(listing)}: row status ${JSON.stringify(status)}`,
-                transcript: evidenceAround(s, run.terminal, listing),
+                ...evidenceAround(s, run.terminal, listing),
               }));
             }
             if (watcher !== undefined) {
@@ -149,7 +149,7 @@ describe('jobs: lifecycle and terminals', () => {
               t.must('LIFE-004', payloadOf(subscribed).current_status === final, () => ({
                 expected: `job.subscribed current_status ${JSON.stringify(final)} for job ${run.jobId}`,
                 actual: brief(subscribed),
-                transcript: evidenceAround(s, run.terminal, subscribed),
+                ...evidenceAround(s, run.terminal, subscribed),
               }));
             }
           }
@@ -181,7 +181,7 @@ describe('jobs: lifecycle and terminals', () => {
         t.must('LIFE-005', terminal.type === 'job.error' && p.code === 'TIMEOUT' && p.final_status === 'timed_out', () => ({
           expected: 'job.error {code: "TIMEOUT", final_status: "timed_out"} once max_runtime_sec passed',
           actual: brief(terminal),
-          transcript: evidenceAround(s, terminal),
+          ...evidenceAround(s, terminal),
         }));
         await judgeNothingAfter(t, s, jobId, terminal);
       } finally {
@@ -208,7 +208,7 @@ describe('jobs: lifecycle and terminals', () => {
         t.must('LIFE-006', terminal.type === 'job.result' && payloadOf(terminal).final_status === 'success', () => ({
           expected: `job ${jobId} running on after the drop to its own job.result success`,
           actual: brief(terminal),
-          transcript: evidenceAround(s, terminal),
+          ...evidenceAround(s, terminal),
         }));
       } finally {
         await closeSessions(s);

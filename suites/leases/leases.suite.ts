@@ -35,7 +35,7 @@ function outcomeEvidence(session: Session, expected: string, outcome: ToolOutcom
   return () => ({
     expected,
     actual: describeOutcome(outcome),
-    transcript: evidenceAround(session, ...[outcome?.call, outcome?.result, ...more].filter((f): f is WireFrame => f !== undefined)),
+    ...evidenceAround(session, ...[outcome?.call, outcome?.result, ...more].filter((f): f is WireFrame => f !== undefined)),
   });
 }
 
@@ -53,19 +53,19 @@ async function expectInvalidExpiry(t: ConformanceContext, session: Session, id: 
   t.must(id, !bad.accepted && bad.code === 'INVALID_REQUEST', () => ({
     expected: `INVALID_REQUEST for expires_at ${JSON.stringify(expiresAt)} (${why})`,
     actual: bad.accepted ? `job.accepted job ${bad.jobId}` : `${String(bad.frame.type)} code=${String(bad.code)}`,
-    transcript: evidenceAround(session, bad.frame),
+    ...evidenceAround(session, bad.frame),
   }));
   const late = await session.watch((f) => f.type === 'job.accepted', { description: 'a job.accepted after the rejection', forMs: QUIET_MS, after: mark });
   t.must(id, late === undefined, () => ({
     expected: `no job created for expires_at ${JSON.stringify(expiresAt)}`,
     actual: `job.accepted for job ${String(payloadOf(late as WireFrame).job_id)} after the rejection`,
-    transcript: evidenceAround(session, bad.frame, late as WireFrame),
+    ...evidenceAround(session, bad.frame, late as WireFrame),
   }));
   const good = await submit(session, t, script, { payload: { lease_constraints: { expires_at: utcFromNow(10 * 60_000) }, idempotency_key: key } });
   t.must(id, good.accepted, () => ({
     expected: `job.accepted for a valid submission reusing idempotency_key ${key} of the rejected one (no job exists under it)`,
     actual: `${String(good.frame.type)} code=${String(payloadOf(good.frame).code)}`,
-    transcript: evidenceAround(session, bad.frame, good.frame),
+    ...evidenceAround(session, bad.frame, good.frame),
   }));
   await waitForTerminal(session, good.jobId, t.target.timeoutMs);
 }
@@ -81,7 +81,7 @@ describe('leases', () => {
       t.must('LEASE-001', typeof echoed === 'string' && Date.parse(echoed) === Date.parse(expiresAt), () => ({
         expected: `job.accepted lease_constraints.expires_at ${expiresAt}`,
         actual: `lease_constraints ${JSON.stringify(payloadOf(run.accepted).lease_constraints)}`,
-        transcript: evidenceAround(session, run.accepted),
+        ...evidenceAround(session, run.accepted),
       }));
     } finally {
       await pool.closeAll();
@@ -140,7 +140,7 @@ describe('leases', () => {
         const terminalEvidence = (expected: string) => () => ({
           expected,
           actual: `${String(run.terminal.type)} code=${String(end.code)} final_status=${String(end.final_status)} retryable=${String(end.retryable)}`,
-          transcript: evidenceAround(session, run.terminal),
+          ...evidenceAround(session, run.terminal),
         });
         t.must(
           'LEASE-005',
@@ -226,7 +226,7 @@ describe('leases', () => {
       t.must('BUDGET-001', near(budget?.USD, 5) && near(budget?.credits, 1000), () => ({
         expected: 'job.accepted budget {"USD": 5, "credits": 1000} for cost.budget ["USD:5.00", "credits:1000"]',
         actual: `budget ${JSON.stringify(budget)}`,
-        transcript: evidenceAround(session, run.accepted),
+        ...evidenceAround(session, run.accepted),
       }));
     } finally {
       await pool.closeAll();
@@ -274,7 +274,7 @@ describe('leases', () => {
         t.must('BUDGET-002', consistent, () => ({
           expected: 'cost.budget.remaining USD values among 1, 0.5, 0.25, 0 and never rising (the counter after each USD cost metric)',
           actual: `cost.budget.remaining USD values [${reports.join(', ')}]`,
-          transcript: evidenceAround(session, run.terminal),
+          ...evidenceAround(session, run.terminal),
         }));
 
         const fatal = run.terminal.type === 'job.error' && end.code === 'BUDGET_EXHAUSTED';
@@ -288,13 +288,13 @@ describe('leases', () => {
         t.must('BUDGET-005', ok, () => ({
           expected: 'after exhaustion, either the script\'s own success (tool_result form) or job.error BUDGET_EXHAUSTED with final_status "error"',
           actual: `${String(run.terminal.type)} code=${String(end.code)} final_status=${String(end.final_status)}`,
-          transcript: evidenceAround(session, run.terminal),
+          ...evidenceAround(session, run.terminal),
         }));
         if (fatal) {
           t.must('ERR-003', end.retryable === false, () => ({
             expected: 'retryable false on the BUDGET_EXHAUSTED job.error',
             actual: `retryable ${String(end.retryable)}`,
-            transcript: evidenceAround(session, run.terminal),
+            ...evidenceAround(session, run.terminal),
           }));
         }
       } finally {
@@ -327,7 +327,7 @@ describe('leases', () => {
       t.must('BUDGET-003', reports.every((v) => near(v, 1) || near(v, 0)), () => ({
         expected: 'cost.budget.remaining USD values 1 or 0 only (the negative metric changes nothing)',
         actual: `cost.budget.remaining USD values [${reports.join(', ')}]`,
-        transcript: evidenceAround(session, run.terminal),
+        ...evidenceAround(session, run.terminal),
       }));
     } finally {
       await pool.closeAll();

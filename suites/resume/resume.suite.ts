@@ -42,14 +42,14 @@ describe.concurrent('resume', () => {
           t.must('RESUME-001', welcomedSessionId(welcome) === session.sessionId, () => ({
             expected: `the resume's welcome names session ${session.sessionId}`,
             actual: `it names ${JSON.stringify(welcomedSessionId(welcome))}`,
-            transcript: evidenceAround(session, welcome),
+            ...evidenceAround(session, welcome),
           }));
           const token = session.resumeToken;
           // Tokens are compared, never shown (they are credentials).
           t.must('RESUME-002', token !== undefined && !tokens.includes(token), () => ({
             expected: `resume #${round}'s welcome carries a resume_token different from the session's ${tokens.length} earlier token(s)`,
             actual: token === undefined ? 'no resume_token' : `the same token as welcome #${tokens.indexOf(token) + 1}`,
-            transcript: evidenceAround(session, welcome),
+            ...evidenceAround(session, welcome),
           }));
           tokens.push(token);
         }
@@ -126,7 +126,7 @@ describe.concurrent('resume', () => {
         t.must('SEQ-004', broken === undefined, () => ({
           expected: `after the resume at last_event_seq ${replay.lastEventSeq}: seqs ${replay.lastEventSeq + 1}, ${replay.lastEventSeq + 2}, … with no gap or repeat`,
           actual: `seqs before the drop ${seqList(before.map(seqOf))}; after the resume ${seqList(after.map(seqOf))} (expected ${broken?.expected}, got ${String(broken?.actual)})`,
-          transcript: evidenceAround(session, ...(broken === undefined ? [] : [after[broken.index] as WireFrame])),
+          ...evidenceAround(session, ...(broken === undefined ? [] : [after[broken.index] as WireFrame])),
         }));
         for (const jobId of jobs) {
           const markers = [...before, ...after].filter((f) => f.job_id === jobId).map(markerOf).filter((m) => m !== undefined);

@@ -63,7 +63,7 @@ async function expectEscapesDenied(t: ConformanceContext, session: Session, leas
     t.must('SEC-003', outcome?.errorCode === 'PERMISSION_DENIED', () => ({
       expected: `tool_result error PERMISSION_DENIED for ${what}, lease ${JSON.stringify(lease)}`,
       actual: describeOutcome(outcome),
-      transcript: evidenceAround(session, ...[outcome?.call, outcome?.result, run.terminal].filter((f): f is WireFrame => f !== undefined)),
+      ...evidenceAround(session, ...[outcome?.call, outcome?.result, run.terminal].filter((f): f is WireFrame => f !== undefined)),
     }));
   });
 }
@@ -92,7 +92,7 @@ describe('security', () => {
         t.must('CANCEL-007', !accepted, () => ({
           expected: `a refusal (session.error or job.error, e.g. PERMISSION_DENIED) of the foreign subscriber's job.cancel for ${jobId}`,
           actual: `${String(reply.type)} code=${String(p.code)} final_status=${String(p.final_status)}`,
-          transcript: evidenceAround(foreign, reply),
+          ...evidenceAround(foreign, reply),
         }));
         const stopped = await owner.watch(
           (f) => (f.job_id === jobId || payloadOf(f).job_id === jobId) && (f.type === 'job.cancelled' || f.type === 'job.result' || f.type === 'job.error'),
@@ -101,7 +101,7 @@ describe('security', () => {
         t.must('CANCEL-007', stopped === undefined, () => ({
           expected: `job ${jobId} still running at its owner ${QUIET_MS} ms after the foreign subscriber's cancel`,
           actual: `${String(stopped?.type)} code=${String(payloadOf(stopped as WireFrame).code)} at the owner`,
-          transcript: evidenceAround(owner, stopped as WireFrame),
+          ...evidenceAround(owner, stopped as WireFrame),
         }));
         await releaseHeldJob(owner, t, jobId);
         await waitForTerminal(owner, jobId, t.target.timeoutMs);
@@ -129,12 +129,12 @@ describe('security', () => {
         t.must('SUB-001', payloadOf(sub.frame).job_id === jobId && sameJson(payloadOf(sub.frame).lease, acceptedLease), () => ({
           expected: `job.subscribed for the other principal with job_id ${jobId} and the effective lease ${JSON.stringify(acceptedLease)}`,
           actual: `job_id ${String(payloadOf(sub.frame).job_id)}, lease ${JSON.stringify(payloadOf(sub.frame).lease)}`,
-          transcript: evidenceAround(foreign, accepted, sub.frame),
+          ...evidenceAround(foreign, accepted, sub.frame),
         }));
         t.must('CRED-004', credentialsOf(payloadOf(sub.frame)) === undefined, () => ({
           expected: `job.subscribed for another principal's job ${jobId} without credentials (they follow the submitter only)`,
           actual: `job.subscribed carrying ${credentialsOf(payloadOf(sub.frame))?.length} credential(s)`,
-          transcript: evidenceAround(foreign, accepted, sub.frame),
+          ...evidenceAround(foreign, accepted, sub.frame),
         }));
         await releaseHeldJob(owner, t, jobId);
         await waitForTerminal(foreign, jobId, t.target.timeoutMs, sub.mark);
@@ -142,7 +142,7 @@ describe('security', () => {
         t.must('CRED-006', leak === undefined, () => ({
           expected: `no frame to the other principal's session contains a credential value of job ${jobId}`,
           actual: `${String(leak?.type)} contains one`,
-          transcript: evidenceAround(foreign, accepted, leak as WireFrame),
+          ...evidenceAround(foreign, accepted, leak as WireFrame),
         }));
       } finally {
         await pool.closeAll();
@@ -167,13 +167,13 @@ describe('security', () => {
         t.must('CRED-005', withCredentials === undefined, () => ({
           expected: 'no session.jobs row with credentials for a principal that submitted no job',
           actual: `the row of job ${String(withCredentials?.job_id)}${withCredentials?.job_id === jobId ? " (the owner's job)" : ''} carries credentials`,
-          transcript: evidenceAround(foreign, accepted, ...pages),
+          ...evidenceAround(foreign, accepted, ...pages),
         }));
         const leak = frameWithCredential(foreign, values);
         t.must('CRED-006', leak === undefined, () => ({
           expected: `no frame to the other principal's session contains a credential value of job ${jobId}`,
           actual: `${String(leak?.type)} contains one`,
-          transcript: evidenceAround(foreign, accepted, leak as WireFrame),
+          ...evidenceAround(foreign, accepted, leak as WireFrame),
         }));
         await releaseHeldJob(owner, t, jobId);
         await waitForTerminal(owner, jobId, t.target.timeoutMs);
@@ -204,7 +204,7 @@ describe('security', () => {
             `session.list_jobs of another principal without job ${jobId} (running, submitted by the primary principal; ` +
             'set "listPolicy": "any" in the profile if your deployment lists other principals\' jobs on purpose)',
           actual: `a row for ${jobId} with status ${String(row?.status)}`,
-          transcript: evidenceAround(foreign, accepted, ...pages),
+          ...evidenceAround(foreign, accepted, ...pages),
         }));
         await releaseHeldJob(owner, t, jobId);
         await waitForTerminal(owner, jobId, t.target.timeoutMs);
@@ -242,7 +242,7 @@ describe('security', () => {
         t.must('CRED-006', leak === undefined, () => ({
           expected: `no frame to the other principal's session contains a credential value of job ${jobId}`,
           actual: `${String(leak?.type)}${leak?.type === 'job.accepted' ? ` for job ${String(payloadOf(leak).job_id)}` : ''} contains one`,
-          transcript: evidenceAround(foreign, accepted, leak as WireFrame),
+          ...evidenceAround(foreign, accepted, leak as WireFrame),
         }));
       } finally {
         await pool.closeAll();
@@ -268,14 +268,14 @@ describe('security', () => {
             t.must('CRED-002', bad.length === 0, () => ({
               expected: 'each credential with non-empty string id, scheme, value and endpoint',
               actual: `a credential of job ${run.jobId} lacking ${bad.join(', ')}`,
-              transcript: evidenceAround(session, run.accepted),
+              ...evidenceAround(session, run.accepted),
             }));
             const value = credential.value as string;
             const earlier = seen.get(value);
             t.must('CRED-003', earlier === undefined, () => ({
               expected: `a credential value of job ${run.jobId} no other job was given`,
               actual: `the same value as a credential of job ${earlier}`,
-              transcript: evidenceAround(session, run.accepted),
+              ...evidenceAround(session, run.accepted),
             }));
             seen.set(value, run.jobId);
           }
@@ -283,7 +283,7 @@ describe('security', () => {
           t.must('CRED-001', late === undefined, () => ({
             expected: `credentials of job ${run.jobId} only in job.accepted (or a credential_rotated status event)`,
             actual: `${String(late?.type)} carrying credentials`,
-            transcript: evidenceAround(session, run.accepted, late as WireFrame),
+            ...evidenceAround(session, run.accepted, late as WireFrame),
           }));
         }
       } finally {
@@ -305,7 +305,7 @@ describe('security', () => {
         t.must('CRED-009', credentialsOf(payloadOf(run.accepted)) === undefined, () => ({
           expected: 'job.accepted without credentials (provisioned_credentials was not offered in the hello)',
           actual: `job.accepted carrying ${credentialsOf(payloadOf(run.accepted))?.length} credential(s)`,
-          transcript: evidenceAround(session, run.accepted),
+          ...evidenceAround(session, run.accepted),
         }));
       } finally {
         await pool.closeAll();

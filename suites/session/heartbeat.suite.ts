@@ -36,7 +36,7 @@ describe.concurrent('heartbeats', () => {
       t.must('HELLO-004', typeof value === 'number' && Number.isFinite(value) && value > 0, () => ({
         expected: 'payload.heartbeat_interval_sec: a positive number',
         actual: JSON.stringify(value) ?? 'missing',
-        transcript: evidenceAround(session, session.welcome),
+        ...evidenceAround(session, session.welcome),
       }));
     });
   });
@@ -88,7 +88,7 @@ describe.concurrent('heartbeats', () => {
       t.must('HB-005', ping === undefined, () => ({
         expected: `no session.ping within ${watchMs} ms (1.5 heartbeat intervals) on a session that did not offer heartbeat`,
         actual: describeFrame(ping as WireFrame),
-        transcript: evidenceAround(session, ping as WireFrame),
+        ...evidenceAround(session, ping as WireFrame),
       }));
     });
   });

@@ -98,7 +98,7 @@ conformanceTest(
         t.must('LIST-001', ok, () => ({
           expected: `session.jobs with request_id "${requestId}", a jobs array and next_cursor (string or null)`,
           actual: `${describeFrame(frame)} ${JSON.stringify({ request_id: payload.request_id, jobs: Array.isArray(payload.jobs) ? `[${payload.jobs.length}]` : payload.jobs, next_cursor: payload.next_cursor })}`,
-          transcript: evidenceAround(session, frame),
+          ...evidenceAround(session, frame),
         }));
       }
     });
@@ -133,43 +133,43 @@ conformanceTest(
           t.must('LIST-006', page.rows.length <= limit, () => ({
             expected: `at most ${limit} jobs per page (limit ${limit})`,
             actual: `${page.rows.length}: ${jobIdsOf(page.rows).join(', ')}`,
-            transcript: evidenceAround(session, page.frame),
+            ...evidenceAround(session, page.frame),
           }));
         }
         t.must('LIST-006', listing.complete, () => ({
           expected: `next_cursor null within ${MAX_PAGES} pages of ${limit}`,
           actual: listing.refused ? describeFrame(listing.refused) : `still a cursor after ${listing.pages.length} pages`,
-          transcript: evidenceAround(session, last),
+          ...evidenceAround(session, last),
         }));
         const ids = jobIdsOf(listing.rows);
         const repeated = ids.filter((id, i) => ids.indexOf(id) !== i);
         t.must('LIST-006', repeated.length === 0, () => ({
           expected: 'every job once across the pages',
           actual: `listed more than once: ${[...new Set(repeated)].join(', ')}`,
-          transcript: evidenceAround(session, last),
+          ...evidenceAround(session, last),
         }));
         t.must('LIST-005', !ids.includes(decoy), () => ({
           expected: `finished job ${decoy} left out of a listing filtered by status ${JSON.stringify(statuses)}`,
           actual: describeRow(listing.rows.find((r) => r.job_id === decoy) as Row),
-          transcript: evidenceAround(session, last),
+          ...evidenceAround(session, last),
         }));
         const missing = mine.filter((id) => !ids.includes(id));
         t.must('LIST-003', missing.length === 0, () => ({
           expected: `the session's running jobs ${mine.join(', ')} in a listing filtered by status ${JSON.stringify(statuses)} and agent "${agent}"`,
           actual: `missing ${missing.join(', ')}; listed ${ids.join(', ') || 'nothing'}`,
-          transcript: evidenceAround(session, last),
+          ...evidenceAround(session, last),
         }));
         for (const row of listing.rows) {
           t.must('LIST-004', typeof row.job_id === 'string' && row.job_id !== '' && (JOB_STATUSES as readonly unknown[]).includes(row.status), () => ({
             expected: `a string job_id and a status from ${JOB_STATUSES.join(', ')}`,
             actual: describeRow(row),
-            transcript: evidenceAround(session, last),
+            ...evidenceAround(session, last),
           }));
           const rowAgent = typeof row.agent === 'string' ? parseAgentRef(row.agent).name : undefined;
           t.must('LIST-005', statuses.includes(row.status as string) && rowAgent === agent, () => ({
             expected: `every listed job matches status ${JSON.stringify(statuses)} and agent "${agent}"`,
             actual: describeRow(row),
-            transcript: evidenceAround(session, last),
+            ...evidenceAround(session, last),
           }));
         }
 
@@ -179,14 +179,14 @@ conformanceTest(
         t.must('LIST-005', createdAfter !== undefined && !Number.isNaN(Date.parse(createdAfter)), () => ({
           expected: `a created_at timestamp on the row of job ${mine[0]}`,
           actual: first === undefined ? 'no row' : describeRow(first),
-          transcript: evidenceAround(session, last),
+          ...evidenceAround(session, last),
         }));
         const recent = await listAll(session, { created_after: createdAfter, agent }, 50);
         const floor = Date.parse(createdAfter);
         t.must('LIST-005', !jobIdsOf(recent.rows).includes(decoy), () => ({
           expected: `job ${decoy}, created ${CREATION_GAP_MS} ms before ${mine[0]}, left out of a listing with created_after ${createdAfter}`,
           actual: describeRow(recent.rows.find((r) => r.job_id === decoy) as Row),
-          transcript: evidenceAround(session, recent.pages.at(-1)?.frame ?? last),
+          ...evidenceAround(session, recent.pages.at(-1)?.frame ?? last),
         }));
         for (const row of recent.rows) {
           const at = typeof row.created_at === 'string' ? Date.parse(row.created_at) : Number.NaN;
@@ -194,7 +194,7 @@ conformanceTest(
           t.must('LIST-005', !(at < floor), () => ({
             expected: `every job listed with created_after ${createdAfter} created at or after it`,
             actual: describeRow(row),
-            transcript: evidenceAround(session, recent.pages.at(-1)?.frame ?? last),
+            ...evidenceAround(session, recent.pages.at(-1)?.frame ?? last),
           }));
         }
       } finally {
@@ -216,7 +216,7 @@ conformanceTest('keeps a finished job listed with its terminal status', { requir
     t.should('LIST-007', row !== undefined && row.status === 'success', () => ({
       expected: `job ${jobId} listed with status "success" right after its job.result`,
       actual: row === undefined ? `not listed among ${listing.rows.length} successful jobs` : describeRow(row),
-      transcript: evidenceAround(session, listing.pages.at(-1)?.frame ?? session.welcome),
+      ...evidenceAround(session, listing.pages.at(-1)?.frame ?? session.welcome),
     }));
   });
 });

@@ -112,13 +112,13 @@ conformanceTest(
       t.must('ENV-005', jobFrames.length >= 6, () => ({
         expected: 'at least 6 job frames (3 logs and a job.result, a log and a job.error)',
         actual: `${jobFrames.length}: ${describeFrames(jobFrames)}`,
-        transcript: evidenceAround(session),
+        ...evidenceAround(session),
       }));
       for (const frame of jobFrames) {
         t.must('ENV-005', typeof frame.job_id === 'string' && jobIds.has(frame.job_id), () => ({
           expected: `envelope job_id ${[...jobIds].join(' or ')}`,
           actual: `${describeFrame(frame)} with envelope job_id ${JSON.stringify(frame.job_id)}`,
-          transcript: evidenceAround(session, frame),
+          ...evidenceAround(session, frame),
         }));
       }
     });
@@ -257,7 +257,7 @@ conformanceTest('rejects a frame sent before the hello and never acts on it', { 
     t.must('AUTH-003', outcome.type === 'job.accepted', () => ({
       expected: `job.accepted: the key ${key} was only used by the rejected pre-hello submit`,
       actual: `${describeFrame(outcome)} (the pre-hello submit created a job)`,
-      transcript: evidenceAround(session, outcome),
+      ...evidenceAround(session, outcome),
     }));
   });
 });
@@ -293,14 +293,14 @@ conformanceTest(
       t.must('HELLO-002', typeof token === 'string' && token !== '', {
         expected: 'payload.resume_token: a non-empty string',
         actual: token === undefined ? 'missing or empty' : 'present',
-        transcript: evidenceAround(session, session.welcome),
+        ...evidenceAround(session, session.welcome),
       });
       const capabilities = payloadOf(session.welcome).capabilities;
       const features = isWireFrame(capabilities) ? capabilities.features : undefined;
       t.must('HELLO-003', Array.isArray(features) && features.every((f) => typeof f === 'string'), () => ({
         expected: 'payload.capabilities.features: an array of strings',
         actual: JSON.stringify(features) ?? 'missing',
-        transcript: evidenceAround(session, session.welcome),
+        ...evidenceAround(session, session.welcome),
       }));
     });
   },
@@ -338,7 +338,7 @@ conformanceTest(
           t.must('HELLO-005', used.length === 0, () => ({
             expected: `no ${kind} event on a session that did not negotiate ${kind} (a rejection of the script is fine)`,
             actual: describeFrames(used),
-            transcript: evidenceAround(session, ...used),
+            ...evidenceAround(session, ...used),
           }));
         }
       }
@@ -346,7 +346,7 @@ conformanceTest(
       t.must('HELLO-005', pings.length === 0, () => ({
         expected: 'no session.ping on a session that did not negotiate heartbeat',
         actual: describeFrames(pings),
-        transcript: evidenceAround(session, ...pings),
+        ...evidenceAround(session, ...pings),
       }));
     });
   },
@@ -419,7 +419,7 @@ conformanceTest(
         t.must('CLOSE-002', terminal.type === 'job.result' && payloadOf(terminal).final_status === 'success', () => ({
           expected: `job ${jobId} runs on after session.close and ends with its own job.result final_status "success"`,
           actual: describeFrame(terminal),
-          transcript: evidenceAround(session, terminal),
+          ...evidenceAround(session, terminal),
         }));
       }
       t.must('CLOSE-003', terminal !== undefined && ['0/0', '0/1', '0/2'].every((m) => markers.has(m)), () => ({
@@ -448,7 +448,7 @@ conformanceTest('accepts session.ack silently', { requirements: ['ACK-001'] }, a
     t.must('ACK-001', error === undefined, () => ({
       expected: `no reply to session.ack {last_processed_seq: ${seq}} within 500 ms`,
       actual: describeFrame(error as WireFrame),
-      transcript: evidenceAround(session, error as WireFrame),
+      ...evidenceAround(session, error as WireFrame),
     }));
     const probe = await probeSession(t, session);
     t.must('ACK-001', probe.alive, {

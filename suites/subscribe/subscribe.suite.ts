@@ -62,7 +62,7 @@ describe('subscribe', () => {
         const subscriber = await pool.open({ label: 'subscriber (same principal)' });
         const { frame } = await subscribeAccepted(subscriber, t, 'SUB-001', jobId);
         const p = payloadOf(frame);
-        const evidence = (expected: string, actual: string) => () => ({ expected, actual, transcript: evidenceAround(subscriber, frame) });
+        const evidence = (expected: string, actual: string) => () => ({ expected, actual, ...evidenceAround(subscriber, frame) });
         t.must('SUB-001', p.job_id === jobId, evidence(`payload.job_id ${jobId}`, `payload.job_id ${JSON.stringify(p.job_id)}`));
         const status = p.current_status;
         t.must(
@@ -81,7 +81,7 @@ describe('subscribe', () => {
         t.must('SUB-001', entry?.verdict.valid === true, () => ({
           expected: 'job.subscribed valid against the job.subscribed schema',
           actual: entry?.verdict.valid === false ? entry.verdict.errors.join('; ') : 'no verdict recorded',
-          transcript: evidenceAround(subscriber, frame),
+          ...evidenceAround(subscriber, frame),
         }));
         await releaseHeldJob(owner, t, jobId);
         await waitForTerminal(owner, jobId, t.target.timeoutMs);
@@ -125,7 +125,7 @@ describe('subscribe', () => {
           t.must('SUB-002', typeof echoed === 'string' && Date.parse(echoed) === Date.parse(expiresAt), () => ({
             expected: `lease_constraints.expires_at ${expiresAt} (the submitted instant)`,
             actual: `lease_constraints ${JSON.stringify(p.lease_constraints)}`,
-            transcript: evidenceAround(subscriber, frame),
+            ...evidenceAround(subscriber, frame),
           }));
         }
         if (withBudget) {
@@ -133,7 +133,7 @@ describe('subscribe', () => {
           t.must('SUB-002', typeof usd === 'number' && Math.abs(usd - 0.75) < 1e-9, () => ({
             expected: 'budget.USD 0.75 (USD:1.00 budget after a 0.25 USD cost metric that reached the owner before the subscribe)',
             actual: `budget ${JSON.stringify(p.budget)}`,
-            transcript: evidenceAround(subscriber, frame),
+            ...evidenceAround(subscriber, frame),
           }));
         }
         await releaseHeldJob(owner, t, jobId);
@@ -157,7 +157,7 @@ describe('subscribe', () => {
         await releaseHeldJob(owner, t, jobId);
         const terminal = await waitForTerminal(subscriber, jobId, t.target.timeoutMs, sub.mark);
         const got = markersSince(subscriber, jobId, sub.mark);
-        const evidence = (expected: string) => () => ({ expected, actual: `markers ${list(got)}`, transcript: evidenceAround(subscriber, sub.frame, terminal) });
+        const evidence = (expected: string) => () => ({ expected, actual: `markers ${list(got)}`, ...evidenceAround(subscriber, sub.frame, terminal) });
         t.must(
           'SUB-003',
           sameJson(got.slice(0, 3), [0, 1, 2]) && got.filter((i) => i < 3).length === 3,
@@ -193,7 +193,7 @@ describe('subscribe', () => {
         await releaseHeldJob(owner, t, jobId);
         const terminal = await waitForTerminal(subscriber, jobId, t.target.timeoutMs, sub.mark);
         const got = markersSince(subscriber, jobId, sub.mark);
-        const evidence = (expected: string) => () => ({ expected, actual: `markers ${list(got)}`, transcript: evidenceAround(subscriber, sub.frame, terminal) });
+        const evidence = (expected: string) => () => ({ expected, actual: `markers ${list(got)}`, ...evidenceAround(subscriber, sub.frame, terminal) });
         t.must(
           'SUB-003',
           got[0] === 2 && got.filter((i) => i < 3).length === 1,
@@ -227,7 +227,7 @@ describe('subscribe', () => {
           t.must('SUB-004', sameJson(got, [3, 4]), () => ({
             expected: `with ${sub.how}: no replay of the 3 events emitted before the subscribe (markers 0-2), then the live events, markers [3, 4]`,
             actual: `markers ${list(got)}`,
-            transcript: evidenceAround(sub.session, sub.frame, terminal),
+            ...evidenceAround(sub.session, sub.frame, terminal),
           }));
         }
       } finally {
@@ -260,13 +260,13 @@ describe('subscribe', () => {
             t.must('SUB-006', frame.session_id === subscriber.sessionId, () => ({
               expected: `session_id ${subscriber.sessionId} (the subscriber's) on ${String(frame.type)} of the subscribed job ${jobId}`,
               actual: `session_id ${JSON.stringify(frame.session_id)}${frame.session_id === owner.sessionId ? " (the submitting session's)" : ''}`,
-              transcript: evidenceAround(subscriber, frame),
+              ...evidenceAround(subscriber, frame),
             }));
             const before = previous;
             t.must('SUB-006', before === undefined || frame.event_seq === (before.event_seq as number) + 1, () => ({
               expected: `event_seq ${(before?.event_seq as number) + 1}: one above the subscriber session's previous job frame (seq ${String(before?.event_seq)})`,
               actual: `event_seq ${String(frame.event_seq)} on ${String(frame.type)} of the subscribed job ${jobId}`,
-              transcript: evidenceAround(subscriber, ...(before ? [before, frame] : [frame])),
+              ...evidenceAround(subscriber, ...(before ? [before, frame] : [frame])),
             }));
           }
           previous = frame;
@@ -274,7 +274,7 @@ describe('subscribe', () => {
         t.must('SUB-006', previous?.job_id === jobId, () => ({
           expected: `the subscribed job ${jobId}'s frames in the subscriber's sequence`,
           actual: 'no sequenced frame of the subscribed job reached the subscriber',
-          transcript: evidenceAround(subscriber, sub.frame),
+          ...evidenceAround(subscriber, sub.frame),
         }));
       } finally {
         await pool.closeAll();
@@ -300,7 +300,7 @@ describe('subscribe', () => {
         const evidence = () => ({
           expected: `a refusal (session.error or job.error) with code PERMISSION_DENIED or JOB_NOT_FOUND for job.subscribe of another principal's job ${jobId}`,
           actual: `${String(outcome.frame.type)}${code === undefined ? '' : ` code=${String(code)}`}`,
-          transcript: evidenceAround(foreign, outcome.frame),
+          ...evidenceAround(foreign, outcome.frame),
         });
         t.must('SUB-008', refused, evidence);
         t.must('SUB-007', refused, evidence);
@@ -315,7 +315,7 @@ describe('subscribe', () => {
         t.must('SUB-007', leaked === undefined, () => ({
           expected: `none of job ${jobId}'s events or its terminal on the refused session (watched until ${QUIET_MS} ms after the owner saw the terminal)`,
           actual: `${String(leaked?.type)} seq=${String(leaked?.event_seq)}`,
-          transcript: evidenceAround(foreign, ...(leaked ? [leaked] : [])),
+          ...evidenceAround(foreign, ...(leaked ? [leaked] : [])),
         }));
       } finally {
         await pool.closeAll();

@@ -151,7 +151,7 @@ export async function subscribeAccepted(
   t.must(requirementId, outcome.subscribed, () => ({
     expected: `job.subscribed for job ${jobId} (a principal may always subscribe to its own job)`,
     actual: `${String(outcome.frame.type)} code=${String(payloadOf(outcome.frame).code)}`,
-    transcript: evidenceAround(session, outcome.frame),
+    ...evidenceAround(session, outcome.frame),
   }));
   return outcome;
 }

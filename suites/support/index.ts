@@ -6,6 +6,7 @@ import { SEQUENCED_TYPES } from '../../spec/messages.ts';
 import type { AgentScript } from '../../spec/agent-script.ts';
 import { connect, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
+import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { type WireFrame, describeFrame, payloadOf } from '../harness/frames.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 import { principalLabel } from '../checkers/principals.ts';
@@ -97,7 +98,7 @@ export async function submitAccepted(
   t.must(requirementId, outcome.accepted, () => ({
     expected: 'job.accepted for a valid job.submit',
     actual: `${String(outcome.frame.type)} ${JSON.stringify(payloadOf(outcome.frame)).slice(0, 200)}`,
-    transcript: evidenceAround(session, outcome.frame),
+    ...evidenceAround(session, outcome.frame),
   }));
   return outcome;
 }
@@ -122,10 +123,17 @@ export function framesOfJob(session: Session, jobId: string, after = 0): WireFra
     .filter((f) => f.job_id === jobId || payloadOf(f).job_id === jobId);
 }
 
-/** The transcript window around a frame (and optional others), for failure evidence. */
-export function evidenceAround(session: Session, ...frames: WireFrame[]) {
-  const indices = frames.map((f) => session.transcript.entryOf(f)?.index).filter((i): i is number => i !== undefined);
-  return session.transcript.window(indices.length > 0 ? indices : [session.transcript.entries.length - 1]);
+/**
+ * Failure evidence: the transcript window around the frames a finding is about, with those
+ * frames as its witnesses (the reports highlight them). With no frame, the window is the
+ * end of the transcript and nothing is highlighted.
+ */
+export function evidenceAround(session: Session, ...frames: WireFrame[]): { transcript: TranscriptEntry[]; witnesses: number[] } {
+  const witnesses = frames.map((f) => session.transcript.entryOf(f)?.index).filter((i): i is number => i !== undefined);
+  return {
+    transcript: session.transcript.window(witnesses.length > 0 ? witnesses : [session.transcript.entries.length - 1]),
+    witnesses,
+  };
 }
 
 // ---- cancel, list, subscribe, cleanup (shared by the jobs, cancel and events suites) ----
