@@ -123,6 +123,8 @@ describe('arcp-conformance run (subprocess)', TEST_BOUND, () => {
   it('selects by suite name and by requirement id', async () => {
     const bySuite = record(await cli(['--suites', FIXTURES, '--only', 'passing']));
     expect(bySuite.tests.map((t) => t.file)).toEqual(['cli/testing/fixtures/passing.suite.ts', 'cli/testing/fixtures/passing.suite.ts']);
+    // Its scope is what that suite declares, not the whole catalogue: all of it was judged.
+    expect(bySuite.notCovered).toEqual([]);
     const byId = record(await cli(['--suites', FIXTURES, '--only', 'ENV-001,CLOSE']));
     expect(byId.tests.map((t) => t.requirements.join())).toEqual(['CLOSE-001', 'ENV-001']);
     expect(byId.settings.only).toEqual(['ENV-001', 'CLOSE']);

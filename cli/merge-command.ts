@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildRecord } from '../reporters/record.ts';
 import { createOutputRedactor } from '../reporters/redact-output.ts';
-import { isSelected } from '../suites/verdicts/selection.ts';
 import { booleanFlag, type FlagSpecs, listFlag, parseArgs, stringFlag } from './args.ts';
 import { catalogue, kitInfo } from './catalogue.ts';
 import { UsageError, oneLine } from './errors.ts';
@@ -15,6 +14,7 @@ import { MERGE_HELP } from './help.ts';
 import type { Output } from './output.ts';
 import { outputPaths, prepareDirectories, publishRecord, readBaseline } from './publish.ts';
 import { DEFAULT_OUT_DIR, parseReportTargets } from './report-options.ts';
+import { runScope } from './selection.ts';
 import { combineShards, type LocatedShard, parseShardContext, shardFileNames } from './shards.ts';
 
 export const MERGE_FLAGS: FlagSpecs = {
@@ -152,7 +152,8 @@ export async function mergeCommand(argv: readonly string[], out: Output, env: En
     tests: merged.tests,
     problems: merged.problems,
     ...(baseline === undefined ? {} : { baseline }),
-    selected: (id) => isSelected([id], selection),
+    // As in run: a suite selection narrows the scope to the ids the tests declare.
+    selected: runScope(selection, campaign.settings.onlySuites.length + campaign.settings.skipSuites.length > 0 ? merged.tests : undefined),
     ...(campaign.interrupted === undefined ? {} : { interrupted: campaign.interrupted }),
     merged: { shards: campaign.shards, missing: campaign.missing },
     redact,

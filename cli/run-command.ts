@@ -9,7 +9,6 @@ import { buildRecord, type ConformanceRecord, type RunSettings } from '../report
 import { createOutputRedactor, type OutputRedactor } from '../reporters/redact-output.ts';
 import { parseShard } from '../suites/properties/seeds.ts';
 import { ConfigError, DEFAULT_MAX_WAIT_MS, DEFAULT_TIMEOUT_MS, loadTargetConfig } from '../suites/harness/config.ts';
-import { isSelected } from '../suites/verdicts/selection.ts';
 import {
   booleanFlag,
   type FlagSpecs,
@@ -26,7 +25,7 @@ import type { Output } from './output.ts';
 import { DEFAULT_SUITES, suiteGlob } from './paths.ts';
 import { DEFAULT_OUT_DIR, parseReportTargets } from './report-options.ts';
 import { outputPaths, prepareDirectories, publishRecord, readBaseline } from './publish.ts';
-import { classifySelectors } from './selection.ts';
+import { classifySelectors, runScope } from './selection.ts';
 import { type ShardIndex, shardContextOf, shardFileNames } from './shards.ts';
 import { type ResolvedTarget, type TargetRequest, setUpLaunchedTarget, setUpTarget } from './target-setup.ts';
 
@@ -134,6 +133,12 @@ function plan(args: ParsedArgs, env: Env, cwd: string): RunPlan {
     runTimeoutMs: integerFlag(args, 'run-timeout') ?? DEFAULT_RUN_TIMEOUT_MS,
     debug: booleanFlag(args, 'debug'),
   };
+}
+
+/** Whether the run covers only part of the suite files (its "not covered" is then about those). */
+function narrowsFiles(plan: RunPlan): boolean {
+  const { onlySuites, skipSuites } = plan.settings;
+  return onlySuites.length > 0 || skipSuites.length > 0 || plan.shard !== undefined || plan.explicitSuites;
 }
 
 /** The environment the suites read (suites/harness/config.ts). '' unsets a variable. */
@@ -288,8 +293,7 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
       tests: suiteRun.run.tests,
       problems: suiteRun.run.problems,
       ...(runPlan.baseline === undefined ? {} : { baseline: runPlan.baseline }),
-      // Suite-level selection narrows files, not requirements; only ids/areas narrow the scope.
-      selected: (id) => isSelected([id], selection),
+      selected: runScope(selection, narrowsFiles(runPlan) ? suiteRun.run.tests : undefined),
       ...(suiteRun.interrupted === undefined ? {} : { interrupted: suiteRun.interrupted }),
       redact,
     });

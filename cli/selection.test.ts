@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifySelectors, selectSuiteFiles, suiteNames } from './selection.ts';
+import { failed, passed } from '../reporters/testing/sample-record.ts';
+import { classifySelectors, declaredRequirements, runScope, selectSuiteFiles, suiteNames } from './selection.ts';
 
 const NAMES = { ids: new Set(['SEQ-001', 'CANCEL-003']), areas: new Set(['SEQ', 'CANCEL']) };
 const FILES = ['suites/session/hello.suite.ts', 'suites/session/resume.suite.ts', 'suites/jobs/cancel.suite.ts', 'suites/properties/seq.suite.ts'];
@@ -35,5 +36,25 @@ describe('selectSuiteFiles', () => {
       '--only: no suite named "sesion" (suites: cancel, hello, jobs, properties, resume, seq, session, suites)',
     );
     expect(() => selectSuiteFiles([], [], ['session'])).toThrow('--skip: no suite named "session" (no suite files found)');
+  });
+});
+
+describe('runScope', () => {
+  it('is the id selection alone when every suite file ran', () => {
+    const scope = runScope({ only: ['SEQ'], skip: ['SEQ-002'] });
+    expect(['SEQ-001', 'SEQ-002', 'CANCEL-001'].filter(scope)).toEqual(['SEQ-001']);
+  });
+
+  it('keeps only the ids the tests of the chosen files declare when the files were narrowed', () => {
+    const unfinished = { file: 's.suite.ts', title: 'block > hangs [LIFE-001, LIFE-002]', state: 'pending' as const, errors: [], durationMs: 0 };
+    const tests = [passed('s.suite.ts', 'ok [SEQ-001]', ['SEQ-001']), failed('s.suite.ts', 'bad [CANCEL-001]', 'CANCEL-001', 'x'), unfinished];
+    const scope = runScope({ only: [], skip: ['CANCEL'] }, tests);
+    expect(['SEQ-001', 'SEQ-002', 'CANCEL-001', 'LIFE-001', 'LIFE-002'].filter(scope)).toEqual(['SEQ-001', 'LIFE-001', 'LIFE-002']);
+  });
+
+  it('reads declared ids from the meta of a test that ran, else from its label', () => {
+    expect(declaredRequirements({ arcp: { requirements: ['SEQ-001'] } }, 'x [CANCEL-001]')).toEqual(['SEQ-001']);
+    expect(declaredRequirements({}, 'suite > x [CANCEL-001, SEQ-002]')).toEqual(['CANCEL-001', 'SEQ-002']);
+    expect(declaredRequirements({}, 'no ids here')).toEqual([]);
   });
 });

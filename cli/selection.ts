@@ -3,6 +3,8 @@
 // areas, which reach the suites as ARCP_ONLY / ARCP_SKIP; anything else selects suite
 // files, which the CLI filters before vitest runs them.
 import { basename, dirname } from 'node:path';
+import type { CollectedTest } from '../reporters/record.ts';
+import { isSelected } from '../suites/verdicts/selection.ts';
 import { UsageError } from './errors.ts';
 
 const ID = /^[A-Z][A-Z0-9]*-\d+$/;
@@ -76,4 +78,28 @@ export function selectSuiteFiles(
   return files.filter(
     (f) => (only.length === 0 || only.some((s) => fileMatches(f, s))) && !skip.some((s) => fileMatches(f, s)),
   );
+}
+
+const LABEL_IDS = /\[([A-Z][A-Z0-9]*-\d+(?:, [A-Z][A-Z0-9]*-\d+)*)\]$/;
+
+/** The ids a test declares: its meta once it ran, else the `[ids]` label of its name. */
+export function declaredRequirements(meta: { arcp?: { requirements?: readonly string[] } }, name: string): string[] {
+  const fromMeta = meta.arcp?.requirements;
+  if (fromMeta !== undefined && fromMeta.length > 0) return [...fromMeta];
+  const match = LABEL_IDS.exec(name);
+  return match?.[1] === undefined ? [] : match[1].split(', ');
+}
+
+/**
+ * The requirement ids a run answers for, so that "had no test" means something: those its
+ * --only/--skip ids and areas pick and, when its suite files were narrowed (a suite
+ * selection, --suites, a shard), only those the tests of these files declare.
+ */
+export function runScope(
+  selection: { readonly only: readonly string[]; readonly skip: readonly string[] },
+  narrowedTo?: readonly CollectedTest[],
+): (id: string) => boolean {
+  const declared =
+    narrowedTo === undefined ? undefined : new Set(narrowedTo.flatMap((t) => declaredRequirements(t.meta === undefined ? {} : { arcp: t.meta }, t.title)));
+  return (id) => isSelected([id], selection) && (declared === undefined || declared.has(id));
 }

@@ -11,7 +11,7 @@ import type { CollectedProblem } from '../reporters/record.ts';
 import type { ProgressSnapshot } from '../reporters/progress.ts';
 import { DEFAULT_SUITES, KIT_ROOT } from './paths.ts';
 import { UsageError } from './errors.ts';
-import { selectSuiteFiles } from './selection.ts';
+import { declaredRequirements, selectSuiteFiles } from './selection.ts';
 
 
 /** Bounds for shutting vitest down: a hung worker must not hang the command. */
@@ -185,16 +185,6 @@ export interface CollectedListing {
   readonly tests: readonly { readonly file: string; readonly title: string; readonly requirements: readonly string[] }[];
   readonly problems: readonly CollectedProblem[];
   readonly files: readonly string[];
-}
-
-const LABEL_IDS = /\[([A-Z][A-Z0-9]*-\d+(?:, [A-Z][A-Z0-9]*-\d+)*)\]$/;
-
-/** The ids a collected test declares: its meta if set at registration, else its `[ids]` label. */
-export function declaredRequirements(meta: { arcp?: { requirements?: readonly string[] } }, name: string): string[] {
-  const fromMeta = meta.arcp?.requirements;
-  if (fromMeta !== undefined && fromMeta.length > 0) return [...fromMeta];
-  const match = LABEL_IDS.exec(name);
-  return match?.[1] === undefined ? [] : match[1].split(', ');
 }
 
 function listModule(module: TestModule): CollectedListing['tests'] {
