@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FlagSpecs, integerFlag, listFlag, parseArgs, stringFlag } from './args.ts';
-import { UsageError } from './errors.ts';
+import { usageErrorOf } from './testing/usage-error.ts';
 
 const SPECS: FlagSpecs = {
   url: { kind: 'string' },
@@ -11,13 +11,7 @@ const SPECS: FlagSpecs = {
 };
 
 function usage(argv: string[]): string {
-  try {
-    parseArgs(argv, SPECS, 'run');
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a usage error');
+  return usageErrorOf(() => parseArgs(argv, SPECS, 'run'));
 }
 
 describe('parseArgs', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from './errors.ts';
+import { usageErrorOf } from './testing/usage-error.ts';
 import { parseFixture } from './fixture-schema.ts';
 import { VALID_FIXTURE } from './testing/sample-fixture.ts';
 
@@ -20,14 +20,7 @@ describe('parseFixture', () => {
     [{ ...VALID_FIXTURE, reproduced: { runs: 2, hits: 3 } }, 'reproduced: hits cannot exceed runs'],
     [{ ...VALID_FIXTURE, command: '' }, 'command: '],
   ])('rejects a bad fixture with one line naming the field (%#)', (json, where) => {
-    let caught: unknown;
-    try {
-      parseFixture(json, 'f.json');
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(UsageError);
-    const message = (caught as Error).message;
+    const message = usageErrorOf(() => parseFixture(json, 'f.json'));
     expect(message.startsWith(`fixture f.json is invalid: ${where}`)).toBe(true);
     expect(message).not.toContain('\n');
   });

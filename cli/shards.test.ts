@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleRecord } from '../reporters/testing/sample-record.ts';
-import { UsageError } from './errors.ts';
+import { usageErrorOf } from './testing/usage-error.ts';
 import { combineShards, type LocatedShard, parseShardContext, type ShardContext, shardContextOf } from './shards.ts';
 
 const KIT = { name: 'arcp-conformance', version: '0.0.0-test' };
@@ -14,25 +14,15 @@ function shard(index: number, count: number, change: (c: ShardContext) => ShardC
   return { file: `shard-${index}/shard-${index}-${count}.json`, context: parseShardContext(JSON.parse(JSON.stringify(context)), 'x') };
 }
 
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a usage error');
-}
-
 describe('shard contexts', () => {
   it('read back what a shard wrote, and refuse anything else with the place of the problem', () => {
     const context = shardContextOf(sampleRecord({ settings: { shard: '2/3' } }), { index: 2, count: 3 });
     expect(parseShardContext(JSON.parse(JSON.stringify(context)), 'a.json')).toEqual(context);
     expect(context.blob).toBe('blob-2-3.json');
-    expect(refusal(() => parseShardContext({ ...context, format: 'other' }, 'a.json'))).toMatch(/^a\.json is not a shard context of this kit at format: /);
-    expect(refusal(() => parseShardContext({ ...context, shard: { index: 4, count: 3 } }, 'a.json'))).toMatch(/at shard: index above count/);
+    expect(usageErrorOf(() => parseShardContext({ ...context, format: 'other' }, 'a.json'))).toMatch(/^a\.json is not a shard context of this kit at format: /);
+    expect(usageErrorOf(() => parseShardContext({ ...context, shard: { index: 4, count: 3 } }, 'a.json'))).toMatch(/at shard: index above count/);
     // The blob is looked up beside the context: no path may lead elsewhere.
-    expect(refusal(() => parseShardContext({ ...context, blob: '../../etc/passwd' }, 'a.json'))).toMatch(/at blob: a plain file name/);
+    expect(usageErrorOf(() => parseShardContext({ ...context, blob: '../../etc/passwd' }, 'a.json'))).toMatch(/at blob: a plain file name/);
   });
 });
 
@@ -63,24 +53,24 @@ describe('combineShards', () => {
   });
 
   it('refuses shards of different campaigns, naming what differs and where', () => {
-    const other = (change: (c: ShardContext) => ShardContext) => refusal(() => combineShards([shard(1, 2), shard(2, 2, change)], KIT, CATALOGUE, LAX));
+    const other = (change: (c: ShardContext) => ShardContext) => usageErrorOf(() => combineShards([shard(1, 2), shard(2, 2, change)], KIT, CATALOGUE, LAX));
     expect(other((c) => ({ ...c, target: { ...c.target, url: 'wss://arcp.example.com/v1' } }))).toBe(
       'the shards are not one campaign: the target differs between shard-1/shard-1-2.json (ws://127.0.0.1:9/arcp, runtime not announced, features ack) and shard-2/shard-2-2.json (wss://arcp.example.com/v1, runtime not announced, features ack)',
     );
     expect(other((c) => ({ ...c, target: { ...c.target, features: ['ack', 'subscribe'] } }))).toMatch(/features ack\) and .*features ack,subscribe\)$/);
     expect(other((c) => ({ ...c, profile: { agent: 'other' } }))).toMatch(/the profile differs/);
     expect(other((c) => ({ ...c, settings: { ...c.settings, only: ['SEQ'] } }))).toMatch(/the run settings differ between/);
-    expect(refusal(() => combineShards([shard(1, 2), shard(2, 3)], KIT, CATALOGUE, LAX))).toMatch(/the shard count differs/);
-    expect(refusal(() => combineShards([shard(1, 2), shard(1, 2)], KIT, CATALOGUE, LAX))).toBe(
+    expect(usageErrorOf(() => combineShards([shard(1, 2), shard(2, 3)], KIT, CATALOGUE, LAX))).toMatch(/the shard count differs/);
+    expect(usageErrorOf(() => combineShards([shard(1, 2), shard(1, 2)], KIT, CATALOGUE, LAX))).toBe(
       'shard 1/2 is given twice: shard-1/shard-1-2.json and shard-1/shard-1-2.json',
     );
   });
 
   it('refuses shards written by another kit or catalogue version', () => {
-    expect(refusal(() => combineShards([shard(1, 1)], { ...KIT, version: '9.9.9' }, CATALOGUE, LAX))).toMatch(
+    expect(usageErrorOf(() => combineShards([shard(1, 1)], { ...KIT, version: '9.9.9' }, CATALOGUE, LAX))).toMatch(
       /^shard-1\/shard-1-1\.json was written by arcp-conformance 0\.0\.0-test \(catalogue test-catalogue\); this is arcp-conformance 9\.9\.9/,
     );
-    expect(refusal(() => combineShards([shard(1, 1)], KIT, 'other-catalogue', LAX))).toMatch(/merge with the kit version that ran the shards$/);
+    expect(usageErrorOf(() => combineShards([shard(1, 1)], KIT, 'other-catalogue', LAX))).toMatch(/merge with the kit version that ran the shards$/);
   });
 
   it('turns a gate setting on from the merge flag, or when every shard used it', () => {

@@ -4,7 +4,7 @@
 // contexts, checks that the shards belong to one campaign, and hands the blobs to vitest's
 // own merge (DESIGN §7); this module is the checking part.
 import { z } from 'zod';
-import type { ConformanceRecord, RunSettings, TargetInfo } from '../reporters/record.ts';
+import type { ConformanceRecord, MergedShards, RecordInput, RunSettings, TargetInfo } from '../reporters/record.ts';
 import { UsageError } from './errors.ts';
 
 export const SHARD_CONTEXT_FORMAT = 'arcp-conformance-shard';
@@ -122,20 +122,10 @@ export interface LocatedShard {
   readonly context: ShardContext;
 }
 
-export interface MergedCampaign {
-  readonly startedAt: Date;
-  readonly finishedAt: Date;
-  readonly target: TargetInfo;
-  readonly profile: Readonly<Record<string, unknown>>;
-  /** The shards' common settings, without `shard`. */
-  readonly settings: RunSettings;
-  /** Present shards, in order, as `I/N`. */
-  readonly shards: readonly string[];
-  /** Shards of the campaign not given; the merged run fails on them. */
-  readonly missing: readonly string[];
-  /** Set when a shard was itself interrupted: the merged run then fails too. */
-  readonly interrupted?: string;
-}
+/** What the record of the merged run takes from the shards, beside their tests. */
+export interface MergedCampaign
+  extends Pick<RecordInput, 'startedAt' | 'finishedAt' | 'target' | 'profile' | 'settings' | 'interrupted'>,
+    MergedShards {}
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
