@@ -32,18 +32,13 @@ type TerminalPayload = Record<string, unknown> & { final_status: string };
 /** Thrown inside the agent when it must stop; never escapes the runner. */
 export const STOPPED = Symbol('job stopped');
 
+/** What the submit fixed about a job; the job carries it as its own read-only fields. */
+type JobFacts = Omit<JobInit, 'maxRuntimeSec' | 'lingerMs'>;
+
+// Declaration merging: the facts are typed here and set in one step by the constructor.
+export interface Job extends JobFacts {}
+
 export class Job implements JobWire {
-  readonly id: string;
-  readonly number: number;
-  readonly principal: string;
-  readonly submitterSessionId: string;
-  readonly agentName: string;
-  readonly agentVersion: string;
-  readonly lease: LeaseState;
-  readonly credentials: readonly Credential[] | undefined;
-  readonly traceId: string;
-  readonly idempotencyKey: string | undefined;
-  readonly fingerprint: string;
   readonly createdAt = isoNow();
   readonly wirePart: string;
   /** Sessions receiving this job's events live (submitter, subscribers, idempotent resubmitters). */
@@ -68,22 +63,13 @@ export class Job implements JobWire {
   #ownerFrame: string | undefined;
 
   constructor(init: JobInit, config: Config) {
-    this.id = init.id;
-    this.number = init.number;
-    this.principal = init.principal;
-    this.submitterSessionId = init.submitterSessionId;
-    this.agentName = init.agentName;
-    this.agentVersion = init.agentVersion;
-    this.lease = init.lease;
-    this.credentials = init.credentials;
-    this.traceId = init.traceId;
-    this.idempotencyKey = init.idempotencyKey;
-    this.fingerprint = init.fingerprint;
-    this.#lingerMs = init.lingerMs;
+    const { maxRuntimeSec, lingerMs, ...facts } = init;
+    Object.assign(this, facts);
+    this.#lingerMs = lingerMs;
     this.#config = config;
     this.history = new SeqRing<JobEntry>(config.jobHistoryCap);
     this.wirePart = `,"job_id":${JSON.stringify(init.id)},"trace_id":${JSON.stringify(init.traceId)}`;
-    this.#armTimers(init.maxRuntimeSec);
+    this.#armTimers(maxRuntimeSec);
   }
 
   get agentRef(): string {
