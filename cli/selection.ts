@@ -91,7 +91,7 @@ export function declaredRequirements(meta: { arcp?: { requirements?: readonly st
 }
 
 /**
- * The requirement ids a run answers for, so that "had no test" means something: those its
+ * The requirement ids a run answers for, so that "got no verdict" means something: those its
  * --only/--skip ids and areas pick and, when its suite files were narrowed (a suite
  * selection, --suites, a shard), only those the tests of these files declare.
  */

@@ -51,7 +51,7 @@ export function recordToMarkdown(record: ConformanceRecord): string {
     }
     const r = record.totals.requirements;
     out.push(`| **Total** | ${VERDICTS.map((v) => `**${r[v]}**`).join(' | ')} |`, '');
-    out.push(`Counts are requirements; ${record.totals.tests.total} tests ran, ${record.totals.notCovered} requirement(s) in scope had no test.`, '');
+    out.push(`Counts are requirements; ${record.totals.tests.total} tests ran, ${record.totals.notCovered} requirement(s) in scope got no verdict.`, '');
   }
   const blocking = record.tests.filter((t) => t.blocking);
   if (blocking.length > 0) {

@@ -111,7 +111,7 @@ function areaTable(record: ConformanceRecord): string {
   const r = record.totals.requirements;
   const total = `<tr><th>Total</th><th></th>${VERDICTS.map((v) => `<th class="n">${r[v]}</th>`).join('')}<th class="n">${record.areas.reduce((n, a) => n + a.baselined, 0)}</th></tr>`;
   return `<table><thead>${head}</thead><tbody>${rows.join('')}</tbody><tfoot>${total}</tfoot></table>
-<p class="muted">Counts are requirements (each counted once, with the worst verdict of its tests). ${record.totals.notCovered} requirement(s) in scope had no test in this run.</p>`;
+<p class="muted">Counts are requirements (each counted once, with the worst verdict of its tests). ${record.totals.notCovered} requirement(s) in scope got no verdict in this run.</p>`;
 }
 
 function finding(test: RecordTest, n: number, open: boolean): string {

@@ -110,7 +110,7 @@ export function summaryLines(record: ConformanceRecord, options: SummaryOptions)
     }
   }
   if (record.totals.notCovered > 0) {
-    lines.push('', paint('dim', `${record.totals.notCovered} requirement(s) in scope had no test in this run (arcp-conformance list shows coverage).`));
+    lines.push('', paint('dim', `${record.totals.notCovered} requirement(s) in scope got no verdict: no test judged them, or their test stopped first (arcp-conformance list shows coverage).`));
   }
   if (record.merged) {
     const { shards, missing } = record.merged;
