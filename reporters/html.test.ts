@@ -68,6 +68,13 @@ describe('sequenceDiagram', () => {
   const arrows = findAll(svg, 'g').filter((g) => g.attributes.class?.startsWith('msg'));
   const line = (i: number) => findAll(arrows[i]!, 'line')[0]!.attributes;
 
+  it('right-aligns the count columns, and shows a baselined column only when a baseline was applied', () => {
+    const table = between(html, '<thead>', '</thead>')[0] ?? '';
+    expect(table).toContain('<th class="n">PASS</th>');
+    expect(table).toContain('<th class="n">baselined</th>');
+    expect(between(recordToHtml(sampleRecord()), '<thead>', '</thead>')[0]).not.toContain('baselined');
+  });
+
   it('names the shards of a merged record in its header', () => {
     const merged = recordToHtml(sampleRecord({ merged: { shards: ['1/2', '2/2'], missing: [] } }));
     expect(merged).toContain('<dt>Merged from</dt><dd>shards 1/2, 2/2</dd>');

@@ -17,13 +17,13 @@ h3 { margin: 0 0 6px; font-size: 15px; }
 code, pre { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 pre { background: #f8f9fa; border: 1px solid #e9ecef; padding: 8px; overflow: auto; max-height: 420px; white-space: pre-wrap; word-break: break-word; }
 table { border-collapse: collapse; width: 100%; } th, td { border-bottom: 1px solid #e9ecef; padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #f1f3f5; } td.n { text-align: right; font-variant-numeric: tabular-nums; } td.zero { color: #ced4da; }
+th { background: #f1f3f5; } th.n, td.n { text-align: right; font-variant-numeric: tabular-nums; } td.zero { color: #ced4da; }
 .banner { padding: 10px 14px; border-radius: 6px; color: #fff; font-weight: 700; margin: 12px 0; }
 .banner.ok { background: var(--pass); } .banner.bad { background: var(--fail); }
 .badge { display: inline-block; padding: 0 6px; border-radius: 4px; color: #fff; font-size: 12px; font-weight: 700; }
 .badge.PASS { background: var(--pass); } .badge.FAIL { background: var(--fail); } .badge.WARN { background: var(--warn); }
 .badge.NA { background: var(--na); } .badge.UNTESTABLE { background: var(--untestable); } .badge.BASELINED { background: #495057; }
-dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; } dl.meta dt { color: #495057; } dl.meta dd { margin: 0; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; } dl.meta dt { color: #495057; } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 article.finding { border: 1px solid #dee2e6; border-left: 4px solid var(--fail); border-radius: 4px; padding: 10px 14px; margin: 12px 0; }
 article.finding.WARN { border-left-color: var(--warn); } article.finding.baselined { border-left-color: #495057; }
 .diagram { overflow: auto; border: 1px solid #e9ecef; max-height: 640px; margin: 8px 0; }
@@ -104,12 +104,16 @@ function header(record: ConformanceRecord): string {
 
 function areaTable(record: ConformanceRecord): string {
   if (record.areas.length === 0) return '<p class="muted">No requirement received a verdict.</p>';
-  const head = `<tr><th>Area</th><th></th>${VERDICTS.map((v) => `<th>${esc(VERDICT_LABEL[v])}</th>`).join('')}<th>baselined</th></tr>`;
+  // The baselined column only means something when a baseline was applied.
+  const withBaseline = record.baseline !== undefined;
+  const head = `<tr><th>Area</th><th></th>${VERDICTS.map((v) => `<th class="n">${esc(VERDICT_LABEL[v])}</th>`).join('')}${withBaseline ? '<th class="n">baselined</th>' : ''}</tr>`;
   const rows = record.areas.map(
-    (a) => `<tr><td><code>${esc(a.area)}</code></td><td>${esc(a.title)}</td>${VERDICTS.map((v) => num(a.counts[v])).join('')}${num(a.baselined)}</tr>`,
+    (a) =>
+      `<tr><td><code>${esc(a.area)}</code></td><td>${esc(a.title)}</td>${VERDICTS.map((v) => num(a.counts[v])).join('')}${withBaseline ? num(a.baselined) : ''}</tr>`,
   );
   const r = record.totals.requirements;
-  const total = `<tr><th>Total</th><th></th>${VERDICTS.map((v) => `<th class="n">${r[v]}</th>`).join('')}<th class="n">${record.areas.reduce((n, a) => n + a.baselined, 0)}</th></tr>`;
+  const baselined = withBaseline ? `<th class="n">${record.areas.reduce((n, a) => n + a.baselined, 0)}</th>` : '';
+  const total = `<tr><th>Total</th><th></th>${VERDICTS.map((v) => `<th class="n">${r[v]}</th>`).join('')}${baselined}</tr>`;
   return `<table><thead>${head}</thead><tbody>${rows.join('')}</tbody><tfoot>${total}</tfoot></table>
 <p class="muted">Counts are requirements (each counted once, with the worst verdict of its tests). ${record.totals.notCovered} requirement(s) in scope got no verdict in this run.</p>`;
 }
