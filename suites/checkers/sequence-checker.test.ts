@@ -77,6 +77,22 @@ describe('sequence checker (SEQ-001, SEQ-002, SEQ-004, SEQ-007)', () => {
     expect(v[0]?.message).toBe("After resuming at last_event_seq 2 on c2, session s1's first sequenced frame (job.event log [0#2] for job j1) has event_seq 4; expected 3.");
   });
 
+  it('leaves heartbeats out of the sequence: a seq they carry is not followed, one they consume is a gap (v1.1 §6.4)', () => {
+    const t = transcript();
+    const c1 = t.session('c1', 's1');
+    c1.submit();
+    c1.accepted('j1');
+    c1.event('j1', { seq: 1 });
+    // A pong stamped with a stale seq neither breaks the chain nor moves it.
+    c1.recv('session.pong', { ping_nonce: 'a' }, { event_seq: 7 });
+    const before = c1.event('j1', { seq: 2 });
+    // A ping that took seq 3: the job frames around it skip a number.
+    c1.recv('session.ping', { nonce: 'b' }, { event_seq: 3 });
+    const after = c1.event('j1', { seq: 4 });
+    c1.result('j1', { seq: 5 });
+    expect(findings(checkTranscript(t.build(), [sequenceChecker]))).toEqual([{ requirement: 'SEQ-002', witnesses: [before, after] }]);
+  });
+
   it('reports another frame that carries an event_seq outside the sequence (SEQ-007)', () => {
     const t = transcript();
     const c1 = t.session('c1', 's1');

@@ -2,13 +2,20 @@
 // jobs and across every resume (v1.1 §8.3, v1.0 §5.1, §8.3). Each connection is one stretch
 // of its session's sequence: a fresh connection may start anywhere, a resume connection
 // starts at last_event_seq + 1, and every sequenced frame after that is the previous + 1.
-// Whether the content of a replay is right is replay-checker.ts's question.
+// Heartbeats stand outside the sequence (v1.1 §6.4), so one that consumed a seq shows as a
+// gap in the job frames around it. Whether the content of a replay is right is
+// resume-checker.ts's question.
 import type { FrameFacts } from './session-tracker.ts';
 import { FrameChecker } from './frame-checker.ts';
 import type { CheckerContext, CheckerFactory } from './types.ts';
 import { describeFrame, shortJson, type WireFrame } from './wire.ts';
 
 const REQUIREMENTS = ['SEQ-001', 'SEQ-002', 'SEQ-004', 'SEQ-007'] as const;
+
+/** "Heartbeats are NOT included in event_seq" (v1.1 §6.4): an event_seq on one is not followed. */
+function isHeartbeat(wire: WireFrame): boolean {
+  return wire.type === 'session.ping' || wire.type === 'session.pong';
+}
 
 interface Chain {
   /** The seq the next sequenced frame must carry, once known. */
@@ -47,7 +54,7 @@ class SequenceChecker extends FrameChecker {
       return;
     }
     // v1.0 §8.3 (SEQ-007): any other frame that carries event_seq joins the same sequence.
-    if (!facts.sequenced && !wire.hasSeq) return;
+    if (!facts.sequenced && (!wire.hasSeq || isHeartbeat(wire))) return;
     if (wire.seq === undefined) {
       this.log.add('SEQ-007', `${describeFrame(wire)} on ${conn.id} carries event_seq ${shortJson(wire.rawSeq)}, which is not a non-negative integer.`, [entry.index]);
       return;
