@@ -9,12 +9,10 @@ import type { Session } from '../harness/session.ts';
 import {
   QUIET_MS,
   brief,
-  closeSessions,
   evidenceAround,
   isRejection,
   isTerminal,
   findListedJob,
-  openSession,
   requireAgent,
   requireFeatures,
   runToTerminal,
@@ -23,6 +21,7 @@ import {
   subscribeTo,
   waitForTerminal,
   watchAfterTerminal,
+  withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 
@@ -80,9 +79,9 @@ describe('cancel', () => {
   conformanceTest(
     'cancelling a live job: job.cancelled, then exactly one job.error CANCELLED with final_status cancelled, then nothing',
     { requirements: ['CANCEL-001', 'CANCEL-002', 'LIFE-002'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const { jobId, mark } = await startLiveJob(s, t, 'CANCEL-001', cancellable(10_000));
         sendCancel(s, jobId);
@@ -99,18 +98,15 @@ describe('cancel', () => {
           actual: brief(after),
           ...evidenceAround(s, terminal, ...(after ? [after] : [])),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a job.cancel sent twice at once still gives exactly one CANCELLED terminal',
     { requirements: ['CANCEL-003', 'CANCEL-002'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const { jobId, mark } = await startLiveJob(s, t, 'CANCEL-003', cancellable(10_000));
         sendCancel(s, jobId, 'first cancel');
@@ -127,18 +123,15 @@ describe('cancel', () => {
           actual: `${terminals.length} terminals: ${terminals.map(brief).join('; ')}`,
           ...evidenceAround(s, ...terminals),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a job.cancel for a job that already finished emits no new terminal',
     { requirements: ['CANCEL-004', 'LIFE-001'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const run = await runToTerminal(s, t, 'CANCEL-004', { steps: [{ op: 'emit', kind: 'log' }, { op: 'finish' }] });
         sendCancel(s, run.jobId, 'cancel after the end'); // any ack or error is fine
@@ -154,19 +147,15 @@ describe('cancel', () => {
           actual: `${terminals.length}: ${terminals.map(brief).join('; ')}`,
           ...evidenceAround(s, ...terminals),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a job.cancel for a job that already finished leaves its status success in listings and job.subscribed',
     { requirements: ['CANCEL-004', 'LIFE-004'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      let watcher: Session | undefined;
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const canList = s.features.has('list_jobs');
         const canSubscribe = s.features.has('subscribe');
@@ -188,22 +177,19 @@ describe('cancel', () => {
           judge('session.jobs row', row?.status, listing);
         }
         if (canSubscribe) {
-          watcher = await openSession(t, { transcript: s.transcript, label: 'watcher' });
+          const watcher = await sessions.open({ label: 'watcher' });
           const subscribed = await subscribeTo(watcher, t, run.jobId);
           judge('job.subscribed current_status', payloadOf(subscribed).current_status, subscribed);
         }
-      } finally {
-        await closeSessions(s, watcher);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a cancelled job whose agent keeps running for a while still ends CANCELLED within the grace, with nothing after the terminal',
     { requirements: ['CANCEL-005', 'CANCEL-002', 'LIFE-002'], timeoutMs: 120_000 },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         // After the cancel the agent emits, then would sleep 60 s: it must be stopped by
         // the end of on_cancel.linger_ms (spec/conformance-agent.md), and in any case the
@@ -243,61 +229,49 @@ describe('cancel', () => {
           actual: brief(after),
           ...evidenceAround(s, terminal, ...(after ? [after] : [])),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a job.cancel from another principal\'s session is rejected and the job runs on to success',
     { requirements: ['CANCEL-006'] },
-    async (t: ConformanceContext) => {
-      const owner = await openSession(t, { label: 'owner' });
-      let other: Session | undefined;
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await sessions.open({ label: 'owner' });
         requireAgent(t, owner);
-        other = await openSession(t, { principal: 'secondary', transcript: owner.transcript, label: 'other-principal' });
+        const other = await sessions.open({ principal: 'secondary', label: 'other-principal' });
         await judgeForeignCancel(t, 'CANCEL-006', owner, other);
-      } finally {
-        await closeSessions(owner, other);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a subscribed session of another principal cannot cancel: its job.cancel is rejected and the job runs on',
     { requirements: ['CANCEL-007'] },
-    async (t: ConformanceContext) => {
-      const owner = await openSession(t, { label: 'owner' });
-      let other: Session | undefined;
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await sessions.open({ label: 'owner' });
         requireAgent(t, owner);
         requireFeatures(t, owner, 'subscribe');
         if (t.target.profile.subscribePolicy !== 'any') {
           t.notApplicable('the server\'s subscribe policy is same-principal (profile subscribePolicy), so another principal cannot subscribe');
         }
-        other = await openSession(t, { principal: 'secondary', transcript: owner.transcript, label: 'subscriber' });
+        const other = await sessions.open({ principal: 'secondary', label: 'subscriber' });
         requireFeatures(t, other, 'subscribe');
-        const subscriber = other;
         await judgeForeignCancel(t, 'CANCEL-007', owner, other, async (jobId) => {
-          const subscribed = await subscribeTo(subscriber, t, jobId);
+          const subscribed = await subscribeTo(other, t, jobId);
           if (subscribed.type !== 'job.subscribed') {
             t.untestable(`the profile says subscribePolicy "any", but the server refused another principal's job.subscribe: ${brief(subscribed)}`);
           }
         });
-      } finally {
-        await closeSessions(owner, other);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a session that resumed after a drop can still cancel the job it submitted before the drop',
     { requirements: ['CANCEL-008'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const { jobId } = await startLiveJob(s, t, 'CANCEL-008', cancellable(10_000));
         s.drop();
@@ -310,10 +284,7 @@ describe('cancel', () => {
           actual: `${ack === undefined ? 'no job.cancelled' : brief(ack)}; terminal ${brief(terminal)}`,
           ...evidenceAround(s, terminal),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 });
 

@@ -6,10 +6,10 @@ import { ARCP_VERSION } from '../../spec/messages.ts';
 import { type WireFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
 import { helloPayload, type Session } from '../harness/session.ts';
 import { nextMessageId } from '../harness/ids.ts';
-import { evidenceAround, isRejection, requireAgent, sendCancel, submit, submitAccepted, waitForTerminal } from '../support/index.ts';
+import { evidenceAround, isRejection, requireAgent, sendCancel, submit, submitAccepted, waitForTerminal, withSessions } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { describeFrame } from '../verdicts/format.ts';
-import { codeOf, describeFrames, finishAtOnce, probeSession, runUntilCancelled, withScope } from '../session/helpers.ts';
+import { codeOf, describeFrames, finishAtOnce, probeSession, runUntilCancelled } from '../session/helpers.ts';
 
 const CANONICAL: ReadonlySet<string> = new Set(ERROR_CODES);
 
@@ -59,12 +59,12 @@ async function rejectionOf(session: Session, send: () => void, timeoutMs: number
 conformanceTest(
   'every error payload carries a string code, a string message and a boolean retryable, with canonical codes on rejections',
   { requirements: ['ERR-001', 'ERR-002'] },
-  async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
-      const session = await scope.open();
+  (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await sessions.open();
       const { timeoutMs } = t.target;
       // A refused hello, on its own connection of the same transcript.
-      const refused = await scope.raw(session.transcript, 'unauthenticated');
+      const refused = await sessions.raw('unauthenticated');
       refused.send('session.hello', helloPayload(t.target.profile.client, `invalid-conformance-token-${nextMessageId()}`, t.target.profile.features));
       await refused.closedWithin(timeoutMs);
       // Rejected requests: a schema violation, an unknown job, an unknown agent.
@@ -103,8 +103,7 @@ conformanceTest(
           ...evidenceAround(session, error.frame),
         }));
       }
-    });
-  },
+    }),
 );
 
 interface MalformedCase {
@@ -155,15 +154,15 @@ const MALFORMED: readonly MalformedCase[] = [
 conformanceTest(
   'rejects malformed frames with INVALID_REQUEST, creates no job, and keeps the session usable',
   { requirements: ['ERR-006', 'ERR-008'] },
-  async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
-      let session = await scope.open();
+  (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      let session = await sessions.open();
       let survived = true;
       for (const malformed of MALFORMED) {
         if (!session.connection.isOpen) {
           // The server closed the transport over the previous case: go on in a new session.
           survived = false;
-          session = await scope.open({ transcript: session.transcript });
+          session = await sessions.open();
         }
         const after = session.mark();
         session.connection.sendRaw(malformed.text(session.sessionId, t.target.profile.agent));
@@ -192,13 +191,12 @@ conformanceTest(
         actual: survived ? (probe.answer === undefined ? 'no answer' : describeFrame(probe.answer)) : 'the server closed the transport after a malformed frame',
         transcript: session.transcript.entries.slice(-6),
       }));
-    });
-  },
+    }),
 );
 
-conformanceTest('a job.cancel or job.subscribe naming an unknown job is rejected with JOB_NOT_FOUND', { requirements: ['ERR-007'] }, async (t: ConformanceContext) => {
-  await withScope(t, async (scope) => {
-    const session = await scope.open();
+conformanceTest('a job.cancel or job.subscribe naming an unknown job is rejected with JOB_NOT_FOUND', { requirements: ['ERR-007'] }, (t: ConformanceContext) =>
+  withSessions(t, async (sessions) => {
+    const session = await sessions.open();
     const requests: { what: string; send: (jobId: string) => void }[] = [
       { what: 'job.cancel', send: (jobId) => sendCancel(session, jobId) },
     ];
@@ -220,8 +218,8 @@ conformanceTest('a job.cancel or job.subscribe naming an unknown job is rejected
         transcript: session.transcript.entries.slice(-6),
       }));
     }
-  });
-});
+  }),
+);
 
 /** Runs a script and returns its job.error terminal (or the rejection / other terminal). */
 async function terminalOf(session: Session, t: ConformanceContext, id: string, input: unknown, payload: Record<string, unknown> = {}): Promise<WireFrame> {
@@ -229,9 +227,9 @@ async function terminalOf(session: Session, t: ConformanceContext, id: string, i
   return waitForTerminal(session, jobId, t.target.timeoutMs, 0);
 }
 
-conformanceTest('INTERNAL_ERROR errors carry retryable true', { requirements: ['ERR-004'] }, async (t: ConformanceContext) => {
-  await withScope(t, async (scope) => {
-    const session = await scope.open();
+conformanceTest('INTERNAL_ERROR errors carry retryable true', { requirements: ['ERR-004'] }, (t: ConformanceContext) =>
+  withSessions(t, async (sessions) => {
+    const session = await sessions.open();
     requireAgent(t, session);
     // The agent reports an INTERNAL_ERROR without saying whether it is retryable: the runtime pins it.
     const terminal = await terminalOf(session, t, 'ERR-004', { steps: [{ op: 'fail', code: 'INTERNAL_ERROR', message: 'scripted internal error' }] });
@@ -240,12 +238,12 @@ conformanceTest('INTERNAL_ERROR errors carry retryable true', { requirements: ['
       actual: `${describeFrame(terminal)} retryable ${JSON.stringify(payloadOf(terminal).retryable)}`,
       ...evidenceAround(session, terminal),
     }));
-  });
-});
+  }),
+);
 
-conformanceTest('LEASE_EXPIRED and BUDGET_EXHAUSTED errors carry retryable false', { requirements: ['ERR-003'] }, async (t: ConformanceContext) => {
-  await withScope(t, async (scope) => {
-    const session = await scope.open();
+conformanceTest('LEASE_EXPIRED and BUDGET_EXHAUSTED errors carry retryable false', { requirements: ['ERR-003'] }, (t: ConformanceContext) =>
+  withSessions(t, async (sessions) => {
+    const session = await sessions.open();
     requireAgent(t, session);
     for (const code of ['LEASE_EXPIRED', 'BUDGET_EXHAUSTED']) {
       const terminal = await terminalOf(session, t, 'ERR-003', { steps: [{ op: 'fail', code, message: `scripted ${code}` }] });
@@ -269,8 +267,8 @@ conformanceTest('LEASE_EXPIRED and BUDGET_EXHAUSTED errors carry retryable false
         ...evidenceAround(session, ...(errors.length > 0 ? errors.map((e) => e.frame) : [])),
       }));
     }
-  });
-});
+  }),
+);
 
 /** v1.1 §7.3: the final_status a job.error with `code` must carry. */
 function statusFor(code: string | undefined): string {
@@ -279,9 +277,9 @@ function statusFor(code: string | undefined): string {
   return 'error';
 }
 
-conformanceTest("a job.error's code agrees with its final_status (error, cancelled, timed_out)", { requirements: ['ERR-005'] }, async (t: ConformanceContext) => {
-  await withScope(t, async (scope) => {
-    const session = await scope.open();
+conformanceTest("a job.error's code agrees with its final_status (error, cancelled, timed_out)", { requirements: ['ERR-005'] }, (t: ConformanceContext) =>
+  withSessions(t, async (sessions) => {
+    const session = await sessions.open();
     requireAgent(t, session);
     const failed = await submitAccepted(session, t, 'ERR-005', { steps: [{ op: 'fail', code: 'x-conformance-failure', message: 'scripted failure' }] });
     const cancelled = await submitAccepted(session, t, 'ERR-005', runUntilCancelled(5000));
@@ -303,5 +301,5 @@ conformanceTest("a job.error's code agrees with its final_status (error, cancell
         ...evidenceAround(session, terminal),
       }));
     }
-  });
-});
+  }),
+);

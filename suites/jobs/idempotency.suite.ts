@@ -9,17 +9,16 @@ import type { Session } from '../harness/session.ts';
 import {
   QUIET_MS,
   brief,
-  closeSessions,
   evidenceAround,
   framesOfJob,
   isTerminal,
-  openSession,
   requireAgent,
   runToTerminal,
   sendCancel,
   submit,
   submitAccepted,
   waitForTerminal,
+  withSessions,
 } from '../support/index.ts';
 import { branchViews } from '../events/branch-markers.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
@@ -52,30 +51,26 @@ describe('jobs: idempotency', () => {
   conformanceTest(
     'resubmitting an idempotency_key with identical parameters returns the same job.accepted, on the same and on another session of the principal',
     { requirements: ['IDEM-001'] },
-    async (t: ConformanceContext) => {
-      const a = await openSession(t, { label: 'first' });
-      let b: Session | undefined;
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const a = await sessions.open({ label: 'first' });
         requireAgent(t, a);
         const payload = { idempotency_key: freshKey() };
         const run = await runToTerminal(a, t, 'IDEM-001', SHORT, { payload });
         const again = await submitAccepted(a, t, 'IDEM-001', SHORT, { payload });
         judgeSameAcceptance(t, 'IDEM-001', a, run.accepted, again.frame, 'same session');
-        b = await openSession(t, { transcript: a.transcript, label: 'second' });
+        const b = await sessions.open({ label: 'second' });
         const elsewhere = await submitAccepted(b, t, 'IDEM-001', SHORT, { payload });
         judgeSameAcceptance(t, 'IDEM-001', b, run.accepted, elsewhere.frame, 'another session of the same principal');
-      } finally {
-        await closeSessions(a, b);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a reused idempotency_key with different input (or another agent version) is rejected with DUPLICATE_KEY and starts no job',
     { requirements: ['IDEM-002'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const key = freshKey();
         const { jobId } = await submitAccepted(s, t, 'IDEM-002', SHORT, { payload: { idempotency_key: key } });
@@ -101,19 +96,15 @@ describe('jobs: idempotency', () => {
             ...evidenceAround(s, ...(started ? [started] : [])),
           }));
         }
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a resubmission while the job runs returns its job_id and streams its further events and terminal to the resubmitting session',
     { requirements: ['IDEM-003'] },
-    async (t: ConformanceContext) => {
-      const a = await openSession(t, { label: 'submitter' });
-      let b: Session | undefined;
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const a = await sessions.open({ label: 'submitter' });
         requireAgent(t, a);
         // The job waits for a cancel, so it is certainly running at the resubmission; the
         // cancel then lets it emit three more events while it lingers (spec/conformance-agent.md).
@@ -123,13 +114,13 @@ describe('jobs: idempotency', () => {
         };
         const payload = { idempotency_key: freshKey() };
         const first = await submitAccepted(a, t, 'IDEM-003', script, { payload });
-        b = await openSession(t, { transcript: a.transcript, label: 'resubmitter' });
+        const b = await sessions.open({ label: 'resubmitter' });
         const mark = b.mark();
         const again = await submitAccepted(b, t, 'IDEM-003', script, { payload });
         t.must('IDEM-003', again.jobId === first.jobId, () => ({
           expected: `job.accepted naming the running job ${first.jobId}`,
           actual: brief(again.frame),
-          ...evidenceAround(b as Session, again.frame),
+          ...evidenceAround(b, again.frame),
         }));
         sendCancel(a, first.jobId);
         const terminal = await waitForTerminal(b, first.jobId, t.target.timeoutMs, mark);
@@ -137,32 +128,28 @@ describe('jobs: idempotency', () => {
         t.must('IDEM-003', [1, 2, 3].every((i) => later.includes(i)), () => ({
           expected: 'the job\'s events after the resubmission (markers 1, 2, 3 of branch 0) on the resubmitting session',
           actual: `markers [${later.join(', ')}] before ${brief(terminal)}`,
-          ...evidenceAround(b as Session, terminal),
+          ...evidenceAround(b, terminal),
         }));
-      } finally {
-        await closeSessions(a, b);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a resubmission after the job ended returns its job_id, delivers its terminal to a new session, and no second terminal to the submitter',
     { requirements: ['IDEM-004', 'LIFE-001'] },
-    async (t: ConformanceContext) => {
-      const a = await openSession(t, { label: 'submitter' });
-      let b: Session | undefined;
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const a = await sessions.open({ label: 'submitter' });
         requireAgent(t, a);
         const payload = { idempotency_key: freshKey() };
         const run = await runToTerminal(a, t, 'IDEM-004', SHORT, { payload });
 
-        b = await openSession(t, { transcript: a.transcript, label: 'resubmitter' });
+        const b = await sessions.open({ label: 'resubmitter' });
         const markB = b.mark();
         const again = await submitAccepted(b, t, 'IDEM-004', SHORT, { payload });
         t.must('IDEM-004', again.jobId === run.jobId, () => ({
           expected: `job.accepted naming the finished job ${run.jobId}`,
           actual: brief(again.frame),
-          ...evidenceAround(b as Session, again.frame),
+          ...evidenceAround(b, again.frame),
         }));
         const replayed = await b.watch((f) => isTerminal(f) && f.job_id === run.jobId, {
           description: `the terminal of ${run.jobId} on the resubmitting session`,
@@ -172,7 +159,7 @@ describe('jobs: idempotency', () => {
         t.must('IDEM-004', replayed !== undefined && replayed.type === run.terminal.type && payloadOf(replayed).final_status === payloadOf(run.terminal).final_status, () => ({
           expected: `the job's terminal (${brief(run.terminal)}) replayed to the resubmitting session`,
           actual: brief(replayed),
-          ...evidenceAround(b as Session, again.frame, ...(replayed ? [replayed] : [])),
+          ...evidenceAround(b, again.frame, ...(replayed ? [replayed] : [])),
         }));
 
         // The submitter already has the terminal: a resubmission there must not repeat it.
@@ -188,21 +175,17 @@ describe('jobs: idempotency', () => {
           actual: brief(second),
           ...evidenceAround(a, run.terminal, ...(second ? [second] : [])),
         }));
-      } finally {
-        await closeSessions(a, b);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'the same idempotency_key from another principal never returns the first principal\'s job or DUPLICATE_KEY',
     { requirements: ['IDEM-005'] },
-    async (t: ConformanceContext) => {
-      const a = await openSession(t, { label: 'primary' });
-      let b: Session | undefined;
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const a = await sessions.open({ label: 'primary' });
         requireAgent(t, a);
-        b = await openSession(t, { principal: 'secondary', transcript: a.transcript, label: 'secondary' });
+        const b = await sessions.open({ principal: 'secondary', label: 'secondary' });
         const cases: Array<{ what: string; input: AgentScript }> = [
           { what: 'identical parameters', input: SHORT },
           { what: 'different input', input: { steps: [{ op: 'emit', kind: 'thought' }, { op: 'finish' }] } },
@@ -215,12 +198,9 @@ describe('jobs: idempotency', () => {
           t.must('IDEM-005', !leaked, () => ({
             expected: `the other principal's submit with the same key (${c.what}) treated as its own: a new job, never ${mine.jobId} or DUPLICATE_KEY`,
             actual: brief(theirs.frame),
-            ...evidenceAround(b as Session, theirs.frame),
+            ...evidenceAround(b, theirs.frame),
           }));
         }
-      } finally {
-        await closeSessions(a, b);
-      }
-    },
+      }),
   );
 });

@@ -9,11 +9,9 @@ import type { Session } from '../harness/session.ts';
 import {
   QUIET_MS,
   brief,
-  closeSessions,
   evidenceAround,
   findListedJob,
   listJobs,
-  openSession,
   requireAgent,
   requireFeatures,
   runToTerminal,
@@ -22,6 +20,7 @@ import {
   submitAccepted,
   subscribeTo,
   waitForTerminal,
+  withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { leaseExcess } from './lease-subset.ts';
@@ -61,9 +60,9 @@ describe('jobs: submission and acceptance', () => {
   conformanceTest(
     'a job.submit without trace_id is accepted with a job_id, the effective lease and a generated W3C trace_id',
     { requirements: ['JOB-001', 'JOB-004'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const { frame } = await submitAccepted(s, t, 'JOB-001', FINISH);
         const p = payloadOf(frame);
@@ -83,18 +82,15 @@ describe('jobs: submission and acceptance', () => {
           actual: `payload.trace_id ${JSON.stringify(p.trace_id)}, envelope trace_id ${JSON.stringify(frame.trace_id)}`,
           ...evidenceAround(s, frame),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'the effective lease in job.accepted never grants a capability or pattern beyond the lease_request',
     { requirements: ['JOB-002'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const requested = { 'tool.call': ['search', 'fetch/*'], 'fs.read': ['/workspace/**'] };
         const cases: Array<{ request: Record<string, string[]>; payload: Record<string, unknown>; what: string }> = [
@@ -110,18 +106,15 @@ describe('jobs: submission and acceptance', () => {
             ...evidenceAround(s, frame),
           }));
         }
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'job.accepted reaches the submitting session before any event or terminal of the job',
     { requirements: ['JOB-003'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         // The job emits at once, so a runtime that starts the agent before sending
         // job.accepted shows it here.
@@ -132,18 +125,15 @@ describe('jobs: submission and acceptance', () => {
           actual: `${brief(first)} came first`,
           ...evidenceAround(s, ...(first ? [first, run.accepted] : [run.accepted])),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a job.submit naming an unregistered agent is rejected with AGENT_NOT_AVAILABLE and creates no job',
     { requirements: ['JOB-005'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         const agent = unregisteredAgent();
         const mark = s.mark();
         const outcome = await submit(s, t, FINISH, { agent });
@@ -153,10 +143,7 @@ describe('jobs: submission and acceptance', () => {
           ...evidenceAround(s, outcome.frame),
         }));
         await judgeNoJob(t, 'JOB-005', s, mark, agent);
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 });
 
@@ -164,9 +151,9 @@ describe('jobs: agent versions', () => {
   conformanceTest(
     'with agent_versions, the welcome lists every agent as {name, versions[], default?}',
     { requirements: ['VER-001'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireFeatures(t, s, 'agent_versions');
         const capabilities = payloadOf(s.welcome).capabilities;
         const agents = isWireFrame(capabilities) ? capabilities.agents : undefined;
@@ -189,18 +176,15 @@ describe('jobs: agent versions', () => {
             ...evidenceAround(s, s.welcome),
           }));
         }
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a bare agent name runs the advertised default version, shown as name@default in job.accepted',
     { requirements: ['VER-002'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireFeatures(t, s, 'agent_versions');
         requireAgent(t, s);
         const name = t.target.profile.agent;
@@ -220,18 +204,15 @@ describe('jobs: agent versions', () => {
           actual: `${brief(run.terminal)} result ${JSON.stringify(result)}`,
           ...evidenceAround(s, run.terminal),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'name@version runs exactly that version, shown as name@version in job.accepted',
     { requirements: ['VER-003'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireFeatures(t, s, 'agent_versions');
         requireAgent(t, s);
         const info = s.agents.find((a) => a.name === t.target.profile.agent);
@@ -252,18 +233,15 @@ describe('jobs: agent versions', () => {
           actual: `${brief(run.terminal)} result ${JSON.stringify(result)}`,
           ...evidenceAround(s, run.terminal),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a registered agent with a version it does not offer is rejected with AGENT_VERSION_NOT_AVAILABLE',
     { requirements: ['VER-004'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireFeatures(t, s, 'agent_versions');
         const agent = s.agents.find((a) => a.name === t.target.profile.agent) ?? s.agents[0];
         if (agent === undefined) t.untestable('the welcome advertises no agent');
@@ -283,18 +261,15 @@ describe('jobs: agent versions', () => {
           actual: brief(accepted),
           ...evidenceAround(s, ...(accepted ? [accepted] : [])),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'an unregistered agent with a version suffix is rejected with AGENT_NOT_AVAILABLE, not AGENT_VERSION_NOT_AVAILABLE',
     { requirements: ['VER-005'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireFeatures(t, s, 'agent_versions');
         const ref = `${unregisteredAgent()}@1.0.0`;
         const outcome = await submit(s, t, FINISH, { agent: ref });
@@ -303,19 +278,15 @@ describe('jobs: agent versions', () => {
           actual: brief(outcome.frame),
           ...evidenceAround(s, outcome.frame),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'listings and job.subscribed show the resolved name@version while the job runs and after it ends',
     { requirements: ['VER-006'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      let watcher: Session | undefined;
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireFeatures(t, s, 'agent_versions');
         requireAgent(t, s);
         const canList = s.features.has('list_jobs');
@@ -336,16 +307,13 @@ describe('jobs: agent versions', () => {
         };
         if (canList) await listAgent('while the job runs');
         if (canSubscribe) {
-          watcher = await openSession(t, { transcript: s.transcript, label: 'watcher' });
+          const watcher = await sessions.open({ label: 'watcher' });
           const subscribed = await subscribeTo(watcher, t, jobId);
           judge('job.subscribed', payloadOf(subscribed).agent, subscribed);
         }
         sendCancel(s, jobId);
         await waitForTerminal(s, jobId, t.target.timeoutMs, mark);
         if (canList) await listAgent('after the job ended');
-      } finally {
-        await closeSessions(s, watcher);
-      }
-    },
+      }),
   );
 });

@@ -8,17 +8,16 @@ import type { Session } from '../harness/session.ts';
 import {
   QUIET_MS,
   brief,
-  closeSessions,
   evidenceAround,
   isTerminal,
   findListedJob,
-  openSession,
   requireAgent,
   runToTerminal,
   submitAccepted,
   subscribeTo,
   waitForTerminal,
   watchAfterTerminal,
+  withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 
@@ -41,9 +40,9 @@ describe('jobs: lifecycle and terminals', () => {
   conformanceTest(
     'a job that finishes ends with exactly one job.result with final_status success, and nothing after it',
     { requirements: ['LIFE-001', 'LIFE-002', 'LIFE-003'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const run = await runToTerminal(s, t, 'LIFE-001', { steps: [{ op: 'emit', kind: 'log', count: 3 }, { op: 'finish', summary: 'done' }] });
         t.must('LIFE-003', run.terminal.type === 'job.result' && payloadOf(run.terminal).final_status === 'success', () => ({
@@ -52,18 +51,15 @@ describe('jobs: lifecycle and terminals', () => {
           ...evidenceAround(s, run.terminal),
         }));
         await judgeNothingAfter(t, s, run.jobId, run.terminal);
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a job whose agent fails ends with exactly one job.error with final_status error, a code and a message',
     { requirements: ['LIFE-007', 'LIFE-003', 'LIFE-001', 'LIFE-002'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const run = await runToTerminal(s, t, 'LIFE-007', {
           steps: [{ op: 'emit', kind: 'log' }, { op: 'fail', code: 'INTERNAL_ERROR', message: 'scripted agent failure' }],
@@ -80,18 +76,15 @@ describe('jobs: lifecycle and terminals', () => {
           ...evidenceAround(s, run.terminal),
         }));
         await judgeNothingAfter(t, s, run.jobId, run.terminal);
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'when one parallel branch finishes the job, no event of the other branches follows the terminal',
     { requirements: ['LIFE-002', 'LIFE-001'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         // Branch 0.1 would keep emitting for ~200 ms after branch 0.0 ends the job.
         const busy = [{ op: 'emit', kind: 'log', count: 2 } as const, { op: 'sleep', ms: 30 } as const];
@@ -108,19 +101,15 @@ describe('jobs: lifecycle and terminals', () => {
         };
         const run = await runToTerminal(s, t, 'LIFE-001', script);
         await judgeNothingAfter(t, s, run.jobId, run.terminal);
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a finished or failed job keeps its final status in later listings and in job.subscribed',
     { requirements: ['LIFE-004'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      let watcher: Session | undefined;
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const canList = s.features.has('list_jobs');
         const canSubscribe = s.features.has('subscribe');
@@ -129,7 +118,7 @@ describe('jobs: lifecycle and terminals', () => {
           await runToTerminal(s, t, 'LIFE-004', { steps: [{ op: 'finish' }] }),
           await runToTerminal(s, t, 'LIFE-004', { steps: [{ op: 'fail', code: 'INTERNAL_ERROR', message: 'scripted' }] }),
         ];
-        if (canSubscribe) watcher = await openSession(t, { transcript: s.transcript, label: 'watcher' });
+        const watcher = canSubscribe ? await sessions.open({ label: 'watcher' }) : undefined;
         // Twice, a moment apart: the status is final, not just final for now.
         for (const round of [1, 2]) {
           if (round === 2) await s.watch(() => false, { description: 'a pause between two looks at the status', forMs: QUIET_MS });
@@ -154,10 +143,7 @@ describe('jobs: lifecycle and terminals', () => {
             }
           }
         }
-      } finally {
-        await closeSessions(s, watcher);
-      }
-    },
+      }),
   );
 
   conformanceTest(
@@ -169,8 +155,8 @@ describe('jobs: lifecycle and terminals', () => {
       if (t.target.maxWaitMs < bound) {
         t.untestable(`the max_runtime_sec timer (${maxRuntimeSec} s, waited up to ${bound} ms) is longer than ARCP_MAX_WAIT_MS=${t.target.maxWaitMs}; raise ARCP_MAX_WAIT_MS to at least ${bound}`);
       }
-      const s = await openSession(t);
-      try {
+      await withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const mark = s.mark();
         const { jobId } = await submitAccepted(s, t, 'LIFE-005', { steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 30_000 }] }, {
@@ -184,18 +170,16 @@ describe('jobs: lifecycle and terminals', () => {
           ...evidenceAround(s, terminal),
         }));
         await judgeNothingAfter(t, s, jobId, terminal);
-      } finally {
-        await closeSessions(s);
-      }
+      });
     },
   );
 
   conformanceTest(
     'an abrupt transport drop does not end a job: after a resume it runs on to its own job.result',
     { requirements: ['LIFE-006'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const mark = s.mark();
         const { jobId } = await submitAccepted(s, t, 'LIFE-006', {
@@ -210,9 +194,6 @@ describe('jobs: lifecycle and terminals', () => {
           actual: brief(terminal),
           ...evidenceAround(s, terminal),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 });

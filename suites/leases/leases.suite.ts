@@ -7,9 +7,8 @@ import type { AgentScript, Step } from '../../spec/agent-script.ts';
 import type { Feature } from '../../spec/features.ts';
 import { payloadOf, type WireFrame } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
-import { evidenceAround, requireAgent, requireFeatures, submit, waitForTerminal } from '../support/index.ts';
+import { type TestSessions, evidenceAround, requireAgent, requireFeatures, submit, waitForTerminal, withSessions } from '../support/index.ts';
 import { conformanceTest, type ConformanceContext } from '../verdicts/conformance-test.ts';
-import { SessionPool } from '../subscribe/support.ts';
 import { describeOutcome, near, remainingReports, runToTerminal, toolOutcomes, utcFromNow, type ToolOutcome } from './support.ts';
 
 /** How long "no job appears" is watched after a rejected submit. */
@@ -19,8 +18,8 @@ const EXPIRY_LEAD_MS = 1000;
 /** When the expiry test's agent acts: after expires_at, before a proactive watchdog with a 1 s grace (v1.1 §14). */
 const ACT_AFTER_MS = 1500;
 
-async function openLeaseSession(t: ConformanceContext, pool: SessionPool, ...features: Feature[]): Promise<Session> {
-  const session = await pool.open({ label: 'submitter' });
+async function openLeaseSession(t: ConformanceContext, sessions: TestSessions, ...features: Feature[]): Promise<Session> {
+  const session = await sessions.open({ label: 'submitter' });
   requireFeatures(t, session, ...features);
   requireAgent(t, session);
   return session;
@@ -71,10 +70,9 @@ async function expectInvalidExpiry(t: ConformanceContext, session: Session, id: 
 }
 
 describe('leases', () => {
-  conformanceTest('job.accepted echoes the submitted lease_constraints.expires_at', { requirements: ['LEASE-001'] }, async (t: ConformanceContext) => {
-    const pool = new SessionPool(t);
-    try {
-      const session = await openLeaseSession(t, pool, 'lease_expires_at');
+  conformanceTest('job.accepted echoes the submitted lease_constraints.expires_at', { requirements: ['LEASE-001'] }, (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await openLeaseSession(t, sessions, 'lease_expires_at');
       const expiresAt = utcFromNow(10 * 60_000);
       const run = await runToTerminal(session, t, 'LEASE-001', { steps: [{ op: 'finish' }] }, { payload: { lease_constraints: { expires_at: expiresAt } } });
       const echoed = (payloadOf(run.accepted).lease_constraints as { expires_at?: unknown } | undefined)?.expires_at;
@@ -83,28 +81,22 @@ describe('leases', () => {
         actual: `lease_constraints ${JSON.stringify(payloadOf(run.accepted).lease_constraints)}`,
         ...evidenceAround(session, run.accepted),
       }));
-    } finally {
-      await pool.closeAll();
-    }
-  });
+    }),
+  );
 
-  conformanceTest('a job.submit whose expires_at is in the past is rejected with INVALID_REQUEST and creates no job', { requirements: ['LEASE-002'] }, async (t: ConformanceContext) => {
-    const pool = new SessionPool(t);
-    try {
-      const session = await openLeaseSession(t, pool, 'lease_expires_at');
+  conformanceTest('a job.submit whose expires_at is in the past is rejected with INVALID_REQUEST and creates no job', { requirements: ['LEASE-002'] }, (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await openLeaseSession(t, sessions, 'lease_expires_at');
       await expectInvalidExpiry(t, session, 'LEASE-002', utcFromNow(-60_000), 'one minute in the past');
-    } finally {
-      await pool.closeAll();
-    }
-  });
+    }),
+  );
 
   conformanceTest(
     'a job.submit whose expires_at is not an ISO 8601 UTC time with a Z suffix is rejected with INVALID_REQUEST and creates no job',
     { requirements: ['LEASE-003'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const session = await openLeaseSession(t, pool, 'lease_expires_at');
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const session = await openLeaseSession(t, sessions, 'lease_expires_at');
         // Future instants, so only the form is wrong.
         const future = new Date(Date.now() + 24 * 3600_000);
         const day = future.toISOString().slice(0, 10);
@@ -115,19 +107,15 @@ describe('leases', () => {
           ['tomorrow', 'not a timestamp'],
         ];
         for (const [value, why] of cases) await expectInvalidExpiry(t, session, 'LEASE-003', value, why);
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'an operation after expires_at fails with LEASE_EXPIRED, and the job ends with job.error LEASE_EXPIRED, final_status "error", not retryable',
     { requirements: ['LEASE-004', 'LEASE-005', 'ERR-003'], timeoutMs: 30_000 },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const session = await openLeaseSession(t, pool, 'lease_expires_at');
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const session = await openLeaseSession(t, sessions, 'lease_expires_at');
         if (t.target.maxWaitMs < ACT_AFTER_MS + 1000) {
           t.untestable(`the lease expiry check waits about ${ACT_AFTER_MS + 1000} ms for expires_at to pass; raise ARCP_MAX_WAIT_MS above ${t.target.maxWaitMs}`);
         }
@@ -157,16 +145,12 @@ describe('leases', () => {
         }
         t.must('LEASE-004', outcome.errorCode === 'LEASE_EXPIRED', outcomeEvidence(session, `tool_result error LEASE_EXPIRED for the call ${ACT_AFTER_MS - EXPIRY_LEAD_MS} ms after expires_at`, outcome));
         t.must('ERR-003', outcome.errorRetryable === false, outcomeEvidence(session, 'retryable false on the LEASE_EXPIRED tool_result error', outcome));
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
-  conformanceTest('operations the lease does not cover fail with PERMISSION_DENIED', { requirements: ['LEASE-007'] }, async (t: ConformanceContext) => {
-    const pool = new SessionPool(t);
-    try {
-      const session = await openLeaseSession(t, pool);
+  conformanceTest('operations the lease does not cover fail with PERMISSION_DENIED', { requirements: ['LEASE-007'] }, (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await openLeaseSession(t, sessions);
       const denied: [Step, string][] = [
         [tool('fetch'), 'tool.call "fetch" with the lease granting tool.call ["search"] only'],
         [tool('read', { capability: 'fs.read', target: '/etc/passwd' }), 'fs.read "/etc/passwd" with the lease granting fs.read ["/workspace/**"]'],
@@ -181,15 +165,12 @@ describe('leases', () => {
         const outcome = outcomes[k];
         t.must('LEASE-007', outcome?.errorCode === 'PERMISSION_DENIED', outcomeEvidence(session, `tool_result error PERMISSION_DENIED for ${what}`, outcome, run.terminal));
       });
-    } finally {
-      await pool.closeAll();
-    }
-  });
+    }),
+  );
 
-  conformanceTest('a model no model.use pattern matches is refused with PERMISSION_DENIED', { requirements: ['MODEL-001'] }, async (t: ConformanceContext) => {
-    const pool = new SessionPool(t);
-    try {
-      const session = await openLeaseSession(t, pool, 'model.use');
+  conformanceTest('a model no model.use pattern matches is refused with PERMISSION_DENIED', { requirements: ['MODEL-001'] }, (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await openLeaseSession(t, sessions, 'model.use');
       const denied: [string, string][] = [
         ['tier-slow/large', 'a model of another tier'],
         ['tier-fast-plus/small', 'a model whose name only starts like the pattern'],
@@ -210,15 +191,12 @@ describe('leases', () => {
           outcomeEvidence(session, `tool_result error PERMISSION_DENIED for model ${model} (${what}) with model.use ["tier-fast/*"]`, outcome, run.terminal),
         );
       });
-    } finally {
-      await pool.closeAll();
-    }
-  });
+    }),
+  );
 
-  conformanceTest('job.accepted carries one budget counter per budgeted currency, set to the budgeted amount', { requirements: ['BUDGET-001'] }, async (t: ConformanceContext) => {
-    const pool = new SessionPool(t);
-    try {
-      const session = await openLeaseSession(t, pool, 'cost.budget');
+  conformanceTest('job.accepted carries one budget counter per budgeted currency, set to the budgeted amount', { requirements: ['BUDGET-001'] }, (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await openLeaseSession(t, sessions, 'cost.budget');
       const run = await runToTerminal(session, t, 'BUDGET-001', { steps: [{ op: 'finish' }] }, {
         payload: { lease_request: { 'cost.budget': ['USD:5.00', 'credits:1000'] } },
       });
@@ -228,18 +206,15 @@ describe('leases', () => {
         actual: `budget ${JSON.stringify(budget)}`,
         ...evidenceAround(session, run.accepted),
       }));
-    } finally {
-      await pool.closeAll();
-    }
-  });
+    }),
+  );
 
   conformanceTest(
     'cost metrics decrement their currency\'s budget counter, other metrics do not, and at zero every operation fails with BUDGET_EXHAUSTED',
     { requirements: ['BUDGET-002', 'BUDGET-004', 'BUDGET-005', 'ERR-003'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const session = await openLeaseSession(t, pool, 'cost.budget');
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const session = await openLeaseSession(t, sessions, 'cost.budget');
         // USD 1.00: 0.5 spent, then a non-cost metric in USD and a cost in an unbudgeted
         // currency (neither may count), 0.25 twice to reach exactly 0. Binary-exact amounts.
         const script: AgentScript = {
@@ -297,16 +272,12 @@ describe('leases', () => {
             ...evidenceAround(session, run.terminal),
           }));
         }
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
-  conformanceTest('a cost metric with a negative value does not change the budget counter', { requirements: ['BUDGET-003'] }, async (t: ConformanceContext) => {
-    const pool = new SessionPool(t);
-    try {
-      const session = await openLeaseSession(t, pool, 'cost.budget');
+  conformanceTest('a cost metric with a negative value does not change the budget counter', { requirements: ['BUDGET-003'] }, (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await openLeaseSession(t, sessions, 'cost.budget');
       // Had the -0.5 counted, 0.5 would be left after spending 1.00 and the call would succeed.
       const script: AgentScript = {
         steps: [{ op: 'cost', amount: -0.5, currency: 'USD' }, { op: 'cost', amount: 1, currency: 'USD' }, tool('search'), { op: 'finish' }],
@@ -329,9 +300,7 @@ describe('leases', () => {
         actual: `cost.budget.remaining USD values [${reports.join(', ')}]`,
         ...evidenceAround(session, run.terminal),
       }));
-    } finally {
-      await pool.closeAll();
-    }
-  });
+    }),
+  );
 });
 

@@ -6,11 +6,11 @@ import { describe } from 'vitest';
 import { isHarnessError } from '../harness/errors.ts';
 import { nextMessageId } from '../harness/ids.ts';
 import { type WireFrame, payloadOf } from '../harness/frames.ts';
-import { type Session, resumeRequest } from '../harness/session.ts';
-import { evidenceAround, requireAgent, submitAccepted, waitForTerminal } from '../support/index.ts';
+import { resumeRequest } from '../harness/session.ts';
+import { evidenceAround, requireAgent, submitAccepted, waitForTerminal, withSessions } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { describeFrame } from '../verdicts/format.ts';
-import { awaitRefusal, codeOf, describeFrames, describeRefusal, logsAroundPause, logsThenFinish, markerOf, probeSession, seqList, seqOf, withScope } from '../session/helpers.ts';
+import { awaitRefusal, codeOf, describeFrames, describeRefusal, logsAroundPause, logsThenFinish, markerOf, probeSession, seqList, seqOf } from '../session/helpers.ts';
 import { type Replay, chainBreak, collectReplay, sameFrame, sequencedOnly, tryResume } from './replay.ts';
 
 /** The session id a welcome names (envelope first, then payload). */
@@ -25,9 +25,9 @@ describe.concurrent('resume', () => {
   conformanceTest(
     'a resume after an abrupt drop is welcomed with the same session id and a fresh resume token, every time',
     { requirements: ['RESUME-001', 'RESUME-002'] },
-    async (t: ConformanceContext) => {
-      await withScope(t, async (scope) => {
-        const session = await scope.open();
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const session = await sessions.open();
         const tokens: string[] = [];
         if (session.resumeToken !== undefined) tokens.push(session.resumeToken);
         for (const round of [1, 2]) {
@@ -53,16 +53,15 @@ describe.concurrent('resume', () => {
           }));
           tokens.push(token);
         }
-      });
-    },
+      }),
   );
 
   conformanceTest(
     'a resume replays exactly the job frames after last_event_seq, each once and unchanged',
     { requirements: ['RESUME-003'] },
-    async (t: ConformanceContext) => {
-      await withScope(t, async (scope) => {
-        const session = await scope.open();
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const session = await sessions.open();
         requireAgent(t, session);
         const { jobId } = await submitAccepted(session, t, 'RESUME-003', logsThenFinish(5));
         await waitForTerminal(session, jobId, t.target.timeoutMs, 0);
@@ -91,16 +90,15 @@ describe.concurrent('resume', () => {
           t.must('RESUME-003', replayed.every((f) => (seqOf(f) ?? 0) > last), evidence);
           t.must('RESUME-003', replayed.length === owed.length && replayed.every((f, i) => sameFrame(f, owed[i] as WireFrame)), evidence);
         }
-      });
-    },
+      }),
   );
 
   conformanceTest(
     'jobs running across a drop deliver every remaining event and their terminal after the resume, continuing the seq chain',
     { requirements: ['RESUME-004', 'SEQ-004'] },
-    async (t: ConformanceContext) => {
-      await withScope(t, async (scope) => {
-        const session = await scope.open();
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const session = await sessions.open();
         requireAgent(t, session);
         // Two concurrent jobs share the session's seq space; both pause while the client is away.
         const script = logsAroundPause(2, 500, 3);
@@ -138,16 +136,15 @@ describe.concurrent('resume', () => {
             transcript: session.transcript.entries.slice(-(after.length + 6)),
           }));
         }
-      });
-    },
+      }),
   );
 
   conformanceTest(
     'refuses a resume with a wrong or superseded resume token and leaves the session with its owner',
     { requirements: ['RESUME-006', 'RESUME-001'] },
-    async (t: ConformanceContext) => {
-      await withScope(t, async (scope) => {
-        const session = await scope.open();
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const session = await sessions.open();
         const first = session.resumeToken;
         t.must('RESUME-001', first !== undefined, { expected: 'a resume_token in the welcome', actual: 'none' });
         const wrong = `rt_conformance_wrong_${nextMessageId()}`;
@@ -194,16 +191,15 @@ describe.concurrent('resume', () => {
           actual: owned.refused ?? '',
           transcript: session.transcript.entries.slice(-6),
         }));
-      });
-    },
+      }),
   );
 
   conformanceTest(
     'refuses a resume after the resume window with RESUME_WINDOW_EXPIRED and a close, never a welcome',
     { requirements: ['RESUME-005'] },
-    async (t: ConformanceContext) => {
-      await withScope(t, async (scope) => {
-        const session = await scope.open();
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const session = await sessions.open();
         const windowSec = session.resumeWindowSec;
         if (windowSec === undefined) t.untestable('the welcome announces no resume_window_sec, so the kit cannot tell when the window has passed');
         const waitMs = windowSec * 1000 + EXPIRY_SLACK_MS;
@@ -219,7 +215,7 @@ describe.concurrent('resume', () => {
         await new Promise((resolve) => setTimeout(resolve, waitMs));
 
         session.transcript.redactor.addSecret(resumeToken);
-        const connection = await scope.raw(session.transcript, 'late-resume');
+        const connection = await sessions.raw('late-resume');
         const request = resumeRequest(t.target.profile.resumeForm, {
           client: t.target.profile.client,
           token: t.target.tokens.primary,
@@ -236,7 +232,6 @@ describe.concurrent('resume', () => {
           evidence('session.error code RESUME_WINDOW_EXPIRED'),
         );
         t.must('RESUME-005', refusal.closed !== undefined, () => evidence(`the transport closed within ${t.target.timeoutMs} ms after RESUME_WINDOW_EXPIRED`));
-      });
-    },
+      }),
   );
 });

@@ -7,18 +7,28 @@ import { describe } from 'vitest';
 import type { AgentScript, Step } from '../../spec/agent-script.ts';
 import { payloadOf, type WireFrame } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
-import { evidenceAround, isRejection, requireAgent, requireFeatures, submit, submitAccepted, waitForTerminal } from '../support/index.ts';
+import {
+  type TestSessions,
+  evidenceAround,
+  isRejection,
+  requireAgent,
+  requireFeatures,
+  submit,
+  submitAccepted,
+  waitForTerminal,
+  withSessions,
+} from '../support/index.ts';
 import { conformanceTest, type ConformanceContext } from '../verdicts/conformance-test.ts';
 import { describeOutcome, runToTerminal, toolOutcomes } from '../leases/support.ts';
-import { SessionPool, heldScript, releaseHeldJob, requestSubscribe, sameJson, waitForMarkers } from '../subscribe/support.ts';
+import { heldScript, releaseHeldJob, requestSubscribe, sameJson, waitForMarkers } from '../subscribe/support.ts';
 import type { Feature } from '../../spec/features.ts';
 import { credentialLease, credentialsOf, frameWithCredential, listAllJobs, requireCredentials } from './support.ts';
 
 /** How long a job is watched for a cancel that must not have happened. */
 const QUIET_MS = 400;
 
-async function openOwner(t: ConformanceContext, pool: SessionPool, ...features: Feature[]): Promise<Session> {
-  const owner = await pool.open({ label: 'owner' });
+async function openOwner(t: ConformanceContext, sessions: TestSessions, ...features: Feature[]): Promise<Session> {
+  const owner = await sessions.open({ label: 'owner' });
   requireFeatures(t, owner, ...features);
   requireAgent(t, owner);
   return owner;
@@ -72,13 +82,12 @@ describe('security', () => {
   conformanceTest(
     'a subscriber of another principal cannot cancel the job: its job.cancel is refused and the job keeps running',
     { requirements: ['CANCEL-007'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const owner = await openOwner(t, pool, 'subscribe');
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await openOwner(t, sessions, 'subscribe');
         requireForeignSubscribe(t);
         const { jobId } = await startHeldJob(t, owner, 'CANCEL-007');
-        const foreign = await pool.open({ principal: 'secondary', label: 'foreign subscriber' });
+        const foreign = await sessions.open({ principal: 'secondary', label: 'foreign subscriber' });
         await subscribeForeign(t, foreign, jobId);
         const ownerMark = owner.mark();
         const reply = await foreign.request(
@@ -105,23 +114,19 @@ describe('security', () => {
         }));
         await releaseHeldJob(owner, t, jobId);
         await waitForTerminal(owner, jobId, t.target.timeoutMs);
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'job.subscribed for a subscriber of another principal carries the lease but no credentials, and no credential value ever reaches it',
     { requirements: ['SUB-001', 'CRED-004', 'CRED-006'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const owner = await openOwner(t, pool, 'provisioned_credentials', 'subscribe');
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await openOwner(t, sessions, 'provisioned_credentials', 'subscribe');
         requireForeignSubscribe(t);
         const { jobId, frame: accepted } = await startHeldJob(t, owner, 'CRED-004', credentialLease(owner));
         const values = requireCredentials(t, accepted);
-        const foreign = await pool.open({ principal: 'secondary', label: 'foreign subscriber' });
+        const foreign = await sessions.open({ principal: 'secondary', label: 'foreign subscriber' });
         const sub = await subscribeForeign(t, foreign, jobId);
         // The authority descriptor follows the observing principal (v1.1 §7.6): redacting
         // credentials must not strip it.
@@ -144,22 +149,18 @@ describe('security', () => {
           actual: `${String(leak?.type)} contains one`,
           ...evidenceAround(foreign, accepted, leak as WireFrame),
         }));
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
   conformanceTest(
     "another principal's session.list_jobs shows no credentials of a job it did not submit",
     { requirements: ['CRED-005', 'CRED-006'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const owner = await openOwner(t, pool, 'provisioned_credentials', 'list_jobs');
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await openOwner(t, sessions, 'provisioned_credentials', 'list_jobs');
         const { jobId, frame: accepted } = await startHeldJob(t, owner, 'CRED-005', credentialLease(owner));
         const values = requireCredentials(t, accepted);
-        const foreign = await pool.open({ principal: 'secondary', label: 'other principal' });
+        const foreign = await sessions.open({ principal: 'secondary', label: 'other principal' });
         requireFeatures(t, foreign, 'list_jobs');
         const { rows, pages } = await listAllJobs(foreign, t);
         // The other principal submitted nothing, so no row it sees may carry credentials.
@@ -177,25 +178,21 @@ describe('security', () => {
         }));
         await releaseHeldJob(owner, t, jobId);
         await waitForTerminal(owner, jobId, t.target.timeoutMs);
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
   conformanceTest(
     "another principal's session.list_jobs does not list the job",
     { requirements: ['LIST-002'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
         // v1.1 §6.6 lets deployment policy list other principals' jobs; the profile says so.
         if (t.target.profile.listPolicy === 'any') {
           t.notApplicable('the profile\'s listPolicy is "any": this deployment lists other principals\' jobs on purpose');
         }
-        const owner = await openOwner(t, pool, 'list_jobs');
+        const owner = await openOwner(t, sessions, 'list_jobs');
         const { jobId, frame: accepted } = await startHeldJob(t, owner, 'LIST-002');
-        const foreign = await pool.open({ principal: 'secondary', label: 'other principal' });
+        const foreign = await sessions.open({ principal: 'secondary', label: 'other principal' });
         requireFeatures(t, foreign, 'list_jobs');
         const { rows, pages } = await listAllJobs(foreign, t);
         const row = rows.find((r) => r.job_id === jobId);
@@ -208,19 +205,15 @@ describe('security', () => {
         }));
         await releaseHeldJob(owner, t, jobId);
         await waitForTerminal(owner, jobId, t.target.timeoutMs);
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
   conformanceTest(
     "another principal repeating a job's idempotency_key and parameters gets none of that job's credentials",
     { requirements: ['CRED-006'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const owner = await openOwner(t, pool, 'provisioned_credentials');
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await openOwner(t, sessions, 'provisioned_credentials');
         const key = `conformance-cred-${Math.random().toString(36).slice(2)}`;
         const lease = credentialLease(owner);
         const script = heldScript(1, 1);
@@ -228,7 +221,7 @@ describe('security', () => {
         const { jobId, frame: accepted } = await submitAccepted(owner, t, 'CRED-006', script, { payload: { lease_request: lease, idempotency_key: key } });
         await waitForMarkers(owner, jobId, 1, t.target.timeoutMs, mark);
         const values = requireCredentials(t, accepted);
-        const foreign = await pool.open({ principal: 'secondary', label: 'other principal' });
+        const foreign = await sessions.open({ principal: 'secondary', label: 'other principal' });
         requireFeatures(t, foreign, 'provisioned_credentials');
         // Identical parameters: a server that keys idempotency by key alone would hand back
         // the owner's job.accepted, credentials included (v1.1 §7.2, §14).
@@ -244,19 +237,15 @@ describe('security', () => {
           actual: `${String(leak?.type)}${leak?.type === 'job.accepted' ? ` for job ${String(payloadOf(leak).job_id)}` : ''} contains one`,
           ...evidenceAround(foreign, accepted, leak as WireFrame),
         }));
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'every job gets its own credentials in job.accepted, each with a string id, scheme, value and endpoint',
     { requirements: ['CRED-001', 'CRED-002', 'CRED-003'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const session = await openOwner(t, pool, 'provisioned_credentials');
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const session = await openOwner(t, sessions, 'provisioned_credentials');
         const seen = new Map<string, string>(); // value label -> job id
         for (let k = 0; k < 3; k += 1) {
           const run = await runToTerminal(session, t, 'CRED-002', { steps: [{ op: 'emit', kind: 'log' }, { op: 'finish' }] }, {
@@ -286,20 +275,16 @@ describe('security', () => {
             ...evidenceAround(session, run.accepted, late as WireFrame),
           }));
         }
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'without provisioned_credentials negotiated, job.accepted carries no credentials',
     { requirements: ['CRED-009'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
         const features = t.target.profile.features.filter((f) => f !== 'provisioned_credentials');
-        const session = await pool.open({ label: 'no provisioned_credentials', features });
+        const session = await sessions.open({ label: 'no provisioned_credentials', features });
         requireAgent(t, session);
         const run = await runToTerminal(session, t, 'CRED-009', { steps: [{ op: 'finish' }] }, { payload: { lease_request: credentialLease(session) } });
         t.must('CRED-009', credentialsOf(payloadOf(run.accepted)) === undefined, () => ({
@@ -307,16 +292,12 @@ describe('security', () => {
           actual: `job.accepted carrying ${credentialsOf(payloadOf(run.accepted))?.length} credential(s)`,
           ...evidenceAround(session, run.accepted),
         }));
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
-  conformanceTest('lease evaluation sees canonical paths: ".." cannot escape an fs pattern', { requirements: ['SEC-003'] }, async (t: ConformanceContext) => {
-    const pool = new SessionPool(t);
-    try {
-      const session = await openOwner(t, pool);
+  conformanceTest('lease evaluation sees canonical paths: ".." cannot escape an fs pattern', { requirements: ['SEC-003'] }, (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await openOwner(t, sessions);
       await expectEscapesDenied(t, session, { 'fs.read': ['/workspace/**'], 'fs.write': ['/workspace/out/**'] }, [
         [tool('read', 'fs.read', '/workspace/../etc/passwd'), 'fs.read /workspace/../etc/passwd'],
         [tool('read', 'fs.read', '/workspace/a/../../etc/passwd'), 'fs.read /workspace/a/../../etc/passwd'],
@@ -324,25 +305,20 @@ describe('security', () => {
         [tool('read', 'fs.read', '/workspace/./../etc/shadow'), 'fs.read /workspace/./../etc/shadow'],
         [tool('write', 'fs.write', '/workspace/out/../src/main.ts'), 'fs.write /workspace/out/../src/main.ts (outside out/**)'],
       ]);
-    } finally {
-      await pool.closeAll();
-    }
-  });
+    }),
+  );
 
-  conformanceTest('lease evaluation sees canonical URLs: ".." and percent-encoded dots cannot escape a net.fetch pattern', { requirements: ['SEC-003'] }, async (t: ConformanceContext) => {
-    const pool = new SessionPool(t);
-    try {
-      const session = await openOwner(t, pool);
+  conformanceTest('lease evaluation sees canonical URLs: ".." and percent-encoded dots cannot escape a net.fetch pattern', { requirements: ['SEC-003'] }, (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await openOwner(t, sessions);
       // Each target resolves (WHATWG URL, RFC 3986 §5.2.4) to https://api.example.com/admin.
       await expectEscapesDenied(t, session, { 'net.fetch': ['https://api.example.com/public/**'] }, [
         [tool('fetch', 'net.fetch', 'https://api.example.com/public/../admin'), 'net.fetch https://api.example.com/public/../admin'],
         [tool('fetch', 'net.fetch', 'https://api.example.com/public/%2e%2e/admin'), 'net.fetch https://api.example.com/public/%2e%2e/admin'],
         [tool('fetch', 'net.fetch', 'https://api.example.com/public/%2E%2E/admin'), 'net.fetch https://api.example.com/public/%2E%2E/admin'],
       ]);
-    } finally {
-      await pool.closeAll();
-    }
-  });
+    }),
+  );
 });
 
 /** Credentials outside job.accepted: a `credentials` array in a payload, event body or result (rotation aside). */

@@ -4,11 +4,12 @@ import { describe } from 'vitest';
 import { type WireFrame, isType, payloadOf } from '../harness/frames.ts';
 import { isHarnessError } from '../harness/errors.ts';
 import type { Session } from '../harness/session.ts';
-import { evidenceAround, requireAgent, requireFeatures, submitAccepted } from '../support/index.ts';
+import { Transcript } from '../harness/transcript.ts';
+import { evidenceAround, requireAgent, requireFeatures, submitAccepted, withSessions } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { describeFrame } from '../verdicts/format.ts';
 import { collectReplay } from '../resume/replay.ts';
-import { describeFrames, logsAroundPause, withScope } from './helpers.ts';
+import { describeFrames, logsAroundPause } from './helpers.ts';
 
 /** How long to watch for pings when no session announced an interval. */
 const DEFAULT_UNANNOUNCED_INTERVAL_MS = 2000;
@@ -28,9 +29,9 @@ function requireWait(t: ConformanceContext, ms: number, timer: string): void {
 }
 
 describe.concurrent('heartbeats', () => {
-  conformanceTest('the welcome carries a positive heartbeat_interval_sec when heartbeat is negotiated', { requirements: ['HELLO-004'] }, async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
-      const session = await scope.open();
+  conformanceTest('the welcome carries a positive heartbeat_interval_sec when heartbeat is negotiated', { requirements: ['HELLO-004'] }, (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await sessions.open();
       requireFeatures(t, session, 'heartbeat');
       const value = payloadOf(session.welcome).heartbeat_interval_sec;
       t.must('HELLO-004', typeof value === 'number' && Number.isFinite(value) && value > 0, () => ({
@@ -38,12 +39,12 @@ describe.concurrent('heartbeats', () => {
         actual: JSON.stringify(value) ?? 'missing',
         ...evidenceAround(session, session.welcome),
       }));
-    });
-  });
+    }),
+  );
 
-  conformanceTest('answers session.ping with a session.pong echoing its nonce within the heartbeat interval', { requirements: ['HB-001'] }, async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
-      const session = await scope.open();
+  conformanceTest('answers session.ping with a session.pong echoing its nonce within the heartbeat interval', { requirements: ['HB-001'] }, (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await sessions.open();
       requireFeatures(t, session, 'heartbeat');
       const deadline = intervalMs(session) ?? t.target.timeoutMs;
       for (const nonce of ['p_conformance_1', 'p_conformance_2']) {
@@ -56,12 +57,12 @@ describe.concurrent('heartbeats', () => {
           transcript: session.transcript.entries.slice(-6),
         }));
       }
-    });
-  });
+    }),
+  );
 
-  conformanceTest('sends a session.ping to a session that is otherwise idle for a heartbeat interval', { requirements: ['HB-002'] }, async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
-      const session = await scope.open();
+  conformanceTest('sends a session.ping to a session that is otherwise idle for a heartbeat interval', { requirements: ['HB-002'] }, (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await sessions.open();
       requireFeatures(t, session, 'heartbeat');
       const interval = intervalMs(session) ?? t.target.timeoutMs;
       // One interval of silence, and a second one of grace for the server's timer granularity.
@@ -72,14 +73,19 @@ describe.concurrent('heartbeats', () => {
         actual: `received ${describeFrames(session.connection.framesSince(0))}`,
         transcript: session.transcript.entries.slice(-6),
       }));
-    });
-  });
+    }),
+  );
 
-  conformanceTest('sends no session.ping on a session that did not offer heartbeat', { requirements: ['HB-005'] }, async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
+  conformanceTest('sends no session.ping on a session that did not offer heartbeat', { requirements: ['HB-005'] }, (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
       // The server's interval, learned from a session that did negotiate heartbeat.
-      const reference = await scope.open({ label: 'with-heartbeat' });
-      const session = await scope.open({ label: 'without-heartbeat', features: t.target.profile.features.filter((f) => f !== 'heartbeat') });
+      const reference = await sessions.open({ label: 'with-heartbeat' });
+      // On a transcript of its own: the evidence shows only the session under test.
+      const session = await sessions.open({
+        label: 'without-heartbeat',
+        features: t.target.profile.features.filter((f) => f !== 'heartbeat'),
+        transcript: new Transcript(),
+      });
       await reference.connection.closeSocket();
       const interval = intervalMs(reference) ?? intervalMs(session) ?? DEFAULT_UNANNOUNCED_INTERVAL_MS;
       const watchMs = Math.ceil(1.5 * interval);
@@ -90,15 +96,15 @@ describe.concurrent('heartbeats', () => {
         actual: describeFrame(ping as WireFrame),
         ...evidenceAround(session, ping as WireFrame),
       }));
-    });
-  });
+    }),
+  );
 
   conformanceTest(
     'a job outlives a lost heartbeat and the session stays resumable',
     { requirements: ['HB-003'] },
-    async (t: ConformanceContext) => {
-      await withScope(t, async (scope) => {
-        const session = await scope.open();
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const session = await sessions.open();
         requireFeatures(t, session, 'heartbeat');
         requireAgent(t, session);
         const interval = intervalMs(session) ?? t.target.timeoutMs;
@@ -127,7 +133,6 @@ describe.concurrent('heartbeats', () => {
           actual: terminal === undefined ? 'no terminal after the resume' : describeFrame(terminal),
           transcript: session.transcript.entries.slice(-10),
         }));
-      });
-    },
+      }),
   );
 });

@@ -1,58 +1,15 @@
-// Helpers shared by the session, resume and errors suites: a scope that closes every
-// socket a test opened, the answer to a hello the server should refuse, a liveness probe,
-// small agent scripts, and one-line descriptions of frames for failure evidence.
+// Helpers shared by the session, resume and errors suites: the answer to a hello the server
+// should refuse, a liveness probe, small agent scripts, and one-line descriptions of frames
+// for failure evidence.
 import type { AgentScript } from '../../spec/agent-script.ts';
 import { SEQUENCED_TYPES } from '../../spec/messages.ts';
-import { connectRaw, type Session } from '../harness/session.ts';
+import type { Session } from '../harness/session.ts';
 import type { CloseInfo, Connection } from '../harness/connection.ts';
 import { type WireFrame, isType, isWireFrame, payloadOf } from '../harness/frames.ts';
-import type { Transcript } from '../harness/transcript.ts';
 import { nextMessageId } from '../harness/ids.ts';
-import { type OpenOptions, isRejection, openSession } from '../support/index.ts';
+import { isRejection } from '../support/index.ts';
 import { describeFrame } from '../verdicts/format.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
-
-/** Every session and raw connection a test opens, closed when the test ends. */
-export class SessionScope {
-  readonly #sessions: Session[] = [];
-  readonly #connections: Connection[] = [];
-
-  constructor(private readonly t: ConformanceContext) {}
-
-  async open(options: OpenOptions = {}): Promise<Session> {
-    const session = await openSession(this.t, options);
-    this.#sessions.push(session);
-    return session;
-  }
-
-  /** A connection with no hello sent (for custom hellos), on `transcript`. */
-  async raw(transcript: Transcript, label: string): Promise<Connection> {
-    const connection = await connectRaw(this.t.target.url, {
-      transcript,
-      timeoutMs: this.t.target.timeoutMs,
-      label,
-      ...(this.t.target.profile.subprotocol === undefined ? {} : { subprotocol: this.t.target.profile.subprotocol }),
-    });
-    this.#connections.push(connection);
-    return connection;
-  }
-
-  /** Closes the current socket of every session and every raw connection (not session.close). */
-  async dispose(): Promise<void> {
-    const sockets = [...this.#sessions.map((s) => s.connection), ...this.#connections];
-    await Promise.all(sockets.map((c) => c.closeSocket(1000, '', 1000)));
-  }
-}
-
-/** Runs `body` with a scope and closes what it opened, however the body ends. */
-export async function withScope(t: ConformanceContext, body: (scope: SessionScope) => Promise<void>): Promise<void> {
-  const scope = new SessionScope(t);
-  try {
-    await body(scope);
-  } finally {
-    await scope.dispose();
-  }
-}
 
 /** Sends a frame with exactly these top-level fields (plus a fresh id unless given); returns the id. */
 export function sendFrame(connection: Connection, frame: Record<string, unknown>): string {

@@ -4,10 +4,10 @@ import type { AgentScript } from '../../spec/agent-script.ts';
 import { JOB_STATUSES, parseAgentRef } from '../../spec/primitives.ts';
 import { type WireFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
-import { evidenceAround, isRejection, requireAgent, requireFeatures, sendCancel, submitAccepted, waitForTerminal } from '../support/index.ts';
+import { evidenceAround, isRejection, requireAgent, requireFeatures, sendCancel, submitAccepted, waitForTerminal, withSessions } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { describeFrame } from '../verdicts/format.ts';
-import { finishAtOnce, withScope } from './helpers.ts';
+import { finishAtOnce } from './helpers.ts';
 
 /** Most pages a listing walk follows before it gives up (the cursor never reached null). */
 const MAX_PAGES = 200;
@@ -83,9 +83,9 @@ async function cancelAll(session: Session, jobIds: readonly string[], timeoutMs:
 conformanceTest(
   'answers session.list_jobs with session.jobs carrying the request id, a jobs array and next_cursor',
   { requirements: ['LIST-001'] },
-  async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
-      const session = await scope.open();
+  (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await sessions.open();
       requireFeatures(t, session, 'list_jobs');
       for (const limit of [1, 3]) {
         const { frame, requestId } = await listPage(session, { limit });
@@ -101,16 +101,15 @@ conformanceTest(
           ...evidenceAround(session, frame),
         }));
       }
-    });
-  },
+    }),
 );
 
 conformanceTest(
   "lists the session's jobs exactly once with valid statuses, honouring the filter, the limit and the cursor",
   { requirements: ['LIST-003', 'LIST-004', 'LIST-005', 'LIST-006'] },
-  async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
-      const session = await scope.open();
+  (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await sessions.open();
       requireFeatures(t, session, 'list_jobs');
       requireAgent(t, session);
       // A finished job the status filter must leave out, created before the others (the
@@ -200,13 +199,12 @@ conformanceTest(
       } finally {
         await cancelAll(session, mine, t.target.timeoutMs);
       }
-    });
-  },
+    }),
 );
 
-conformanceTest('keeps a finished job listed with its terminal status', { requirements: ['LIST-007'] }, async (t: ConformanceContext) => {
-  await withScope(t, async (scope) => {
-    const session = await scope.open();
+conformanceTest('keeps a finished job listed with its terminal status', { requirements: ['LIST-007'] }, (t: ConformanceContext) =>
+  withSessions(t, async (sessions) => {
+    const session = await sessions.open();
     requireFeatures(t, session, 'list_jobs');
     requireAgent(t, session);
     const { jobId } = await submitAccepted(session, t, 'LIST-007', finishAtOnce());
@@ -218,7 +216,7 @@ conformanceTest('keeps a finished job listed with its terminal status', { requir
       actual: row === undefined ? `not listed among ${listing.rows.length} successful jobs` : describeRow(row),
       ...evidenceAround(session, listing.pages.at(-1)?.frame ?? session.welcome),
     }));
-  });
-});
+  }),
+);
 
 // Cross-principal visibility of listings (LIST-002) is checked in suites/security.

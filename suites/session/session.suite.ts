@@ -9,7 +9,7 @@ import { type WireFrame, isType, isWireFrame, payloadOf } from '../harness/frame
 import type { FrameEntry } from '../harness/transcript-types.ts';
 import { Transcript } from '../harness/transcript.ts';
 import { nextMessageId } from '../harness/ids.ts';
-import { evidenceAround, isRejection, requireAgent, submit, requireFeatures, submitAccepted, waitForTerminal } from '../support/index.ts';
+import { evidenceAround, isRejection, requireAgent, submit, requireFeatures, submitAccepted, waitForTerminal, withSessions } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { describeFrame } from '../verdicts/format.ts';
 import {
@@ -26,7 +26,6 @@ import {
   probeSession,
   sendFrame,
   seqOf,
-  withScope,
 } from './helpers.ts';
 import { collectReplay, sameFrame, tryResume } from '../resume/replay.ts';
 
@@ -49,9 +48,9 @@ function inboundEntries(session: Session): FrameEntry[] {
 conformanceTest(
   'every server frame is a JSON object with arcp "1.1", a string id and type, an object payload and the session\'s id',
   { requirements: ['ENV-002', 'ENV-003', 'ENV-004'] },
-  async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
-      const session = await scope.open();
+  (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await sessions.open();
       // A tour of whatever the server offers, so many frame types are judged.
       if (session.features.has('heartbeat') || session.features.has('list_jobs')) await probeSession(t, session);
       if (session.features.has('list_jobs')) {
@@ -89,16 +88,15 @@ conformanceTest(
           transcript: session.transcript.window([welcomeIndex, entry.index]),
         }));
       }
-    });
-  },
+    }),
 );
 
 conformanceTest(
   'every job.event, job.result and job.error carries the envelope job_id of its job',
   { requirements: ['ENV-005'] },
-  async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
-      const session = await scope.open();
+  (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await sessions.open();
       requireAgent(t, session);
       // One job that succeeds and one that fails, so both terminal types are judged.
       const ok = await submitAccepted(session, t, 'ENV-005', logsThenFinish(3));
@@ -121,16 +119,15 @@ conformanceTest(
           ...evidenceAround(session, frame),
         }));
       }
-    });
-  },
+    }),
 );
 
-conformanceTest('ignores unknown top-level envelope fields in client frames', { requirements: ['ENV-001'] }, async (t: ConformanceContext) => {
-  await withScope(t, async (scope) => {
-    const transcript = new Transcript();
+conformanceTest('ignores unknown top-level envelope fields in client frames', { requirements: ['ENV-001'] }, (t: ConformanceContext) =>
+  withSessions(t, async (sessions) => {
+    const connection = await sessions.raw('primary');
+    const { transcript } = connection;
     const token = t.target.tokens.primary;
     transcript.redactor.addSecret(token);
-    const connection = await scope.raw(transcript, 'primary');
     const unknown = { x_conformance_extension: { nested: [1, 2, 3] }, future_field: 'ignore me' };
     sendFrame(connection, {
       arcp: ARCP_VERSION,
@@ -178,8 +175,8 @@ conformanceTest('ignores unknown top-level envelope fields in client frames', { 
         transcript: transcript.window([transcript.entries.length - 1]),
       }));
     }
-  });
-});
+  }),
+);
 
 // ---- authentication ---------------------------------------------------------------------
 
@@ -194,9 +191,9 @@ async function judgeRefusedHello(
   payload: Record<string, unknown>,
   what: string,
 ): Promise<void> {
-  await withScope(t, async (scope) => {
-    const transcript = new Transcript();
-    const connection = await scope.raw(transcript, 'unauthenticated');
+  await withSessions(t, async (sessions) => {
+    const connection = await sessions.raw('unauthenticated');
+    const { transcript } = connection;
     connection.send('session.hello', payload);
     const refusal = await awaitRefusal(connection, t.target.timeoutMs);
     const evidence = () => ({ expected: '', actual: describeRefusal(refusal), transcript: transcript.entries.slice(-8) });
@@ -223,14 +220,14 @@ conformanceTest('refuses a hello with an invalid bearer token: UNAUTHENTICATED a
   await judgeRefusedHello(t, 'AUTH-002', helloPayload(client, bogus, features), 'a hello with an unknown bearer token');
 });
 
-conformanceTest('rejects a frame sent before the hello and never acts on it', { requirements: ['AUTH-003'] }, async (t: ConformanceContext) => {
-  await withScope(t, async (scope) => {
-    const session = await scope.open();
+conformanceTest('rejects a frame sent before the hello and never acts on it', { requirements: ['AUTH-003'] }, (t: ConformanceContext) =>
+  withSessions(t, async (sessions) => {
+    const session = await sessions.open();
     requireAgent(t, session);
     // The early submit uses an idempotency key: had the server created that job, a later
     // submit with the same key and different input would be refused with DUPLICATE_KEY.
     const key = `conformance-pre-hello-${nextMessageId()}`;
-    const connection = await scope.raw(session.transcript, 'before-hello');
+    const connection = await sessions.raw('before-hello');
     connection.send('job.submit', { agent: t.target.profile.agent, input: logsThenFinish(1), idempotency_key: key });
     const reply = await connection.watch((f) => f.type === 'session.error' || f.type === 'job.error' || f.type === 'job.accepted', {
       description: 'a rejection of the early job.submit',
@@ -259,15 +256,17 @@ conformanceTest('rejects a frame sent before the hello and never acts on it', { 
       actual: `${describeFrame(outcome)} (the pre-hello submit created a job)`,
       ...evidenceAround(session, outcome),
     }));
-  });
-});
+  }),
+);
 
 // ---- hello / welcome --------------------------------------------------------------------
 
-conformanceTest('answers each hello first with a welcome carrying a new, distinct session id', { requirements: ['HELLO-001'] }, async (t: ConformanceContext) => {
-  await withScope(t, async (scope) => {
-    const sessions = [await scope.open({ label: 'first' }), await scope.open({ label: 'second' }), await scope.open({ label: 'third' })];
-    for (const session of sessions) {
+conformanceTest('answers each hello first with a welcome carrying a new, distinct session id', { requirements: ['HELLO-001'] }, (t: ConformanceContext) =>
+  withSessions(t, async (sessions) => {
+    // Each session on a transcript of its own, so each one's evidence starts at its own hello.
+    const opened: Session[] = [];
+    for (const label of ['first', 'second', 'third']) opened.push(await sessions.open({ label, transcript: new Transcript() }));
+    for (const session of opened) {
       const first = session.connection.framesSince(0)[0];
       t.must('HELLO-001', first !== undefined && first.type === 'session.welcome', () => ({
         expected: 'session.welcome as the first frame answering a hello',
@@ -275,20 +274,20 @@ conformanceTest('answers each hello first with a welcome carrying a new, distinc
         transcript: session.transcript.entries.slice(0, 6),
       }));
     }
-    const ids = sessions.map((s) => s.sessionId);
+    const ids = opened.map((s) => s.sessionId);
     t.must('HELLO-001', new Set(ids).size === ids.length, {
       expected: 'three different session ids for three hellos',
       actual: ids.join(', '),
     });
-  });
-});
+  }),
+);
 
 conformanceTest(
   'the welcome carries a non-empty resume_token and the accepted features as a string array',
   { requirements: ['HELLO-002', 'HELLO-003'] },
-  async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
-      const session = await scope.open();
+  (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await sessions.open();
       const token = session.resumeToken;
       t.must('HELLO-002', typeof token === 'string' && token !== '', {
         expected: 'payload.resume_token: a non-empty string',
@@ -302,8 +301,7 @@ conformanceTest(
         actual: JSON.stringify(features) ?? 'missing',
         ...evidenceAround(session, session.welcome),
       }));
-    });
-  },
+    }),
 );
 
 /** A feature name no server knows (v1.1 §6.2: unknown names must be tolerated). */
@@ -312,12 +310,12 @@ const UNKNOWN_FEATURE = 'x-conformance-unknown-feature';
 conformanceTest(
   'accepts unknown feature names in the hello and uses no feature outside the intersection',
   { requirements: ['HELLO-005'] },
-  async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
+  (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
       // Only an unknown name is offered: the effective feature set is empty.
       let session: Session;
       try {
-        session = await scope.open({ features: [UNKNOWN_FEATURE] });
+        session = await sessions.open({ features: [UNKNOWN_FEATURE] });
       } catch (error) {
         t.must('HELLO-005', false, {
           expected: `session.welcome for a hello offering only the unknown feature "${UNKNOWN_FEATURE}"`,
@@ -348,15 +346,14 @@ conformanceTest(
         actual: describeFrames(pings),
         ...evidenceAround(session, ...pings),
       }));
-    });
-  },
+    }),
 );
 
 // ---- close ------------------------------------------------------------------------------
 
-conformanceTest('answers session.close with session.closed', { requirements: ['CLOSE-001'] }, async (t: ConformanceContext) => {
-  await withScope(t, async (scope) => {
-    const session = await scope.open();
+conformanceTest('answers session.close with session.closed', { requirements: ['CLOSE-001'] }, (t: ConformanceContext) =>
+  withSessions(t, async (sessions) => {
+    const session = await sessions.open();
     const after = session.mark();
     session.send('session.close', { reason: 'conformance close' });
     const closed = await session.watch(isType('session.closed'), { description: 'session.closed', forMs: t.target.timeoutMs, after });
@@ -365,12 +362,12 @@ conformanceTest('answers session.close with session.closed', { requirements: ['C
       actual: `${describeFrames(session.connection.framesSince(after))}; socket ${session.connection.isOpen ? 'open' : 'closed'}`,
       transcript: session.transcript.entries.slice(-6),
     }));
-  });
-});
+  }),
+);
 
-conformanceTest('accepts session.bye as a clean close and sends nothing more on that transport', { requirements: ['CLOSE-004'] }, async (t: ConformanceContext) => {
-  await withScope(t, async (scope) => {
-    const session = await scope.open();
+conformanceTest('accepts session.bye as a clean close and sends nothing more on that transport', { requirements: ['CLOSE-004'] }, (t: ConformanceContext) =>
+  withSessions(t, async (sessions) => {
+    const session = await sessions.open();
     const hostsAgent = session.agents.some((a) => a.name === t.target.profile.agent);
     if (hostsAgent) {
       // A job that is quiet when the bye goes out and talks again 300 ms later: a server
@@ -389,15 +386,15 @@ conformanceTest('accepts session.bye as a clean close and sends nothing more on 
       actual: describeFrames(later),
       transcript: session.transcript.entries.slice(-8),
     }));
-  });
-});
+  }),
+);
 
 conformanceTest(
   'jobs keep running after session.close and a resume delivers their remaining events and terminal',
   { requirements: ['CLOSE-002', 'CLOSE-003'] },
-  async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
-      const session = await scope.open();
+  (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await sessions.open();
       requireAgent(t, session);
       const { jobId } = await submitAccepted(session, t, 'CLOSE-002', logsAroundPause(1, 400, 2));
       await session.waitFor((f) => f.job_id === jobId && f.type === 'job.event', { description: `the first event of ${jobId}`, after: 0 });
@@ -427,15 +424,14 @@ conformanceTest(
         actual: `markers seen: ${[...markers].join(', ') || 'none'}; after the resume: ${describeFrames(replay.frames)}`,
         transcript: session.transcript.entries.slice(-10),
       }));
-    });
-  },
+    }),
 );
 
 // ---- acknowledgements ---------------------------------------------------------------------
 
-conformanceTest('accepts session.ack silently', { requirements: ['ACK-001'] }, async (t: ConformanceContext) => {
-  await withScope(t, async (scope) => {
-    const session = await scope.open();
+conformanceTest('accepts session.ack silently', { requirements: ['ACK-001'] }, (t: ConformanceContext) =>
+  withSessions(t, async (sessions) => {
+    const session = await sessions.open();
     requireFeatures(t, session, 'ack');
     if (session.agents.some((a) => a.name === t.target.profile.agent)) {
       const { jobId } = await submitAccepted(session, t, 'ACK-001', logsThenFinish(3));
@@ -456,15 +452,15 @@ conformanceTest('accepts session.ack silently', { requirements: ['ACK-001'] }, a
       actual: probe.answer === undefined ? 'no answer' : describeFrame(probe.answer),
       transcript: session.transcript.entries.slice(-6),
     });
-  });
-});
+  }),
+);
 
 conformanceTest(
   'acknowledgements never change what a resume replays',
   { requirements: ['ACK-005'] },
-  async (t: ConformanceContext) => {
-    await withScope(t, async (scope) => {
-      const session = await scope.open();
+  (t: ConformanceContext) =>
+    withSessions(t, async (sessions) => {
+      const session = await sessions.open();
       requireFeatures(t, session, 'ack');
       requireAgent(t, session);
       const { jobId } = await submitAccepted(session, t, 'ACK-005', logsThenFinish(5));
@@ -502,8 +498,7 @@ conformanceTest(
         actual: replayedBelow === undefined ? `refused: ${belowAck.refused}` : describeFrames(replayedBelow),
         transcript: session.transcript.entries.slice(-10),
       }));
-    });
-  },
+    }),
 );
 
 function sameFrames(actual: readonly WireFrame[], expected: readonly WireFrame[]): boolean {

@@ -7,11 +7,10 @@ import { describe } from 'vitest';
 import { JOB_STATUSES, isTerminalStatus } from '../../spec/primitives.ts';
 import { payloadOf, type WireFrame } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
-import { evidenceAround, requireAgent, requireFeatures, submitAccepted, waitForTerminal } from '../support/index.ts';
+import { type TestSessions, evidenceAround, requireAgent, requireFeatures, submitAccepted, waitForTerminal, withSessions } from '../support/index.ts';
 import { conformanceTest, type ConformanceContext } from '../verdicts/conformance-test.ts';
 import {
   HOLD_MAX_MS,
-  SessionPool,
   heldScript,
   markedEvents,
   releaseHeldJob,
@@ -25,8 +24,8 @@ import {
 const QUIET_MS = 400;
 
 /** Opens the owner session and checks the gates every test here shares. */
-async function openOwner(t: ConformanceContext, pool: SessionPool): Promise<Session> {
-  const owner = await pool.open({ label: 'owner' });
+async function openOwner(t: ConformanceContext, sessions: TestSessions): Promise<Session> {
+  const owner = await sessions.open({ label: 'owner' });
   requireFeatures(t, owner, 'subscribe');
   requireAgent(t, owner);
   return owner;
@@ -53,13 +52,12 @@ describe('subscribe', () => {
   conformanceTest(
     'job.subscribed describes the job: its job_id, a current status, the agent and the effective lease',
     { requirements: ['SUB-001'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const owner = await openOwner(t, pool);
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await openOwner(t, sessions);
         const lease = { 'tool.call': ['search'] };
         const { jobId, accepted } = await startHeldJob(t, owner, 'SUB-001', 1, 0, { lease_request: lease });
-        const subscriber = await pool.open({ label: 'subscriber (same principal)' });
+        const subscriber = await sessions.open({ label: 'subscriber (same principal)' });
         const { frame } = await subscribeAccepted(subscriber, t, 'SUB-001', jobId);
         const p = payloadOf(frame);
         const evidence = (expected: string, actual: string) => () => ({ expected, actual, ...evidenceAround(subscriber, frame) });
@@ -85,19 +83,15 @@ describe('subscribe', () => {
         }));
         await releaseHeldJob(owner, t, jobId);
         await waitForTerminal(owner, jobId, t.target.timeoutMs);
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'job.subscribed echoes lease_constraints.expires_at and carries the budget counters current at subscription time',
     { requirements: ['SUB-002'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const owner = await openOwner(t, pool);
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await openOwner(t, sessions);
         const withExpiry = owner.features.has('lease_expires_at');
         const withBudget = owner.features.has('cost.budget');
         if (!withExpiry && !withBudget) t.notApplicable('neither lease_expires_at nor cost.budget negotiated: job.subscribed has no constraints or budget to carry');
@@ -117,7 +111,7 @@ describe('subscribe', () => {
         const mark = owner.mark();
         const { jobId } = await submitAccepted(owner, t, 'SUB-002', script, { payload });
         await waitForMarkers(owner, jobId, 1, t.target.timeoutMs, mark);
-        const subscriber = await pool.open({ label: 'subscriber (same principal)' });
+        const subscriber = await sessions.open({ label: 'subscriber (same principal)' });
         const { frame } = await subscribeAccepted(subscriber, t, 'SUB-002', jobId);
         const p = payloadOf(frame);
         if (withExpiry) {
@@ -138,21 +132,17 @@ describe('subscribe', () => {
         }
         await releaseHeldJob(owner, t, jobId);
         await waitForTerminal(owner, jobId, t.target.timeoutMs);
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'with history from event 0 a subscriber gets every earlier event once and in order, then the live events, none missing',
     { requirements: ['SUB-003', 'SUB-005'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const owner = await openOwner(t, pool);
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await openOwner(t, sessions);
         const { jobId } = await startHeldJob(t, owner, 'SUB-003', 3, 2);
-        const subscriber = await pool.open({ label: 'subscriber (same principal)' });
+        const subscriber = await sessions.open({ label: 'subscriber (same principal)' });
         const sub = await subscribeAccepted(subscriber, t, 'SUB-003', jobId, { history: true, fromEventSeq: 0 });
         await releaseHeldJob(owner, t, jobId);
         const terminal = await waitForTerminal(subscriber, jobId, t.target.timeoutMs, sub.mark);
@@ -164,19 +154,15 @@ describe('subscribe', () => {
           evidence('the three events emitted before the subscribe replayed first, each once, in order: markers [0, 1, 2] before any later event'),
         );
         t.must('SUB-005', sameJson(got, [0, 1, 2, 3, 4]), evidence('every event of the job exactly once across replay and live delivery: markers [0, 1, 2, 3, 4]'));
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'with history from a later event_seq a subscriber gets only the events after it, then the live events',
     { requirements: ['SUB-003', 'SUB-005'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const owner = await openOwner(t, pool);
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await openOwner(t, sessions);
         const { jobId, mark } = await startHeldJob(t, owner, 'SUB-003', 3, 2);
         // from_event_seq has one meaning in every reading of §7.6 only when the job's own
         // numbering and the submitting session's coincide: the first job of a fresh session
@@ -188,7 +174,7 @@ describe('subscribe', () => {
               'so the kit cannot pick a from_event_seq that means the same in the job-position and the session-seq reading of v1.1 §7.6',
           );
         }
-        const subscriber = await pool.open({ label: 'subscriber (same principal)' });
+        const subscriber = await sessions.open({ label: 'subscriber (same principal)' });
         const sub = await subscribeAccepted(subscriber, t, 'SUB-003', jobId, { history: true, fromEventSeq: 2 });
         await releaseHeldJob(owner, t, jobId);
         const terminal = await waitForTerminal(subscriber, jobId, t.target.timeoutMs, sub.mark);
@@ -200,22 +186,18 @@ describe('subscribe', () => {
           evidence('only the event after from_event_seq 2 replayed (marker 2, once, first); events at or below it (markers 0, 1) not sent'),
         );
         t.must('SUB-005', sameJson(got, [2, 3, 4]), evidence('markers [2, 3, 4]: the replayed event, then each live event once'));
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'with history false or absent a subscriber gets only the events emitted after job.subscribed',
     { requirements: ['SUB-004'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const owner = await openOwner(t, pool);
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await openOwner(t, sessions);
         const { jobId } = await startHeldJob(t, owner, 'SUB-004', 3, 2);
-        const explicit = await pool.open({ label: 'subscriber history:false' });
-        const absent = await pool.open({ label: 'subscriber history absent' });
+        const explicit = await sessions.open({ label: 'subscriber history:false' });
+        const absent = await sessions.open({ label: 'subscriber history absent' });
         const subs: { session: Session; how: string; frame: WireFrame; mark: number }[] = [
           { session: explicit, how: 'history: false', ...(await subscribeAccepted(explicit, t, 'SUB-004', jobId, { history: false })) },
           { session: absent, how: 'history absent', ...(await subscribeAccepted(absent, t, 'SUB-004', jobId)) },
@@ -230,20 +212,16 @@ describe('subscribe', () => {
             ...evidenceAround(sub.session, sub.frame, terminal),
           }));
         }
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
   conformanceTest(
     "events forwarded to a subscriber carry the subscriber's session_id and continue its own event_seq sequence",
     { requirements: ['SUB-006'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const owner = await openOwner(t, pool);
-        const subscriber = await pool.open({ label: 'subscriber (same principal)' });
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await openOwner(t, sessions);
+        const subscriber = await sessions.open({ label: 'subscriber (same principal)' });
         // The subscriber's own job first, so its seq space is ahead of the owner's.
         const ownJob = await submitAccepted(subscriber, t, 'SUB-006', { steps: [{ op: 'emit', kind: 'log', count: 2 }, { op: 'finish' }] });
         await waitForTerminal(subscriber, ownJob.jobId, t.target.timeoutMs, 0);
@@ -276,24 +254,20 @@ describe('subscribe', () => {
           actual: 'no sequenced frame of the subscribed job reached the subscriber',
           ...evidenceAround(subscriber, sub.frame),
         }));
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 
   conformanceTest(
     "by default another principal's job.subscribe is refused with PERMISSION_DENIED or JOB_NOT_FOUND and delivers none of the job's events",
     { requirements: ['SUB-007', 'SUB-008'] },
-    async (t: ConformanceContext) => {
-      const pool = new SessionPool(t);
-      try {
-        const owner = await openOwner(t, pool);
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await openOwner(t, sessions);
         if (t.target.profile.subscribePolicy === 'any') {
           t.notApplicable('the profile declares subscribePolicy "any": this deployment lets any principal subscribe, so no subscribe is unauthorized');
         }
         const { jobId } = await startHeldJob(t, owner, 'SUB-007', 1, 2);
-        const foreign = await pool.open({ principal: 'secondary', label: 'other principal' });
+        const foreign = await sessions.open({ principal: 'secondary', label: 'other principal' });
         const outcome = await requestSubscribe(foreign, t, jobId, { history: true, fromEventSeq: 0 });
         const code = outcome.subscribed ? undefined : outcome.code;
         const refused = !outcome.subscribed && (code === 'PERMISSION_DENIED' || code === 'JOB_NOT_FOUND');
@@ -317,9 +291,6 @@ describe('subscribe', () => {
           actual: `${String(leaked?.type)} seq=${String(leaked?.event_seq)}`,
           ...evidenceAround(foreign, ...(leaked ? [leaked] : [])),
         }));
-      } finally {
-        await pool.closeAll();
-      }
-    },
+      }),
   );
 });

@@ -1,11 +1,9 @@
 // Helpers of the subscribe suite, also used by the security suite: a job that holds still
-// until the test releases it, job.subscribe with its reply, event markers, and closing
-// every session a test opened.
+// until the test releases it, job.subscribe with its reply, and event markers.
 import type { AgentScript, Step } from '../../spec/agent-script.ts';
 import { payloadOf, type WireFrame } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
-import { Transcript } from '../harness/transcript.ts';
-import { evidenceAround, isRejection, openSession, type OpenOptions } from '../support/index.ts';
+import { evidenceAround, isRejection } from '../support/index.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 
 /** Longest a held job waits for its release; a failed test leaves it running no longer. */
@@ -154,36 +152,4 @@ export async function subscribeAccepted(
     ...evidenceAround(session, outcome.frame),
   }));
   return outcome;
-}
-
-/**
- * Opens sessions for one test on one shared transcript and closes them all at the end,
- * whatever happened. Close waits are short: cleanup is not what the test judges.
- */
-export class SessionPool {
-  readonly #sessions: Session[] = [];
-
-  readonly transcript = new Transcript();
-
-  constructor(private readonly t: ConformanceContext) {}
-
-  async open(options: OpenOptions = {}): Promise<Session> {
-    const session = await openSession(this.t, { ...options, transcript: this.transcript });
-    this.#sessions.push(session);
-    return session;
-  }
-
-  async closeAll(): Promise<void> {
-    const sessions = this.#sessions.splice(0);
-    await Promise.all(
-      sessions.map(async (s) => {
-        if (!s.connection.isOpen) return;
-        try {
-          await s.close({ reason: 'conformance test done', timeoutMs: 1000, socketTimeoutMs: 500 });
-        } catch {
-          s.drop();
-        }
-      }),
-    );
-  }
 }

@@ -4,7 +4,8 @@
 import type { Feature } from '../../spec/features.ts';
 import { SEQUENCED_TYPES } from '../../spec/messages.ts';
 import type { AgentScript } from '../../spec/agent-script.ts';
-import { connect, type Session } from '../harness/session.ts';
+import type { Connection } from '../harness/connection.ts';
+import { connect, connectRaw, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { type WireFrame, describeFrame, payloadOf } from '../harness/frames.ts';
@@ -208,9 +209,63 @@ export function subscribeTo(session: Session, t: ConformanceContext, jobId: stri
   );
 }
 
-/** Closes the sessions' sockets (no close handshake, so cleanup never waits on a server ack). */
+// ---- the sessions of one test ----------------------------------------------------------
+
+/** What a test opens through `withSessions`; all of it is closed when the test ends. */
+export interface TestSessions {
+  /** Opens a session as `openSession` does, on the test's shared transcript unless `options.transcript` names another. */
+  open(options?: OpenOptions): Promise<Session>;
+  /** A connection with no hello sent yet (custom hellos and resumes), on the test's shared transcript. */
+  raw(label: string): Promise<Connection>;
+}
+
+/**
+ * Runs `body` with the sessions and raw connections it opens through `sessions`, then closes
+ * the current socket of each, however the body ended (pass, failure, N/A, UNTESTABLE). Sockets
+ * the test already closed or dropped are fine, and the cleanup never throws: what the test
+ * reports is its own outcome.
+ */
+export async function withSessions(t: ConformanceContext, body: (sessions: TestSessions) => Promise<void>): Promise<void> {
+  const transcript = new Transcript();
+  const rawConnections: Connection[] = [];
+  const sessions: Session[] = [];
+  const scope: TestSessions = {
+    async open(options = {}) {
+      const session = await openSession(t, { ...options, transcript: options.transcript ?? transcript });
+      sessions.push(session);
+      return session;
+    },
+    async raw(label) {
+      const { subprotocol } = t.target.profile;
+      const connection = await connectRaw(t.target.url, {
+        transcript,
+        timeoutMs: t.target.timeoutMs,
+        label,
+        ...(subprotocol === undefined ? {} : { subprotocol }),
+      });
+      rawConnections.push(connection);
+      return connection;
+    },
+  };
+  try {
+    await body(scope);
+  } finally {
+    // A resumed session's current connection is the one to close; its earlier ones are gone.
+    await closeQuietly([...sessions.map((s) => s.connection), ...rawConnections]);
+  }
+}
+
+/** Closes the sessions' sockets the way `withSessions` does (the events suites' try/finally form). */
 export async function closeSessions(...sessions: readonly (Session | undefined)[]): Promise<void> {
-  await Promise.all(sessions.map((s) => s?.connection.closeSocket(1000, '', 1000).catch(() => undefined)));
+  await closeQuietly(sessions.flatMap((s) => (s === undefined ? [] : [s.connection])));
+}
+
+/** How long one socket's close handshake may take at cleanup before the socket is cut. */
+const CLEANUP_CLOSE_MS = 1000;
+
+/** Closes sockets in parallel, bounded, swallowing errors: cleanup is never what a test judges. */
+async function closeQuietly(connections: readonly Connection[]): Promise<void> {
+  await Promise.all(connections.map((c) => c.closeSocket(1000, '', CLEANUP_CLOSE_MS).catch(() => undefined)));
 }
 
 /** How long "nothing more arrives" checks watch (DESIGN: a short bounded watch). */
