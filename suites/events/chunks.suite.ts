@@ -7,14 +7,13 @@ import { type WireFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
 import {
   brief,
-  closeSessions,
   evidenceAround,
-  openSession,
   requireAgent,
   requireFeatures,
   runToTerminal,
   submit,
   waitForTerminal,
+  withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 
@@ -95,46 +94,40 @@ describe('events: result streaming', () => {
   conformanceTest(
     'a utf8 result streamed as chunks arrives in order, ends with more=false, and job.result names its result_id',
     { requirements: ['CHUNK-001', 'CHUNK-002', 'CHUNK-003', 'CHUNK-004', 'CHUNK-005'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         requireFeatures(t, s, 'result_chunk');
         // Multi-byte characters: reassembly must work on the decoded text, not on lengths.
         const parts = ['Grüße, ', 'naïve ', 'café — ', '日本語 ', 'done'];
         const script: AgentScript = { steps: [{ op: 'emit', kind: 'log' }, { op: 'chunks', parts }, { op: 'finish', summary: 'streamed' }] };
         await judgeStream(t, s, script, Buffer.from(parts.join(''), 'utf8'), 'utf8');
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'a binary result streamed as base64 chunks reassembles to exactly the streamed bytes',
     { requirements: ['CHUNK-001', 'CHUNK-002', 'CHUNK-003', 'CHUNK-004', 'CHUNK-005'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         requireFeatures(t, s, 'result_chunk');
         const count = 12;
         const size = 1000;
         const expected = Buffer.concat(Array.from({ length: count }, (_, k) => Buffer.from(chunkData(k, size, 'base64'), 'base64')));
         await judgeStream(t, s, { steps: [{ op: 'chunks', parts: { count, size }, encoding: 'base64' }] }, expected, 'base64');
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'without the result_chunk feature the server sends no result_chunk events',
     { requirements: ['CHUNK-006'] },
-    async (t: ConformanceContext) => {
-      const offered = t.target.profile.features.filter((f) => f !== 'result_chunk');
-      const s = await openSession(t, { features: offered });
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const offered = t.target.profile.features.filter((f) => f !== 'result_chunk');
+        const s = await sessions.open({ features: offered });
         requireAgent(t, s);
         const mark = s.mark();
         // The runtime should reject this script; if it runs it, no chunk may reach this session.
@@ -146,9 +139,6 @@ describe('events: result streaming', () => {
           actual: chunks.map((c) => brief(c.frame)).join('; '),
           ...evidenceAround(s, ...chunks.map((c) => c.frame)),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 });

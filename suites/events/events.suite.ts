@@ -10,14 +10,13 @@ import { type WireFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
 import {
   brief,
-  closeSessions,
   evidenceAround,
-  openSession,
   requireAgent,
   requireFeatures,
   runToTerminal,
   submit,
   waitForTerminal,
+  withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { branchViews, markerOf } from './branch-markers.ts';
@@ -58,9 +57,9 @@ describe('events: kinds and bodies', () => {
   conformanceTest(
     'events of every defined kind arrive once each, with the emitted kind and body and their required fields',
     { requirements: ['EVT-001', 'EVT-002', 'EVT-003', 'EVT-004'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         // Markers 0-4 of branch 0 are the emits; 5-8 two tool calls, one allowed, one denied.
         const script: AgentScript = {
@@ -122,18 +121,15 @@ describe('events: kinds and bodies', () => {
             ...evidenceAround(s, ...[call, result].filter((f): f is WireFrame => f !== undefined), run.terminal),
           }));
         }
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'an event of an unknown x- vendor kind neither errors the session nor ends the job',
     { requirements: ['EVT-005'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const script: AgentScript = {
           steps: [
@@ -157,18 +153,15 @@ describe('events: kinds and bodies', () => {
           actual: `${thought === undefined ? 'no thought event; ' : ''}terminal ${brief(run.terminal)}`,
           ...evidenceAround(s, run.terminal),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'progress events carry a non-negative current, a numeric total, and current not above total',
     { requirements: ['EVT-006', 'EVT-007'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         requireFeatures(t, s, 'progress');
         const script: AgentScript = {
@@ -200,19 +193,16 @@ describe('events: kinds and bodies', () => {
             ...evidenceAround(s, frame),
           }));
         }
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'without the progress feature the server sends no progress events',
     { requirements: ['EVT-008'] },
-    async (t: ConformanceContext) => {
-      const features = t.target.profile.features.filter((f) => f !== 'progress');
-      const s = await openSession(t, { features });
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const features = t.target.profile.features.filter((f) => f !== 'progress');
+        const s = await sessions.open({ features });
         requireAgent(t, s);
         const mark = s.mark();
         // The runtime SHOULD reject this script (spec/conformance-agent.md); if it runs it,
@@ -225,9 +215,6 @@ describe('events: kinds and bodies', () => {
           actual: progress.map(brief).join('; '),
           ...evidenceAround(s, ...progress),
         }));
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 });

@@ -10,14 +10,13 @@ import { type WireFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
 import {
   brief,
-  closeSessions,
   evidenceAround,
-  openSession,
   requireAgent,
   requireFeatures,
   submitAccepted,
   subscribeTo,
   waitForTerminal,
+  withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 
@@ -103,9 +102,9 @@ describe('events: ordering and sequence numbers', () => {
   conformanceTest(
     'event_seq is strictly +1 across concurrent jobs and parallel branches emitting back to back, each branch in order',
     { requirements: ['SEQ-001', 'SEQ-002', 'SEQ-003', 'SEQ-007', 'EVT-003'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         // A reordering writer shows up only now and then, so run a few rounds, stopping at
         // the first break. Each round: 3 jobs started together, 4 branches of 25 events each.
@@ -124,22 +123,18 @@ describe('events: ordering and sequence numbers', () => {
           mustHaveNone(t, s, 'EVT-003', ofRequirements(found, 'EVT-003'), 'every marked event of each job exactly once');
           mustHaveNone(t, s, 'SEQ-003', ofRequirements(found, 'SEQ-003'), 'each branch of each job in production order (markers 0, 1, 2, ...)');
         }
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'event_seq stays +1 in a session that receives its own job and a subscribed job at once',
     { requirements: ['SEQ-002'] },
-    async (t: ConformanceContext) => {
-      const owner = await openSession(t, { label: 'owner' });
-      let both: Session | undefined;
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await sessions.open({ label: 'owner' });
         requireAgent(t, owner);
         requireFeatures(t, owner, 'subscribe');
-        both = await openSession(t, { transcript: owner.transcript, label: 'own-and-subscribed' });
+        const both = await sessions.open({ label: 'own-and-subscribed' });
         requireFeatures(t, both, 'subscribe');
         // The owner's job is ahead in the owner's sequence, so numbers copied from it would show.
         const theirs: AgentScript = { steps: [{ op: 'emit', kind: 'log', count: 10 }, ...fanOut(2, 20, 150).steps] };
@@ -158,18 +153,15 @@ describe('events: ordering and sequence numbers', () => {
         // Only the subscribing connection's chain: the owner's is not what this test is about.
         const breaks = ofRequirements(historyViolations(both, [sequenceChecker]), 'SEQ-002').filter(provedOn(both, both.connection.id));
         mustHaveNone(t, both, 'SEQ-002', breaks, 'each event_seq exactly one above the previous one, own and subscribed job alike');
-      } finally {
-        await closeSessions(owner, both);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'across a resume the replay starts at last_event_seq + 1 and replayed then live events continue the +1 chain',
     { requirements: ['SEQ-004'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         const script: AgentScript = {
           steps: [
@@ -199,18 +191,15 @@ describe('events: ordering and sequence numbers', () => {
         // Markers: the session's view of the job (each seq counted once, across both connections), complete and in order.
         mustRunToResult(t, s, 'SEQ-004', jobId, terminal, 'so every one of its events can be counted across the resume');
         mustHaveNone(t, s, 'SEQ-004', ofRequirements(found, 'SEQ-003', 'EVT-003'), `every event of ${jobId} once, in order, across the resume at seq ${presented}`, terminal);
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'session.ping and session.pong take no event_seq: job frames around them stay contiguous',
     { requirements: ['SEQ-005'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         requireFeatures(t, s, 'heartbeat');
         await judgeAroundControl(t, s, 'SEQ-005', 'session.pong', (k) => {
@@ -218,28 +207,22 @@ describe('events: ordering and sequence numbers', () => {
           s.send('session.ping', { nonce, sent_at: new Date().toISOString() });
           return (f) => f.type === 'session.pong' && payloadOf(f).ping_nonce === nonce;
         });
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 
   conformanceTest(
     'session.ack takes no event_seq: job frames around it stay contiguous',
     { requirements: ['SEQ-006'] },
-    async (t: ConformanceContext) => {
-      const s = await openSession(t);
-      try {
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const s = await sessions.open();
         requireAgent(t, s);
         requireFeatures(t, s, 'ack');
         await judgeAroundControl(t, s, 'SEQ-006', 'session.ack', () => {
           s.send('session.ack', { last_processed_seq: s.lastEventSeq ?? 0 });
           return undefined;
         });
-      } finally {
-        await closeSessions(s);
-      }
-    },
+      }),
   );
 });
 

@@ -255,11 +255,6 @@ export async function withSessions(t: ConformanceContext, body: (sessions: TestS
   }
 }
 
-/** Closes the sessions' sockets the way `withSessions` does (the events suites' try/finally form). */
-export async function closeSessions(...sessions: readonly (Session | undefined)[]): Promise<void> {
-  await closeQuietly(sessions.flatMap((s) => (s === undefined ? [] : [s.connection])));
-}
-
 /** How long one socket's close handshake may take at cleanup before the socket is cut. */
 const CLEANUP_CLOSE_MS = 1000;
 
