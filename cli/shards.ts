@@ -15,20 +15,14 @@ export interface ShardIndex {
   readonly count: number;
 }
 
-export interface ShardContext {
+/** The shard's place in the campaign, and what its record says about the run around its tests. */
+export interface ShardContext
+  extends Pick<ConformanceRecord, 'kit' | 'catalogueVersion' | 'startedAt' | 'finishedAt' | 'target' | 'profile' | 'settings' | 'interrupted'> {
   readonly format: typeof SHARD_CONTEXT_FORMAT;
   readonly version: typeof SHARD_CONTEXT_VERSION;
   readonly shard: ShardIndex;
   /** The blob report's file name, in the same directory. */
   readonly blob: string;
-  readonly kit: { readonly name: string; readonly version: string };
-  readonly catalogueVersion: string;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly target: TargetInfo;
-  readonly profile: Readonly<Record<string, unknown>>;
-  readonly settings: RunSettings;
-  readonly interrupted?: string;
 }
 
 export function shardFileNames(shard: ShardIndex): { context: string; blob: string } {
