@@ -16,6 +16,7 @@ import {
   releaseHeldJob,
   requestSubscribe,
   sameJson,
+  type SubscribeOptions,
   subscribeAccepted,
   waitForMarkers,
 } from './support.ts';
@@ -46,6 +47,19 @@ function list(values: readonly number[]): string {
 /** Marker indices of the job's events a session received since `mark`, in arrival order. */
 function markersSince(session: Session, jobId: string, mark: number): number[] {
   return markedEvents(session.connection.framesSince(mark), jobId).map((e) => e.i);
+}
+
+/**
+ * Subscribes `subscriber` (SUB-003) to the owner's held job, releases the job, and returns the
+ * markers the subscriber got through the terminal, with evidence around job.subscribed and it.
+ */
+async function followToTheEnd(t: ConformanceContext, owner: Session, subscriber: Session, jobId: string, options: SubscribeOptions) {
+  const sub = await subscribeAccepted(subscriber, t, 'SUB-003', jobId, options);
+  await releaseHeldJob(owner, t, jobId);
+  const terminal = await waitForTerminal(subscriber, jobId, t.target.timeoutMs, sub.mark);
+  const got = markersSince(subscriber, jobId, sub.mark);
+  const evidence = (expected: string) => () => ({ expected, actual: `markers ${list(got)}`, ...evidenceAround(subscriber, sub.frame, terminal) });
+  return { got, evidence };
 }
 
 describe('subscribe', () => {
@@ -143,11 +157,7 @@ describe('subscribe', () => {
         const owner = await openOwner(t, sessions);
         const { jobId } = await startHeldJob(t, owner, 'SUB-003', 3, 2);
         const subscriber = await sessions.open({ label: 'subscriber (same principal)' });
-        const sub = await subscribeAccepted(subscriber, t, 'SUB-003', jobId, { history: true, fromEventSeq: 0 });
-        await releaseHeldJob(owner, t, jobId);
-        const terminal = await waitForTerminal(subscriber, jobId, t.target.timeoutMs, sub.mark);
-        const got = markersSince(subscriber, jobId, sub.mark);
-        const evidence = (expected: string) => () => ({ expected, actual: `markers ${list(got)}`, ...evidenceAround(subscriber, sub.frame, terminal) });
+        const { got, evidence } = await followToTheEnd(t, owner, subscriber, jobId, { history: true, fromEventSeq: 0 });
         t.must(
           'SUB-003',
           sameJson(got.slice(0, 3), [0, 1, 2]) && got.filter((i) => i < 3).length === 3,
@@ -175,11 +185,7 @@ describe('subscribe', () => {
           );
         }
         const subscriber = await sessions.open({ label: 'subscriber (same principal)' });
-        const sub = await subscribeAccepted(subscriber, t, 'SUB-003', jobId, { history: true, fromEventSeq: 2 });
-        await releaseHeldJob(owner, t, jobId);
-        const terminal = await waitForTerminal(subscriber, jobId, t.target.timeoutMs, sub.mark);
-        const got = markersSince(subscriber, jobId, sub.mark);
-        const evidence = (expected: string) => () => ({ expected, actual: `markers ${list(got)}`, ...evidenceAround(subscriber, sub.frame, terminal) });
+        const { got, evidence } = await followToTheEnd(t, owner, subscriber, jobId, { history: true, fromEventSeq: 2 });
         t.must(
           'SUB-003',
           got[0] === 2 && got.filter((i) => i < 3).length === 1,
