@@ -3,38 +3,21 @@
 // terminal, max_runtime_sec, and jobs outliving their transport.
 import { describe } from 'vitest';
 import type { AgentScript } from '../../spec/agent-script.ts';
-import { type WireFrame, payloadOf } from '../harness/frames.ts';
-import type { Session } from '../harness/session.ts';
+import { payloadOf } from '../harness/frames.ts';
 import {
   QUIET_MS,
   brief,
   evidenceAround,
-  isTerminal,
   findListedJob,
+  judgeNothingAfterTerminal,
   requireAgent,
   runToTerminal,
   submitAccepted,
   subscribeTo,
   waitForTerminal,
-  watchAfterTerminal,
   withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
-
-/** LIFE-001 (no second terminal) and LIFE-002 (nothing at all) for the job after its terminal. */
-async function judgeNothingAfter(t: ConformanceContext, session: Session, jobId: string, terminal: WireFrame, forMs = QUIET_MS): Promise<void> {
-  const after = await watchAfterTerminal(session, jobId, terminal, forMs);
-  t.must('LIFE-001', after === undefined || !isTerminal(after), () => ({
-    expected: `exactly one terminal for job ${jobId}: ${brief(terminal)}`,
-    actual: `a second terminal: ${brief(after)}`,
-    ...evidenceAround(session, terminal, ...(after ? [after] : [])),
-  }));
-  t.must('LIFE-002', after === undefined, () => ({
-    expected: `nothing for job ${jobId} after ${brief(terminal)} (watched ${forMs} ms)`,
-    actual: brief(after),
-    ...evidenceAround(session, terminal, ...(after ? [after] : [])),
-  }));
-}
 
 describe('jobs: lifecycle and terminals', () => {
   conformanceTest(
@@ -50,7 +33,7 @@ describe('jobs: lifecycle and terminals', () => {
           actual: brief(run.terminal),
           ...evidenceAround(s, run.terminal),
         }));
-        await judgeNothingAfter(t, s, run.jobId, run.terminal);
+        await judgeNothingAfterTerminal(t, s, run.jobId, run.terminal, { oneTerminal: 'LIFE-001' });
       }),
   );
 
@@ -75,7 +58,7 @@ describe('jobs: lifecycle and terminals', () => {
           actual: `${brief(run.terminal)} message ${JSON.stringify(p.message)}`,
           ...evidenceAround(s, run.terminal),
         }));
-        await judgeNothingAfter(t, s, run.jobId, run.terminal);
+        await judgeNothingAfterTerminal(t, s, run.jobId, run.terminal, { oneTerminal: 'LIFE-001' });
       }),
   );
 
@@ -100,7 +83,7 @@ describe('jobs: lifecycle and terminals', () => {
           ],
         };
         const run = await runToTerminal(s, t, 'LIFE-001', script);
-        await judgeNothingAfter(t, s, run.jobId, run.terminal);
+        await judgeNothingAfterTerminal(t, s, run.jobId, run.terminal, { oneTerminal: 'LIFE-001' });
       }),
   );
 
@@ -169,7 +152,7 @@ describe('jobs: lifecycle and terminals', () => {
           actual: brief(terminal),
           ...evidenceAround(s, terminal),
         }));
-        await judgeNothingAfter(t, s, jobId, terminal);
+        await judgeNothingAfterTerminal(t, s, jobId, terminal, { oneTerminal: 'LIFE-001' });
       });
     },
   );

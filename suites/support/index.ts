@@ -302,6 +302,34 @@ export function markAfter(session: Session, frame: WireFrame): number {
   throw new Error(`markAfter: ${brief(frame)} is not in the current connection's inbox`);
 }
 
+/**
+ * Watches `jobId` after its terminal and judges that nothing follows it: no second terminal
+ * (under `oneTerminal`, e.g. LIFE-001 or CANCEL-002, when given) and no frame at all (LIFE-002).
+ */
+export async function judgeNothingAfterTerminal(
+  t: ConformanceContext,
+  session: Session,
+  jobId: string,
+  terminal: WireFrame,
+  options: { readonly oneTerminal?: string; readonly forMs?: number } = {},
+): Promise<void> {
+  const forMs = options.forMs ?? QUIET_MS;
+  const after = await watchAfterTerminal(session, jobId, terminal, forMs);
+  const evidence = evidenceAround(session, terminal, ...(after ? [after] : []));
+  if (options.oneTerminal !== undefined) {
+    t.must(options.oneTerminal, after === undefined || !isTerminal(after), () => ({
+      expected: `exactly one terminal for job ${jobId}: ${brief(terminal)}`,
+      actual: `a second terminal: ${brief(after)}`,
+      ...evidence,
+    }));
+  }
+  t.must('LIFE-002', after === undefined, () => ({
+    expected: `nothing for job ${jobId} after ${brief(terminal)} (watched ${forMs} ms)`,
+    actual: brief(after),
+    ...evidence,
+  }));
+}
+
 /** The first job.event, job.result or job.error of `jobId` after its terminal, watched for `forMs`; undefined when none. */
 export function watchAfterTerminal(session: Session, jobId: string, terminal: WireFrame, forMs = QUIET_MS): Promise<WireFrame | undefined> {
   return session.watch((f) => f.job_id === jobId && SEQUENCED_TYPES.has(String(f.type)), {
