@@ -68,6 +68,11 @@ interface Client {
   pendingSubmit: number | undefined;
 }
 
+/** A client for `plan`, not connected yet. */
+function newClient(plan: ScenarioSession): Client {
+  return { plan, turns: new Turns(), session: undefined, state: 'unavailable', ackedSeq: 0, sinceAck: 0, pendingSubmit: undefined };
+}
+
 interface CancelRecord {
   readonly job: number;
   readonly foreign: boolean;
@@ -132,32 +137,42 @@ class Execution {
 
   async #openSessions(): Promise<void> {
     for (const plan of this.#scenario.sessions) {
-      const client: Client = { plan, turns: new Turns(), session: undefined, state: 'unavailable', ackedSeq: 0, sinceAck: 0, pendingSubmit: undefined };
+      const client = newClient(plan);
       this.#clients.set(plan.name, client);
-      const token = plan.principal === 'primary' ? this.#target.tokens.primary : this.#target.tokens.secondary;
+      const token = this.#tokenOf(plan.principal);
       if (token === undefined) {
         this.#note(`${plan.name}: no token for the ${plan.principal} principal; its actions are skipped`);
         continue;
       }
       try {
-        client.session = await connect(this.#target.url, {
-          token,
-          transcript: this.#transcript,
-          profile: this.#target.profile,
-          timeoutMs: this.#target.timeoutMs,
-          label: `${plan.name} ${principalLabel(plan.principal)}`,
-        });
+        await this.#attach(client, token);
       } catch (error) {
         if (!isHarnessError(error)) throw error;
         // Without its first session a scenario cannot run at all.
         if (plan === this.#scenario.sessions[0]) throw new ScenarioAborted(`cannot open the submitting session: ${error.message}`, { cause: error });
         this.#note(`${plan.name}: cannot open a session (${error.message}); its actions are skipped`);
-        continue;
       }
-      client.state = 'connected';
-      this.#collectResumeToken(client.session);
-      this.#track(client, client.session.connection);
     }
+  }
+
+  #tokenOf(principal: ScenarioSession['principal']): string | undefined {
+    return principal === 'primary' ? this.#target.tokens.primary : this.#target.tokens.secondary;
+  }
+
+  /** Opens the client's session and starts tracking it; a harness error reaches the caller, which knows what it means. */
+  async #attach(client: Client, token: string): Promise<Session> {
+    const session = await connect(this.#target.url, {
+      token,
+      transcript: this.#transcript,
+      profile: this.#target.profile,
+      timeoutMs: this.#target.timeoutMs,
+      label: `${client.plan.name} ${principalLabel(client.plan.principal)}`,
+    });
+    client.session = session;
+    client.state = 'connected';
+    this.#collectResumeToken(session);
+    this.#track(client, session.connection);
+    return session;
   }
 
   /** Counts what a connection receives, feeds triggers, sends acks and learns secrets. */
@@ -419,26 +434,18 @@ class Execution {
     const owner = this.#scenario.sessions[0];
     const name = `settle-${job}`;
     const plan: ScenarioSession = { name, principal: owner?.principal ?? 'primary', ackEvery: 0, actions: [] };
-    const client: Client = { plan, turns: new Turns(), session: undefined, state: 'unavailable', ackedSeq: 0, sinceAck: 0, pendingSubmit: undefined };
-    const token = plan.principal === 'primary' ? this.#target.tokens.primary : this.#target.tokens.secondary;
+    const client = newClient(plan);
+    const token = this.#tokenOf(plan.principal);
     if (token === undefined) return;
+    let session: Session;
     try {
-      client.session = await connect(this.#target.url, {
-        token,
-        transcript: this.#transcript,
-        profile: this.#target.profile,
-        timeoutMs: this.#target.timeoutMs,
-        label: `${name} ${principalLabel(plan.principal)}`,
-      });
+      session = await this.#attach(client, token);
     } catch (error) {
       if (!isHarnessError(error)) throw error;
       return this.#note(`${name}: cannot open a session to watch job ${job} to its end (${error.message})`);
     }
-    client.state = 'connected';
     this.#clients.set(name, client);
-    this.#collectResumeToken(client.session);
-    this.#track(client, client.session.connection);
-    if (!client.session.features.has('subscribe')) return this.#note(`job ${job}: no attached session receives it and subscribe is not negotiated; its end is unobserved`);
+    if (!session.features.has('subscribe')) return this.#note(`job ${job}: no attached session receives it and subscribe is not negotiated; its end is unobserved`);
     await this.#subscribe(client, job, p.jobId(job), true);
     if (!(await p.until(() => p.terminalIn(name, job) || p.terminalSeen(job), bound))) this.#bounded(`${name}: no terminal for job ${job} within ${bound} ms`);
   }
