@@ -1,7 +1,5 @@
-import { fileURLToPath } from 'node:url';
 // The command as a vendor runs it: `node bin/arcp-conformance.js ...` in a subprocess, on
 // the fixture suites in cli/testing/fixtures (known verdicts, not conformance tests).
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,39 +9,23 @@ import type { ConformanceRecord } from '../reporters/record.ts';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { findAll, parseXml } from '../reporters/testing/xml-check.ts';
 import { KIT_ROOT } from './paths.ts';
+import { type CliResult, spawnCli } from './testing/spawn-cli.ts';
 
-const BIN = resolve(KIT_ROOT, 'bin/arcp-conformance.js');
 const FIXTURES = resolve(KIT_ROOT, 'cli/testing/fixtures');
 const suite = (name: string) => join(FIXTURES, `${name}.suite.ts`);
 const SUBPROCESS_BOUND_MS = 60_000;
 /** Some tests run the CLI twice; a loaded 2-core machine needs the room. */
 const TEST_BOUND = { timeout: 2 * SUBPROCESS_BOUND_MS + 10_000 };
 
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
+interface Result extends CliResult {
   readonly out: string;
 }
 
 /** Runs the CLI in a directory (a fresh one by default) with a clean ARCP_* environment. */
-function cli(args: string[], env: Record<string, string> = {}, cwd = mkdtempSync(join(tmpdir(), 'arcp-cli-'))): Promise<Result> {
+async function cli(args: string[], env: Record<string, string> = {}, cwd = mkdtempSync(join(tmpdir(), 'arcp-cli-'))): Promise<Result> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARCP_') && k !== 'GITHUB_STEP_SUMMARY'));
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...clean, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`the CLI did not finish within ${SUBPROCESS_BOUND_MS} ms:\n${stdout}\n${stderr}`));
-    }, SUBPROCESS_BOUND_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr, out: join(cwd, 'arcp-conformance-report') });
-    });
-  });
+  const result = await spawnCli(args, { cwd, env: { ...clean, NO_COLOR: '1', ...env }, boundMs: SUBPROCESS_BOUND_MS });
+  return { ...result, out: join(cwd, 'arcp-conformance-report') };
 }
 
 function record(result: Result): ConformanceRecord {
@@ -163,7 +145,7 @@ describe('arcp-conformance run: the target cannot be used (subprocess)', TEST_BO
   });
 
   it('tests a server it starts with --server-cmd, and exits 2 with one line when the command prints no URL', async () => {
-    const bin = fileURLToPath(new URL('../bin/arcp-conformance.js', import.meta.url));
+    const bin = resolve(KIT_ROOT, 'bin/arcp-conformance.js');
     const serve = `"${process.execPath}" "${bin}" serve --port 0`;
     const started = await cli(['--server-cmd', serve, '--suites', suite('passing')], { ARCP_TOKEN: 'tok-alice' });
     expect(started.code, started.stderr).toBe(0);

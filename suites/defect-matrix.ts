@@ -2,11 +2,11 @@
 // the example suites against the reference with one defect on at a time
 // (`npm run defect-matrix` rewrites suites/defect-matrix.json and suites/DEFECTS.md), and
 // the project's tests re-check it (suites/defect-matrix.test.ts).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnCli } from '../cli/testing/spawn-cli.ts';
 
 export const KIT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const MATRIX_FILE = join(KIT_ROOT, 'suites', 'defect-matrix.json');
@@ -61,38 +61,16 @@ export interface DefectMatrix {
  */
 export async function runKit(args: readonly string[], defects: readonly string[], timeoutMs: number): Promise<KitRun> {
   const out = mkdtempSync(join(tmpdir(), 'arcp-matrix-'));
-  const argv = [
-    join(KIT_ROOT, 'bin', 'arcp-conformance.js'),
-    'run',
-    '--out',
-    out,
-    ...defects.flatMap((d) => ['--defect', d]),
-    ...args,
-  ];
+  const argv = ['run', '--out', out, ...defects.flatMap((d) => ['--defect', d]), ...args];
   const env: NodeJS.ProcessEnv = { ...process.env, ARCP_FIXTURES_DIR: join(out, 'seeds') };
   for (const name of ['ARCP_URL', 'ARCP_TOKEN', 'ARCP_TOKEN_2', 'ARCP_PROFILE', 'ARCP_ONLY', 'ARCP_SKIP']) delete env[name];
   try {
-    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, argv, { cwd: KIT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`arcp-conformance ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout.slice(-2000)}`));
-      }, timeoutMs);
-      child.on('error', reject);
-      child.on('close', (exit) => {
-        clearTimeout(timer);
-        resolve({ code: exit ?? -1, stdout, stderr });
-      });
-    });
+    const { code, stdout, stderr } = await spawnCli(argv, { cwd: KIT_ROOT, env, boundMs: timeoutMs });
     // No record or JUnit file (a usage error): the exit code and output say why.
     const read = (name: string) => (existsSync(join(out, name)) ? readFileSync(join(out, name), 'utf8') : '');
     const record = read('record.json');
     const tests = record === '' ? [] : (JSON.parse(record) as { tests: RecordedTest[] }).tests;
-    return { code, tests, junit: read('junit.xml'), stdout, stderr };
+    return { code: code ?? -1, tests, junit: read('junit.xml'), stdout, stderr };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
