@@ -232,13 +232,19 @@ describe('arcp-conformance merge (subprocess)', { timeout: 5 * SUBPROCESS_BOUND_
     ]);
   });
 
-  it('exits 2 with one line for a shard given twice, no shard at all, or an out directory that is a shard', async () => {
+  it('exits 2 with one line for a shard given twice, a cut blob, no shard at all, or an out directory that is a shard', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'arcp-shards-'));
     await shardedRun(cwd, '1/2');
     const copy = join(cwd, 'copy');
     mkdirSync(copy);
     for (const f of ['shard-1-2.json', 'blob-1-2.json']) copyFileSync(join(cwd, 'shard-1', f), join(copy, f));
+    // An upload cut short: the blob beside the context ends mid-way.
+    const cut = join(cwd, 'cut');
+    mkdirSync(cut);
+    copyFileSync(join(cwd, 'shard-1', 'shard-1-2.json'), join(cut, 'shard-1-2.json'));
+    writeFileSync(join(cut, 'blob-1-2.json'), readFileSync(join(cwd, 'shard-1', 'blob-1-2.json'), 'utf8').slice(0, 200));
     const cases: [string[], RegExp][] = [
+      [['merge', 'cut'], /^arcp-conformance: cut\/blob-1-2\.json is not a vitest blob report \(.+\): the shard's upload may be cut short\n$/],
       [['merge', 'shard-1', 'copy'], /^arcp-conformance: shard 1\/2 is given twice: shard-1\/shard-1-2\.json and copy\/shard-1-2\.json\n$/],
       [['merge', 'shard-1/record.json'], /^arcp-conformance: shard-1\/record\.json is not a shard context of this kit at format: /],
       [['merge', 'nowhere'], /^arcp-conformance: cannot read nowhere \(ENOENT\)\n$/],
@@ -248,6 +254,7 @@ describe('arcp-conformance merge (subprocess)', { timeout: 5 * SUBPROCESS_BOUND_
       const result = await cli(args, {}, cwd);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(message);
+      expect(result.stdout).toBe('');
     }
   });
 });

@@ -77,6 +77,20 @@ function readShard(file: string, cwd: string): LocatedShard {
   return { file: shown, context: parseShardContext(json, shown) };
 }
 
+/**
+ * vitest's own errors about a broken blob do not say which file it was, so each is looked at
+ * first: a blob is flatted JSON whose root row lists vitest's version, files, errors, ...
+ */
+function requireBlobShape(path: string, shown: string): void {
+  let root: unknown;
+  try {
+    root = (JSON.parse(readFileSync(path, 'utf8')) as unknown[])[0];
+  } catch (error) {
+    throw new UsageError(`${shown} is not a vitest blob report (${oneLine(error)}): the shard's upload may be cut short`);
+  }
+  if (!Array.isArray(root) || root.length < 6) throw new UsageError(`${shown} is not a vitest blob report: the shard's upload may be cut short`);
+}
+
 /** Copies the shards' blobs into one directory of their own, as vitest's merge wants it. */
 function gatherBlobs(shards: readonly LocatedShard[], cwd: string): string {
   const directory = mkdtempSync(join(tmpdir(), 'arcp-merge-'));
@@ -86,6 +100,7 @@ function gatherBlobs(shards: readonly LocatedShard[], cwd: string): string {
       if (!existsSync(blob)) {
         throw new UsageError(`${file} names the blob report ${context.blob}, which is not beside it: copy the shard's whole --out directory`);
       }
+      requireBlobShape(blob, relative(cwd, blob) || blob);
       copyFileSync(blob, join(directory, shardFileNames(context.shard).blob));
     }
     return directory;
@@ -124,9 +139,9 @@ export async function mergeCommand(argv: readonly string[], out: Output, env: En
   });
   prepareDirectories(outputPaths(publication));
 
+  const blobs = gatherBlobs(shards, cwd);
   out.info(`arcp-conformance ${kit.version}, catalogue ${cat.version}`);
   out.info(`Merging ${campaign.shards.length} shard(s) (${campaign.shards.join(', ')}) of a run against ${campaign.target.url}`);
-  const blobs = gatherBlobs(shards, cwd);
   let merged;
   try {
     const { mergeBlobReports } = await import('./vitest-runner.ts');
