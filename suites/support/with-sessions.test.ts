@@ -180,6 +180,20 @@ describe('withSessions', () => {
     expect(opened.map((c) => c.closeInfo?.code)).toEqual([1006, 1006]);
   });
 
+  it('closes the connection a session resumed on, not just the one it was opened on', async () => {
+    const server = await serve();
+    let resumed: Connection | undefined;
+    await withSessions(new CleanupContext(server.url), async (sessions) => {
+      const s = await sessions.open({ label: 'resumes' });
+      s.drop();
+      resumed = (await s.resume()).connection;
+      expect(s.connection).toBe(resumed);
+    });
+    expect(resumed?.closeInfo?.code).toBe(1000);
+    // The first connection was cut by the drop; the one the session resumed on was closed.
+    expect(await peerCloseCodes(server)).toEqual([1006, 1000]);
+  });
+
   it('closes what was opened before a later open throws, and rethrows that error', async () => {
     const server = await serve();
     const outcome = await outcomeOf(
