@@ -23,6 +23,7 @@ Run "arcp-conformance COMMAND --help" for the options of a command.
 Examples
   arcp-conformance                                  everything, against the embedded reference runtime
   ARCP_TOKEN=... arcp-conformance run --url wss://arcp.example.com/v1
+  arcp-conformance merge shard-reports/             one report from the shards of a sharded run
 `;
 
 export const RUN_HELP = `arcp-conformance run: run the ARCP v1.1 conformance suites against a server and report
