@@ -13,6 +13,7 @@ import {
   isRejection,
   isTerminal,
   findListedJob,
+  framesOfJob,
   judgeNothingAfterTerminal,
   requireAgent,
   requireFeatures,
@@ -47,20 +48,15 @@ function isCancelledTerminal(frame: WireFrame): boolean {
   return frame.type === 'job.error' && p.code === 'CANCELLED' && p.final_status === 'cancelled';
 }
 
-/** Frames of `jobId` on the current connection from `after`, in order. */
-function jobFrames(session: Session, jobId: string, after: number): WireFrame[] {
-  return session.connection.framesSince(after).filter((f) => f.job_id === jobId || payloadOf(f).job_id === jobId);
-}
-
 /** Waits out a quiet period and returns every terminal of `jobId` received from `after`. */
 async function terminalsAfterQuiet(session: Session, jobId: string, after: number): Promise<WireFrame[]> {
   await session.watch(() => false, { description: `more frames of ${jobId}`, forMs: QUIET_MS });
-  return jobFrames(session, jobId, after).filter(isTerminal);
+  return framesOfJob(session, jobId, after).filter(isTerminal);
 }
 
 /** Judges the live-cancel outcome: one job.cancelled before one CANCELLED terminal. */
 function judgeCancelled(t: ConformanceContext, session: Session, jobId: string, after: number, terminal: WireFrame): void {
-  const frames = jobFrames(session, jobId, after);
+  const frames = framesOfJob(session, jobId, after);
   const ackAt = frames.findIndex(isCancelledAck(jobId));
   const terminalAt = frames.indexOf(terminal);
   t.must('CANCEL-001', ackAt >= 0 && ackAt < terminalAt, () => ({
@@ -264,7 +260,7 @@ describe('cancel', () => {
         const resumed = await s.resume();
         sendCancel(s, jobId, 'cancel after resume');
         const terminal = await waitForTerminal(s, jobId, t.target.timeoutMs, resumed.mark);
-        const ack = jobFrames(s, jobId, resumed.mark).find(isCancelledAck(jobId));
+        const ack = framesOfJob(s, jobId, resumed.mark).find(isCancelledAck(jobId));
         t.must('CANCEL-008', ack !== undefined && isCancelledTerminal(terminal), () => ({
           expected: `job.cancelled and job.error CANCELLED for ${jobId}, cancelled from the resumed session`,
           actual: `${ack === undefined ? 'no job.cancelled' : brief(ack)}; terminal ${brief(terminal)}`,
@@ -306,7 +302,7 @@ async function judgeForeignCancel(
   if (terminalAt < replyAt) {
     t.untestable(`the foreign job.cancel was answered only after job ${jobId} had ended (${WAIT_MS} ms later), so it says nothing about cancel authority; the server is too slow for this check`);
   }
-  const ack = jobFrames(owner, jobId, mark).find(isCancelledAck(jobId));
+  const ack = framesOfJob(owner, jobId, mark).find(isCancelledAck(jobId));
   t.must(id, ack === undefined && terminal.type === 'job.result', () => ({
     expected: `job ${jobId} running on to its own job.result after the rejected foreign cancel`,
     actual: `${ack === undefined ? '' : `${brief(ack)}; `}terminal ${brief(terminal)}`,
