@@ -7,14 +7,14 @@ import type { AgentScript } from '../../spec/agent-script.ts';
 import { type WireFrame, payloadOf } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
 import {
-  QUIET_MS,
   brief,
   evidenceAround,
-  isRejection,
-  isTerminal,
   findListedJob,
   framesOfJob,
+  isRejection,
+  isTerminal,
   judgeNothingAfterTerminal,
+  QUIET_MS,
   requireAgent,
   requireFeatures,
   runToTerminal,
@@ -22,6 +22,7 @@ import {
   submitAccepted,
   subscribeTo,
   waitForTerminal,
+  withAgentSession,
   withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
@@ -76,9 +77,7 @@ describe('cancel', () => {
     'cancelling a live job: job.cancelled, then exactly one job.error CANCELLED with final_status cancelled, then nothing',
     { requirements: ['CANCEL-001', 'CANCEL-002', 'LIFE-002'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         const { jobId, mark } = await startLiveJob(s, t, 'CANCEL-001', cancellable(10_000));
         sendCancel(s, jobId);
         const terminal = await waitForTerminal(s, jobId, t.target.timeoutMs, mark);
@@ -91,9 +90,7 @@ describe('cancel', () => {
     'a job.cancel sent twice at once still gives exactly one CANCELLED terminal',
     { requirements: ['CANCEL-003', 'CANCEL-002'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         const { jobId, mark } = await startLiveJob(s, t, 'CANCEL-003', cancellable(10_000));
         sendCancel(s, jobId, 'first cancel');
         sendCancel(s, jobId, 'duplicate cancel'); // any ack or error is fine for this one
@@ -116,9 +113,7 @@ describe('cancel', () => {
     'a job.cancel for a job that already finished emits no new terminal',
     { requirements: ['CANCEL-004', 'LIFE-001'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         const run = await runToTerminal(s, t, 'CANCEL-004', { steps: [{ op: 'emit', kind: 'log' }, { op: 'finish' }] });
         sendCancel(s, run.jobId, 'cancel after the end'); // any ack or error is fine
         const terminals = await terminalsAfterQuiet(s, run.jobId, run.mark);
@@ -140,9 +135,7 @@ describe('cancel', () => {
     'a job.cancel for a job that already finished leaves its status success in listings and job.subscribed',
     { requirements: ['CANCEL-004', 'LIFE-004'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s, sessions) => {
         const canList = s.features.has('list_jobs');
         const canSubscribe = s.features.has('subscribe');
         if (!canList && !canSubscribe) t.notApplicable('features not negotiated: list_jobs and subscribe (either shows a job\'s status)');
@@ -174,9 +167,7 @@ describe('cancel', () => {
     'a cancelled job whose agent keeps running for a while still ends CANCELLED within the grace, with nothing after the terminal',
     { requirements: ['CANCEL-005', 'CANCEL-002', 'LIFE-002'], timeoutMs: 120_000 },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         // After the cancel the agent emits, then would sleep 60 s: it must be stopped by
         // the end of on_cancel.linger_ms (spec/conformance-agent.md), and in any case the
         // runtime owes the terminal within its grace (v1.0 §7.4: 30 s by default).
@@ -252,9 +243,7 @@ describe('cancel', () => {
     'a session that resumed after a drop can still cancel the job it submitted before the drop',
     { requirements: ['CANCEL-008'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         const { jobId } = await startLiveJob(s, t, 'CANCEL-008', cancellable(10_000));
         s.drop();
         const resumed = await s.resume();

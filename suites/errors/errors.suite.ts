@@ -6,7 +6,16 @@ import { ARCP_VERSION } from '../../spec/messages.ts';
 import { type WireFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
 import { helloPayload, type Session } from '../harness/session.ts';
 import { nextMessageId } from '../harness/ids.ts';
-import { evidenceAround, isRejection, requireAgent, sendCancel, submit, submitAccepted, waitForTerminal, withSessions } from '../support/index.ts';
+import {
+  evidenceAround,
+  isRejection,
+  sendCancel,
+  submit,
+  submitAccepted,
+  waitForTerminal,
+  withAgentSession,
+  withSessions,
+} from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { describeFrame } from '../verdicts/format.ts';
 import { codeOf, describeFrames, finishAtOnce, probeSession, runUntilCancelled } from '../session/helpers.ts';
@@ -228,9 +237,7 @@ async function terminalOf(session: Session, t: ConformanceContext, id: string, i
 }
 
 conformanceTest('INTERNAL_ERROR errors carry retryable true', { requirements: ['ERR-004'] }, (t: ConformanceContext) =>
-  withSessions(t, async (sessions) => {
-    const session = await sessions.open();
-    requireAgent(t, session);
+  withAgentSession(t, async (session) => {
     // The agent reports an INTERNAL_ERROR without saying whether it is retryable: the runtime pins it.
     const terminal = await terminalOf(session, t, 'ERR-004', { steps: [{ op: 'fail', code: 'INTERNAL_ERROR', message: 'scripted internal error' }] });
     t.must('ERR-004', terminal.type === 'job.error' && codeOf(terminal) === 'INTERNAL_ERROR' && payloadOf(terminal).retryable === true, () => ({
@@ -242,9 +249,7 @@ conformanceTest('INTERNAL_ERROR errors carry retryable true', { requirements: ['
 );
 
 conformanceTest('LEASE_EXPIRED and BUDGET_EXHAUSTED errors carry retryable false', { requirements: ['ERR-003'] }, (t: ConformanceContext) =>
-  withSessions(t, async (sessions) => {
-    const session = await sessions.open();
-    requireAgent(t, session);
+  withAgentSession(t, async (session) => {
     for (const code of ['LEASE_EXPIRED', 'BUDGET_EXHAUSTED']) {
       const terminal = await terminalOf(session, t, 'ERR-003', { steps: [{ op: 'fail', code, message: `scripted ${code}` }] });
       t.must('ERR-003', terminal.type === 'job.error' && codeOf(terminal) === code && payloadOf(terminal).retryable === false, () => ({
@@ -278,9 +283,7 @@ function statusFor(code: string | undefined): string {
 }
 
 conformanceTest("a job.error's code agrees with its final_status (error, cancelled, timed_out)", { requirements: ['ERR-005'] }, (t: ConformanceContext) =>
-  withSessions(t, async (sessions) => {
-    const session = await sessions.open();
-    requireAgent(t, session);
+  withAgentSession(t, async (session) => {
     const failed = await submitAccepted(session, t, 'ERR-005', { steps: [{ op: 'fail', code: 'x-conformance-failure', message: 'scripted failure' }] });
     const cancelled = await submitAccepted(session, t, 'ERR-005', runUntilCancelled(5000));
     // A fractional max_runtime_sec keeps the test short; a server that wants whole seconds gets 1.

@@ -13,6 +13,7 @@ import {
   runToTerminal,
   submit,
   waitForTerminal,
+  withAgentSession,
   withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
@@ -95,9 +96,7 @@ describe('events: result streaming', () => {
     'a utf8 result streamed as chunks arrives in order, ends with more=false, and job.result names its result_id',
     { requirements: ['CHUNK-001', 'CHUNK-002', 'CHUNK-003', 'CHUNK-004', 'CHUNK-005'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         requireFeatures(t, s, 'result_chunk');
         // Multi-byte characters: reassembly must work on the decoded text, not on lengths.
         const parts = ['Grüße, ', 'naïve ', 'café — ', '日本語 ', 'done'];
@@ -110,9 +109,7 @@ describe('events: result streaming', () => {
     'a binary result streamed as base64 chunks reassembles to exactly the streamed bytes',
     { requirements: ['CHUNK-001', 'CHUNK-002', 'CHUNK-003', 'CHUNK-004', 'CHUNK-005'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         requireFeatures(t, s, 'result_chunk');
         const count = 12;
         const size = 1000;

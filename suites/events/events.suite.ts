@@ -16,6 +16,7 @@ import {
   runToTerminal,
   submit,
   waitForTerminal,
+  withAgentSession,
   withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
@@ -58,9 +59,7 @@ describe('events: kinds and bodies', () => {
     'events of every defined kind arrive once each, with the emitted kind and body and their required fields',
     { requirements: ['EVT-001', 'EVT-002', 'EVT-003', 'EVT-004'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         // Markers 0-4 of branch 0 are the emits; 5-8 two tool calls, one allowed, one denied.
         const script: AgentScript = {
           steps: [...KIND_STEPS, { op: 'tool', tool: 'search' }, { op: 'tool', tool: 'forbidden-tool' }, { op: 'finish' }],
@@ -128,9 +127,7 @@ describe('events: kinds and bodies', () => {
     'an event of an unknown x- vendor kind neither errors the session nor ends the job',
     { requirements: ['EVT-005'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         const script: AgentScript = {
           steps: [
             { op: 'emit', kind: 'x-conformance.probe', body: { note: 'vendor kind' } },
@@ -160,9 +157,7 @@ describe('events: kinds and bodies', () => {
     'progress events carry a non-negative current, a numeric total, and current not above total',
     { requirements: ['EVT-006', 'EVT-007'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         requireFeatures(t, s, 'progress');
         const script: AgentScript = {
           steps: [

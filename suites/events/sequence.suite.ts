@@ -16,6 +16,7 @@ import {
   submitAccepted,
   subscribeTo,
   waitForTerminal,
+  withAgentSession,
   withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
@@ -103,9 +104,7 @@ describe('events: ordering and sequence numbers', () => {
     'event_seq is strictly +1 across concurrent jobs and parallel branches emitting back to back, each branch in order',
     { requirements: ['SEQ-001', 'SEQ-002', 'SEQ-003', 'SEQ-007', 'EVT-003'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         // A reordering writer shows up only now and then, so run a few rounds, stopping at
         // the first break. Each round: 3 jobs started together, 4 branches of 25 events each.
         const ROUNDS = 3;
@@ -160,9 +159,7 @@ describe('events: ordering and sequence numbers', () => {
     'across a resume the replay starts at last_event_seq + 1 and replayed then live events continue the +1 chain',
     { requirements: ['SEQ-004'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         const script: AgentScript = {
           steps: [
             { op: 'emit', kind: 'log', count: 5 },
@@ -198,9 +195,7 @@ describe('events: ordering and sequence numbers', () => {
     'session.ping and session.pong take no event_seq: job frames around them stay contiguous',
     { requirements: ['SEQ-005'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         requireFeatures(t, s, 'heartbeat');
         await judgeAroundControl(t, s, 'SEQ-005', 'session.pong', (k) => {
           const nonce = `conformance-${k}`;
@@ -214,9 +209,7 @@ describe('events: ordering and sequence numbers', () => {
     'session.ack takes no event_seq: job frames around it stay contiguous',
     { requirements: ['SEQ-006'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         requireFeatures(t, s, 'ack');
         await judgeAroundControl(t, s, 'SEQ-006', 'session.ack', () => {
           s.send('session.ack', { last_processed_seq: s.lastEventSeq ?? 0 });

@@ -7,17 +7,18 @@ import type { AgentScript } from '../../spec/agent-script.ts';
 import { type WireFrame, payloadOf } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
 import {
-  QUIET_MS,
   brief,
   evidenceAround,
   framesOfJob,
   isTerminal,
+  QUIET_MS,
   requireAgent,
   runToTerminal,
   sendCancel,
   submit,
   submitAccepted,
   waitForTerminal,
+  withAgentSession,
   withSessions,
 } from '../support/index.ts';
 import { branchViews } from '../events/branch-markers.ts';
@@ -69,9 +70,7 @@ describe('jobs: idempotency', () => {
     'a reused idempotency_key with different input (or another agent version) is rejected with DUPLICATE_KEY and starts no job',
     { requirements: ['IDEM-002'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         const key = freshKey();
         const { jobId } = await submitAccepted(s, t, 'IDEM-002', SHORT, { payload: { idempotency_key: key } });
         const conflicts: Array<{ what: string; input: AgentScript; agent?: string }> = [

@@ -7,11 +7,11 @@ import { TRACE_ID_PATTERN } from '../../spec/primitives.ts';
 import { type WireFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
 import {
-  QUIET_MS,
   brief,
   evidenceAround,
   findListedJob,
   listJobs,
+  QUIET_MS,
   requireAgent,
   requireFeatures,
   runToTerminal,
@@ -20,6 +20,7 @@ import {
   submitAccepted,
   subscribeTo,
   waitForTerminal,
+  withAgentSession,
   withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
@@ -61,9 +62,7 @@ describe('jobs: submission and acceptance', () => {
     'a job.submit without trace_id is accepted with a job_id, the effective lease and a generated W3C trace_id',
     { requirements: ['JOB-001', 'JOB-004'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         const { frame } = await submitAccepted(s, t, 'JOB-001', FINISH);
         const p = payloadOf(frame);
         t.must('JOB-001', typeof p.job_id === 'string' && p.job_id !== '', () => ({
@@ -89,9 +88,7 @@ describe('jobs: submission and acceptance', () => {
     'the effective lease in job.accepted never grants a capability or pattern beyond the lease_request',
     { requirements: ['JOB-002'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         const requested = { 'tool.call': ['search', 'fetch/*'], 'fs.read': ['/workspace/**'] };
         const cases: Array<{ request: Record<string, string[]>; payload: Record<string, unknown>; what: string }> = [
           { request: requested, payload: { lease_request: requested }, what: `lease_request ${JSON.stringify(requested)}` },
@@ -113,9 +110,7 @@ describe('jobs: submission and acceptance', () => {
     'job.accepted reaches the submitting session before any event or terminal of the job',
     { requirements: ['JOB-003'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         // The job emits at once, so a runtime that starts the agent before sending
         // job.accepted shows it here.
         const run = await runToTerminal(s, t, 'JOB-003', { steps: [{ op: 'emit', kind: 'log', count: 20 }, { op: 'finish' }] });

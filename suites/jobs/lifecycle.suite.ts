@@ -5,17 +5,16 @@ import { describe } from 'vitest';
 import type { AgentScript } from '../../spec/agent-script.ts';
 import { payloadOf } from '../harness/frames.ts';
 import {
-  QUIET_MS,
   brief,
   evidenceAround,
   findListedJob,
   judgeNothingAfterTerminal,
-  requireAgent,
+  QUIET_MS,
   runToTerminal,
   submitAccepted,
   subscribeTo,
   waitForTerminal,
-  withSessions,
+  withAgentSession,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 
@@ -24,9 +23,7 @@ describe('jobs: lifecycle and terminals', () => {
     'a job that finishes ends with exactly one job.result with final_status success, and nothing after it',
     { requirements: ['LIFE-001', 'LIFE-002', 'LIFE-003'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         const run = await runToTerminal(s, t, 'LIFE-001', { steps: [{ op: 'emit', kind: 'log', count: 3 }, { op: 'finish', summary: 'done' }] });
         t.must('LIFE-003', run.terminal.type === 'job.result' && payloadOf(run.terminal).final_status === 'success', () => ({
           expected: 'job.result with final_status "success"',
@@ -41,9 +38,7 @@ describe('jobs: lifecycle and terminals', () => {
     'a job whose agent fails ends with exactly one job.error with final_status error, a code and a message',
     { requirements: ['LIFE-007', 'LIFE-003', 'LIFE-001', 'LIFE-002'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         const run = await runToTerminal(s, t, 'LIFE-007', {
           steps: [{ op: 'emit', kind: 'log' }, { op: 'fail', code: 'INTERNAL_ERROR', message: 'scripted agent failure' }],
         });
@@ -66,9 +61,7 @@ describe('jobs: lifecycle and terminals', () => {
     'when one parallel branch finishes the job, no event of the other branches follows the terminal',
     { requirements: ['LIFE-002', 'LIFE-001'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         // Branch 0.1 would keep emitting for ~200 ms after branch 0.0 ends the job.
         const busy = [{ op: 'emit', kind: 'log', count: 2 } as const, { op: 'sleep', ms: 30 } as const];
         const script: AgentScript = {
@@ -91,9 +84,7 @@ describe('jobs: lifecycle and terminals', () => {
     'a finished or failed job keeps its final status in later listings and in job.subscribed',
     { requirements: ['LIFE-004'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s, sessions) => {
         const canList = s.features.has('list_jobs');
         const canSubscribe = s.features.has('subscribe');
         if (!canList && !canSubscribe) t.notApplicable('features not negotiated: list_jobs and subscribe (either shows a job\'s status)');
@@ -138,9 +129,7 @@ describe('jobs: lifecycle and terminals', () => {
       if (t.target.maxWaitMs < bound) {
         t.untestable(`the max_runtime_sec timer (${maxRuntimeSec} s, waited up to ${bound} ms) is longer than ARCP_MAX_WAIT_MS=${t.target.maxWaitMs}; raise ARCP_MAX_WAIT_MS to at least ${bound}`);
       }
-      await withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      await withAgentSession(t, async (s) => {
         const mark = s.mark();
         const { jobId } = await submitAccepted(s, t, 'LIFE-005', { steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 30_000 }] }, {
           payload: { max_runtime_sec: maxRuntimeSec },
@@ -161,9 +150,7 @@ describe('jobs: lifecycle and terminals', () => {
     'an abrupt transport drop does not end a job: after a resume it runs on to its own job.result',
     { requirements: ['LIFE-006'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const s = await sessions.open();
-        requireAgent(t, s);
+      withAgentSession(t, async (s) => {
         const mark = s.mark();
         const { jobId } = await submitAccepted(s, t, 'LIFE-006', {
           steps: [{ op: 'emit', kind: 'log' }, { op: 'sleep', ms: 300 }, { op: 'emit', kind: 'log', count: 3 }, { op: 'finish' }],

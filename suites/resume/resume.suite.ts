@@ -7,7 +7,13 @@ import { isHarnessError } from '../harness/errors.ts';
 import { nextMessageId } from '../harness/ids.ts';
 import { type WireFrame, payloadOf } from '../harness/frames.ts';
 import { resumeRequest } from '../harness/session.ts';
-import { evidenceAround, requireAgent, submitAccepted, waitForTerminal, withSessions } from '../support/index.ts';
+import {
+  evidenceAround,
+  submitAccepted,
+  waitForTerminal,
+  withAgentSession,
+  withSessions,
+} from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { describeFrame } from '../verdicts/format.ts';
 import { awaitRefusal, codeOf, describeFrames, describeRefusal, logsAroundPause, logsThenFinish, markerOf, probeSession, seqList, seqOf } from '../session/helpers.ts';
@@ -60,9 +66,7 @@ describe.concurrent('resume', () => {
     'a resume replays exactly the job frames after last_event_seq, each once and unchanged',
     { requirements: ['RESUME-003'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const session = await sessions.open();
-        requireAgent(t, session);
+      withAgentSession(t, async (session) => {
         const { jobId } = await submitAccepted(session, t, 'RESUME-003', logsThenFinish(5));
         await waitForTerminal(session, jobId, t.target.timeoutMs, 0);
         const original = sequencedOnly(session.connection.framesSince(0));
@@ -97,9 +101,7 @@ describe.concurrent('resume', () => {
     'jobs running across a drop deliver every remaining event and their terminal after the resume, continuing the seq chain',
     { requirements: ['RESUME-004', 'SEQ-004'] },
     (t: ConformanceContext) =>
-      withSessions(t, async (sessions) => {
-        const session = await sessions.open();
-        requireAgent(t, session);
+      withAgentSession(t, async (session) => {
         // Two concurrent jobs share the session's seq space; both pause while the client is away.
         const script = logsAroundPause(2, 500, 3);
         const jobs = [(await submitAccepted(session, t, 'RESUME-004', script)).jobId, (await submitAccepted(session, t, 'RESUME-004', script)).jobId];

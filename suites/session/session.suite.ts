@@ -9,7 +9,17 @@ import { type WireFrame, isType, isWireFrame, payloadOf } from '../harness/frame
 import type { FrameEntry } from '../harness/transcript-types.ts';
 import { Transcript } from '../harness/transcript.ts';
 import { nextMessageId } from '../harness/ids.ts';
-import { evidenceAround, isRejection, requireAgent, submit, requireFeatures, submitAccepted, waitForTerminal, withSessions } from '../support/index.ts';
+import {
+  evidenceAround,
+  isRejection,
+  requireAgent,
+  requireFeatures,
+  submit,
+  submitAccepted,
+  waitForTerminal,
+  withAgentSession,
+  withSessions,
+} from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { describeFrame } from '../verdicts/format.ts';
 import {
@@ -95,9 +105,7 @@ conformanceTest(
   'every job.event, job.result and job.error carries the envelope job_id of its job',
   { requirements: ['ENV-005'] },
   (t: ConformanceContext) =>
-    withSessions(t, async (sessions) => {
-      const session = await sessions.open();
-      requireAgent(t, session);
+    withAgentSession(t, async (session) => {
       // One job that succeeds and one that fails, so both terminal types are judged.
       const ok = await submitAccepted(session, t, 'ENV-005', logsThenFinish(3));
       await waitForTerminal(session, ok.jobId, t.target.timeoutMs);
@@ -221,9 +229,7 @@ conformanceTest('refuses a hello with an invalid bearer token: UNAUTHENTICATED a
 });
 
 conformanceTest('rejects a frame sent before the hello and never acts on it', { requirements: ['AUTH-003'] }, (t: ConformanceContext) =>
-  withSessions(t, async (sessions) => {
-    const session = await sessions.open();
-    requireAgent(t, session);
+  withAgentSession(t, async (session, sessions) => {
     // The early submit uses an idempotency key: had the server created that job, a later
     // submit with the same key and different input would be refused with DUPLICATE_KEY.
     const key = `conformance-pre-hello-${nextMessageId()}`;
@@ -393,9 +399,7 @@ conformanceTest(
   'jobs keep running after session.close and a resume delivers their remaining events and terminal',
   { requirements: ['CLOSE-002', 'CLOSE-003'] },
   (t: ConformanceContext) =>
-    withSessions(t, async (sessions) => {
-      const session = await sessions.open();
-      requireAgent(t, session);
+    withAgentSession(t, async (session) => {
       const { jobId } = await submitAccepted(session, t, 'CLOSE-002', logsAroundPause(1, 400, 2));
       await session.waitFor((f) => f.job_id === jobId && f.type === 'job.event', { description: `the first event of ${jobId}`, after: 0 });
       await session.close({ reason: 'conformance close with a running job' });

@@ -255,6 +255,18 @@ export async function withSessions(t: ConformanceContext, body: (sessions: TestS
   }
 }
 
+/**
+ * The common case of withSessions: one session of the primary principal whose server hosts
+ * the conformance agent (else the test is UNTESTABLE), and the rest of `sessions` for more.
+ */
+export function withAgentSession(t: ConformanceContext, body: (session: Session, sessions: TestSessions) => Promise<void>): Promise<void> {
+  return withSessions(t, async (sessions) => {
+    const session = await sessions.open();
+    requireAgent(t, session);
+    await body(session, sessions);
+  });
+}
+
 /** How long one socket's close handshake may take at cleanup before the socket is cut. */
 const CLEANUP_CLOSE_MS = 1000;
 
