@@ -3,7 +3,15 @@ import { livenessChecker } from './liveness-checker.ts';
 import { checkTranscript } from './monitor.ts';
 import { findings } from './testing/assertions.ts';
 import { closeThenResume, logScript, subscriberOutlivesOwner } from './testing/good-transcripts.ts';
-import { transcript } from './testing/transcript-builder.ts';
+import { type ConnBuilder, transcript } from './testing/transcript-builder.ts';
+
+/** The owner leaves by a drop, or by a completed session.close; the index of the leaving entry. */
+function leave(conn: ConnBuilder, how: 'drop' | 'close'): number {
+  if (how === 'drop') return conn.drop();
+  conn.close();
+  conn.closedAck();
+  return conn.closed();
+}
 
 const check = (entries: Parameters<typeof checkTranscript>[0]) => checkTranscript(entries, undefined, { complete: true });
 
@@ -51,14 +59,7 @@ describe('liveness checker (LIFE-001, LIFE-006, CLOSE-002, CLOSE-003, RESUME-004
       const { c1, c2, accepted } = t.ownerAndSubscriber(logScript(2));
       c1.event('j1', { marker: ['0', 0] });
       c2.event('j1', { marker: ['0', 0] });
-      let gone: number;
-      if (how === 'drop') {
-        gone = c1.drop();
-      } else {
-        c1.close();
-        c1.closedAck();
-        gone = c1.closed();
-      }
+      const gone = leave(c1, how);
       expect(findings(check(t.build()))).toEqual([{ requirement: how === 'drop' ? 'LIFE-006' : 'CLOSE-002', witnesses: [accepted, gone] }]);
     }
   });
@@ -67,14 +68,7 @@ describe('liveness checker (LIFE-001, LIFE-006, CLOSE-002, CLOSE-003, RESUME-004
     for (const how of ['drop', 'close'] as const) {
       const t = transcript();
       const { c1, c2, accepted } = t.ownerAndSubscriber(logScript(2));
-      let gone: number;
-      if (how === 'drop') {
-        gone = c1.drop();
-      } else {
-        c1.close();
-        c1.closedAck();
-        gone = c1.closed();
-      }
+      const gone = leave(c1, how);
       const killed = c2.cancelledTerminal('j1');
       // Judged as the terminal arrives, so also in a transcript stopped early.
       expect(findings(checkTranscript(t.build(), undefined, { complete: false }))).toEqual([

@@ -3,11 +3,11 @@ import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Connection, openConnection } from './connection.ts';
-import { HarnessError } from './errors.ts';
 import { isType, payloadOf } from './frames.ts';
 import { type ScriptedServer, dig, serverFrame, startScriptedServer } from './testing/scripted-server.ts';
 import { Transcript } from './transcript.ts';
 import type { ConnectionEntry, FrameEntry } from './transcript-types.ts';
+import { rejection } from './testing/rejection.ts';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -25,16 +25,6 @@ async function open(url: string, options: { timeoutMs?: number; maxPayloadBytes?
   const connection = await openConnection(url, { transcript, timeoutMs: 1000, ...options });
   cleanups.push(() => connection.drop());
   return { connection, transcript };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<HarnessError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HarnessError) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 function frameEntries(transcript: Transcript, dir: 'in' | 'out'): FrameEntry[] {

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseProfile, type Profile } from './config.ts';
-import { HarnessError } from './errors.ts';
 import { forJob, isType, payloadOf } from './frames.ts';
 import { isRedacted } from './redact.ts';
 import { type Session, connect, connectRaw, awaitWelcome, helloPayload } from './session.ts';
 import { type Script, type ScriptedServer, dig, serverFrame, startScriptedServer, welcomeFrame, welcoming } from './testing/scripted-server.ts';
 import { Transcript } from './transcript.ts';
+import { rejection } from './testing/rejection.ts';
 
 const TOKEN = 'bearer-token-of-alice-0001';
 const RT1 = 'rt-first-resume-token-aaaa';
@@ -28,16 +28,6 @@ async function open(url: string, options: { profile?: Profile; features?: string
   const session = await connect(url, { token: TOKEN, timeoutMs: 1000, label: 'owner', ...options });
   cleanups.push(() => session.connection.drop());
   return session;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<HarnessError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HarnessError) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 const event = (seq: number, jobId = 'j1') =>
