@@ -2,11 +2,11 @@
 // (or an audit seed), with the seed and path that reproduce it, the requirements it
 // violated and the redacted transcript it produced. The property suites write these;
 // this schema is the contract between them and the CLI.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { TranscriptEntry } from '../suites/harness/transcript-types.ts';
 import { UsageError } from './errors.ts';
+import { readJsonFile } from './json-file.ts';
 
 export const FIXTURE_VERSION = 1;
 
@@ -83,17 +83,5 @@ export function parseFixture(json: unknown, source: string): ReplayFixture {
 
 /** Reads and validates a fixture; `path` is resolved against `cwd` and shown as given. */
 export function readFixture(path: string, cwd = process.cwd()): ReplayFixture {
-  let text: string;
-  try {
-    text = readFileSync(resolve(cwd, path), 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read fixture ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new UsageError(`fixture ${path} is not valid JSON`);
-  }
-  return parseFixture(json, path);
+  return parseFixture(readJsonFile(resolve(cwd, path), `fixture ${path}`), path);
 }

@@ -10,11 +10,12 @@ import { createOutputRedactor } from '../reporters/redact-output.ts';
 import { booleanFlag, type FlagSpecs, listFlag, parseArgs, stringFlag } from './args.ts';
 import { catalogue, kitInfo } from './catalogue.ts';
 import { UsageError, oneLine } from './errors.ts';
+import { readJsonFile } from './json-file.ts';
 import { MERGE_HELP } from './help.ts';
 import type { Output } from './output.ts';
 import { outputPaths, prepareDirectories, publishRecord, readBaseline } from './publish.ts';
 import { DEFAULT_OUT_DIR, parseReportTargets } from './report-options.ts';
-import { runScope } from './selection.ts';
+import { runScope, selectsSuites } from './selection.ts';
 import { combineShards, type LocatedShard, parseShardContext, shardFileNames } from './shards.ts';
 
 export const MERGE_FLAGS: FlagSpecs = {
@@ -67,14 +68,7 @@ function contextFiles(paths: readonly string[], cwd: string): string[] {
 
 function readShard(file: string, cwd: string): LocatedShard {
   const shown = relative(cwd, file) || file;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code ? `cannot read ${shown} (${code})` : `${shown} is not valid JSON`);
-  }
-  return { file: shown, context: parseShardContext(json, shown) };
+  return { file: shown, context: parseShardContext(readJsonFile(file, shown), shown) };
 }
 
 /**
@@ -168,7 +162,7 @@ export async function mergeCommand(argv: readonly string[], out: Output, env: En
     problems: merged.problems,
     ...(baseline === undefined ? {} : { baseline }),
     // As in run: a suite selection narrows the scope to the ids the tests declare.
-    selected: runScope(selection, campaign.settings.onlySuites.length + campaign.settings.skipSuites.length > 0 ? merged.tests : undefined),
+    selected: runScope(selection, selectsSuites(campaign.settings) ? merged.tests : undefined),
     ...(campaign.interrupted === undefined ? {} : { interrupted: campaign.interrupted }),
     merged: { shards: campaign.shards, missing: campaign.missing },
     redact,

@@ -1,7 +1,7 @@
 // What `run` and `merge` do with a finished record: print the summary, write its views
 // and, on request, a baseline, and answer with the exit code. Also the input checks both
 // make before any work starts (the baseline file, the report directories).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Baseline, baselineFromFailures, parseBaseline } from '../reporters/baseline.ts';
 import type { ConformanceRecord } from '../reporters/record.ts';
@@ -9,6 +9,7 @@ import type { OutputRedactor } from '../reporters/redact-output.ts';
 import { summaryLines } from '../reporters/summary.ts';
 import { type ReportTargets, writeReports } from '../reporters/write-reports.ts';
 import { UsageError, oneLine } from './errors.ts';
+import { readJsonFile } from './json-file.ts';
 import type { Output } from './output.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -21,13 +22,7 @@ export interface Publication {
 
 export function readBaseline(path: string | undefined, cwd: string): { file: string; baseline: Baseline } | undefined {
   if (path === undefined) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(resolve(cwd, path), 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code ? `cannot read --baseline ${path} (${code})` : `--baseline ${path} is not valid JSON`);
-  }
+  const json = readJsonFile(resolve(cwd, path), `--baseline ${path}`);
   try {
     return { file: path, baseline: parseBaseline(json) };
   } catch (error) {

@@ -25,7 +25,7 @@ import type { Output } from './output.ts';
 import { DEFAULT_SUITES, suiteGlob } from './paths.ts';
 import { DEFAULT_OUT_DIR, parseReportTargets } from './report-options.ts';
 import { outputPaths, prepareDirectories, publishRecord, readBaseline } from './publish.ts';
-import { classifySelectors, runScope } from './selection.ts';
+import { classifySelectors, runScope, selectsSuites } from './selection.ts';
 import { type ShardIndex, shardContextOf, shardFileNames } from './shards.ts';
 import { type ResolvedTarget, type TargetRequest, setUpLaunchedTarget, setUpTarget } from './target-setup.ts';
 
@@ -137,8 +137,7 @@ function plan(args: ParsedArgs, env: Env, cwd: string): RunPlan {
 
 /** Whether the run covers only part of the suite files (its "not covered" is then about those). */
 function narrowsFiles(plan: RunPlan): boolean {
-  const { onlySuites, skipSuites } = plan.settings;
-  return onlySuites.length > 0 || skipSuites.length > 0 || plan.shard !== undefined || plan.explicitSuites;
+  return selectsSuites(plan.settings) || plan.shard !== undefined || plan.explicitSuites;
 }
 
 /** The environment the suites read (suites/harness/config.ts). '' unsets a variable. */

@@ -90,6 +90,11 @@ export function declaredRequirements(meta: { arcp?: { requirements?: readonly st
   return match?.[1] === undefined ? [] : match[1].split(', ');
 }
 
+/** Whether `--only` / `--skip` named suites, so that only some suite files ran. */
+export function selectsSuites(settings: { readonly onlySuites: readonly string[]; readonly skipSuites: readonly string[] }): boolean {
+  return settings.onlySuites.length > 0 || settings.skipSuites.length > 0;
+}
+
 /**
  * The requirement ids a run answers for, so that "got no verdict" means something: those its
  * --only/--skip ids and areas pick and, when its suite files were narrowed (a suite

@@ -1,9 +1,9 @@
 // Everything `run` and `replay` need before talking to a server: tokens, profile, the
 // target (a URL, or the embedded reference runtime), and the preflight handshake.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, type Profile, DEFAULT_PROFILE, parseProfile } from '../suites/harness/config.ts';
 import { UsageError } from './errors.ts';
+import { readJsonFile } from './json-file.ts';
 import { type PreflightResult, preflight } from './preflight.ts';
 import { EMBEDDED_TARGET, parseTargetUrl, publicUrl, secretsInUrl } from './target.ts';
 import { resolveTokens } from './tokens.ts';
@@ -43,13 +43,7 @@ export interface ResolvedTarget {
 export function loadProfile(path: string | undefined, cwd: string): { profile: Profile; path?: string } {
   if (path === undefined) return { profile: DEFAULT_PROFILE };
   const absolute = resolve(cwd, path);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(absolute, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code ? `cannot read --profile ${path} (${code})` : `--profile ${path} is not valid JSON`);
-  }
+  const json = readJsonFile(absolute, `--profile ${path}`);
   try {
     return { profile: parseProfile(json, `profile ${path}`), path: absolute };
   } catch (error) {
