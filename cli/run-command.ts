@@ -190,7 +190,7 @@ function writeShardFiles(record: ConformanceRecord, shard: ShardIndex, outDir: s
   const names = shardFileNames(shard);
   const blob = join(outDir, names.blob);
   if (existsSync(blob)) writeFileSync(blob, redact(readFileSync(blob, 'utf8')), 'utf8');
-  else out.error(`arcp-conformance: vitest wrote no blob report for shard ${shard.index}/${shard.count}; merge will report it missing`);
+  else out.error(`arcp-conformance: vitest wrote no blob report for shard ${shard.index}/${shard.count}; merge cannot use this shard`);
   const context = join(outDir, names.context);
   writeFileSync(context, redact(`${JSON.stringify(shardContextOf(record, shard), null, 2)}\n`), 'utf8');
   out.info(`Wrote shard ${shard.index}/${shard.count} for merging: ${context} and ${names.blob}`);

@@ -199,7 +199,8 @@ function listModule(module: TestModule): CollectedListing['tests'] {
 export async function collectSuites(source: SuiteSource, onDebug?: (text: string) => void): Promise<CollectedListing> {
   // Selection variables set in the caller's environment must not hide tests from the listing.
   const env = { ARCP_ONLY: '', ARCP_SKIP: '' };
-  const vitest = await createConformanceVitest(source, [], { env, testTimeoutMs: 30_000, ...(onDebug ? { onDebug } : {}) });
+  // An inert reporter: given none, vitest would add its default one.
+  const vitest = await createConformanceVitest(source, [{}], { env, testTimeoutMs: 30_000, ...(onDebug ? { onDebug } : {}) });
   try {
     const files = selectSuiteFiles(await suiteFiles(vitest, source), source.onlySuites, source.skipSuites);
     if (files.length === 0) return { tests: [], problems: [], files };
