@@ -327,18 +327,19 @@ export async function judgeNothingAfterTerminal(
 ): Promise<void> {
   const forMs = options.forMs ?? QUIET_MS;
   const after = await watchAfterTerminal(session, jobId, terminal, forMs);
-  const evidence = evidenceAround(session, terminal, ...(after ? [after] : []));
+  // Evidence only when a check fails: the window is not free.
+  const evidence = () => evidenceAround(session, terminal, ...(after ? [after] : []));
   if (options.oneTerminal !== undefined) {
     t.must(options.oneTerminal, after === undefined || !isTerminal(after), () => ({
       expected: `exactly one terminal for job ${jobId}: ${brief(terminal)}`,
       actual: `a second terminal: ${brief(after)}`,
-      ...evidence,
+      ...evidence(),
     }));
   }
   t.must('LIFE-002', after === undefined, () => ({
     expected: `nothing for job ${jobId} after ${brief(terminal)} (watched ${forMs} ms)`,
     actual: brief(after),
-    ...evidence,
+    ...evidence(),
   }));
 }
 
