@@ -76,7 +76,13 @@ export function expectedFinding(m: Misbehaviour): { requirement: string; says: R
     case 'cut-mid-frame':
       return { requirement: STEP[m.stage], says: /code 1006.*the socket ended in the middle of a WebSocket frame/ };
     case 'reset':
+    case 'reset-mid-frame':
       return { requirement: STEP[m.stage], says: /code 1006.*ECONNRESET/ };
+    case 'welcome-flood':
+      return { requirement: 'LIFE-001', says: /timed out after \d+ ms/ };
+    case 'giant-frame':
+    case 'giant-welcome':
+      throw new Error(`${m.kind} is legal: the kit must pass it, not find a failure`);
     case 'slow-drip':
       return { requirement: STEP[m.stage], says: /timed out after \d+ ms/ };
   }
