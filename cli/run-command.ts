@@ -28,6 +28,7 @@ import { outputPaths, prepareDirectories, publishRecord, readBaseline } from './
 import { classifySelectors, runScope, selectsSuites } from './selection.ts';
 import { type ShardIndex, shardContextOf, shardFileNames } from './shards.ts';
 import { type ResolvedTarget, type TargetRequest, setUpLaunchedTarget, setUpTarget } from './target-setup.ts';
+import { Interrupt, isWorkerLoss } from './interrupt.ts';
 
 export const RUN_FLAGS: FlagSpecs = {
   url: { kind: 'string' },
@@ -204,6 +205,18 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
   }
   const runPlan = plan(args, env, cwd);
   out.setDebug(runPlan.debug);
+  // From here on a signal cancels the run; reports are written and a started server stopped.
+  const interrupt = new Interrupt((signal) => out.error(`arcp-conformance: ${signal}: cancelling the run, writing the reports (again to quit at once)`));
+  const stopListening = interrupt.listen();
+  try {
+    const code = await runPlanned(args, runPlan, interrupt, out, env, cwd);
+    return interrupt.exitCode ?? code;
+  } finally {
+    stopListening();
+  }
+}
+
+async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interrupt, out: Output, env: Env, cwd: string): Promise<number> {
   const kit = kitInfo();
   const cat = catalogue();
 
@@ -235,15 +248,6 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
 
     const progress = new ProgressDisplay(out.progressStream, { interactive: out.interactive });
     out.setProgress(progress);
-    // A first SIGINT/SIGTERM cancels the run (reports still get written); a second one exits.
-    const abort = new AbortController();
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (abort.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
-      out.error(`arcp-conformance: ${signal}: cancelling the run (again to quit at once)`);
-      abort.abort(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
     const startedAt = new Date();
     // vitest takes a second to load: only once the target is known to answer.
     const { runSuites } = await import('./vitest-runner.ts');
@@ -259,14 +263,12 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
         // Room for the test's own waits plus one deliberate wait for a server timer.
         testTimeoutMs: Math.max(30_000, runPlan.settings.timeoutMs * WAITS_PER_TEST) + runPlan.settings.maxWaitMs,
         runTimeoutMs: runPlan.runTimeoutMs,
-        signal: abort.signal,
+        signal: interrupt.signal,
         onProgress: (snapshot, event) => progress.update(snapshot, event),
         onDebug: (text) => out.debug(text),
         ...(blobFile === undefined ? {} : { blobFile }),
       });
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       progress.finish();
       out.setProgress(undefined);
     }
@@ -290,7 +292,8 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
       profile: { ...target.profile },
       settings: runPlan.settings,
       tests: suiteRun.run.tests,
-      problems: suiteRun.run.problems,
+      // Workers the signal killed are the interrupt's doing, not findings.
+      problems: interrupt.exitCode === undefined ? suiteRun.run.problems : suiteRun.run.problems.filter((p) => !isWorkerLoss(p)),
       ...(runPlan.baseline === undefined ? {} : { baseline: runPlan.baseline }),
       selected: runScope(selection, narrowsFiles(runPlan) ? suiteRun.run.tests : undefined),
       ...(suiteRun.interrupted === undefined ? {} : { interrupted: suiteRun.interrupted }),

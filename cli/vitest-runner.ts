@@ -143,6 +143,8 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
     const files = selectSuiteFiles(all, options.onlySuites, options.skipSuites);
     if (files.length === 0) return { run: reporter.run, files };
     const filters = files.length === all.length ? undefined : files.map((f) => resolve(KIT_ROOT, f));
+    // Interrupted while vitest loaded: nothing starts.
+    if (options.signal?.aborted) return { run: reporter.run, files, interrupted: `cancelled (${String(options.signal.reason ?? 'signal')}) before any test ran` };
 
     let interrupted: string | undefined;
     let timer: NodeJS.Timeout | undefined;
