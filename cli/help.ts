@@ -51,7 +51,9 @@ Target
                          resume window, max_runtime_sec); tests that would need longer
                          are UNTESTABLE (default: 15000)
   --run-timeout MS       bound of the whole run; past it the run stops and fails
-                         (default: 3600000, one hour)
+                         (default: 2 min + per suite file max(30 s, 6 x --timeout);
+                         a server that lets 8 tests in a row time out is judged
+                         too slow and the run stops at once)
 
 Selection
   --only LIST            run only these, comma separated: requirement ids (SEQ-001) and

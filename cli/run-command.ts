@@ -54,7 +54,13 @@ export const RUN_FLAGS: FlagSpecs = {
   defect: { kind: 'string', repeatable: true },
 };
 
-const DEFAULT_RUN_TIMEOUT_MS = 60 * 60 * 1000;
+/**
+ * The default bound of a run grows with the selection: a base, and per suite file room for
+ * its tests' waits (a full default run takes about a minute against a correct server).
+ */
+export function defaultRunBoundMs(files: number, timeoutMs: number): number {
+  return 2 * 60_000 + files * Math.max(30_000, 6 * timeoutMs);
+}
 /** A test gets this many per-wait timeouts before vitest stops it. */
 const WAITS_PER_TEST = 20;
 
@@ -87,7 +93,8 @@ interface RunPlan {
   readonly reports: ReturnType<typeof parseReportTargets>;
   /** Property failures are saved under it (seeds/), so a run never writes into the kit. */
   readonly outDir: string;
-  readonly runTimeoutMs: number;
+  /** --run-timeout; else defaultRunBoundMs of the files selected. */
+  readonly runTimeoutMs?: number;
   readonly debug: boolean;
 }
 
@@ -131,7 +138,7 @@ function plan(args: ParsedArgs, env: Env, cwd: string): RunPlan {
     ...(writeBaseline === undefined ? {} : { writeBaseline: resolve(cwd, writeBaseline) }),
     reports,
     outDir: resolve(cwd, stringFlag(args, 'out') ?? DEFAULT_OUT_DIR),
-    runTimeoutMs: integerFlag(args, 'run-timeout') ?? DEFAULT_RUN_TIMEOUT_MS,
+    ...(integerFlag(args, 'run-timeout') === undefined ? {} : { runTimeoutMs: integerFlag(args, 'run-timeout') as number }),
     debug: booleanFlag(args, 'debug'),
   };
 }
@@ -262,7 +269,7 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
         ...(runPlan.settings.shard === undefined ? {} : { shard: runPlan.settings.shard }),
         // Room for the test's own waits plus one deliberate wait for a server timer.
         testTimeoutMs: Math.max(30_000, runPlan.settings.timeoutMs * WAITS_PER_TEST) + runPlan.settings.maxWaitMs,
-        runTimeoutMs: runPlan.runTimeoutMs,
+        runTimeoutMs: runPlan.runTimeoutMs ?? ((files) => defaultRunBoundMs(files, runPlan.settings.timeoutMs)),
         signal: interrupt.signal,
         onProgress: (snapshot, event) => progress.update(snapshot, event),
         onDebug: (text) => out.debug(text),
