@@ -29,6 +29,7 @@ import { classifySelectors, runScope, selectsSuites } from './selection.ts';
 import { type ShardIndex, shardContextOf, shardFileNames } from './shards.ts';
 import { type ResolvedTarget, type TargetRequest, setUpLaunchedTarget, setUpTarget } from './target-setup.ts';
 import { Interrupt, isWorkerLoss } from './interrupt.ts';
+import { rerunCommand } from './rerun.ts';
 
 export const RUN_FLAGS: FlagSpecs = {
   url: { kind: 'string' },
@@ -305,6 +306,8 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
       selected: runScope(selection, narrowsFiles(runPlan) ? suiteRun.run.tests : undefined),
       ...(suiteRun.interrupted === undefined ? {} : { interrupted: suiteRun.interrupted }),
       redact,
+      rerun: (file, ids) =>
+        rerunCommand(file, ids, { ...(target.embedded ? {} : { url: target.shownUrl }), defects: target.embedded ? target.defects : [], ...(target.profilePath === undefined ? {} : { profilePath: target.profilePath }) }, runPlan.settings, cwd),
     });
     if (suiteRun.files.length === 0) out.info('No suite file to run: nothing ran.');
 

@@ -11,6 +11,7 @@ import {
   isStale,
 } from './baseline.ts';
 import { type EvidenceWindow, readEvidence } from './evidence.ts';
+import type { Elided } from './report-budget.ts';
 import { areaPrefix, combineVerdicts, emptyCounts } from './verdicts.ts';
 
 export const RECORD_VERSION = 1;
@@ -46,6 +47,8 @@ export interface RecordTest {
   readonly message?: string;
   readonly evidence?: EvidenceWindow;
   readonly replay?: ReplayInfo;
+  /** For a test that did not pass: the one command that runs it again (RecordInput.rerun). */
+  readonly rerun?: string;
   /** Requirement ids this result fails on; empty when it does not fail. */
   readonly failingRequirements: readonly string[];
   /** Set when a baseline entry absorbed this failure. */
@@ -162,6 +165,8 @@ export interface ConformanceRecord {
   /** Keys of tests that were collected but never finished (the run was interrupted). */
   readonly unfinished: readonly string[];
   readonly exit: { readonly code: 0 | 1; readonly reason: string };
+  /** Set by the report writers when the evidence passed its size budget (report-budget.ts). */
+  readonly elided?: Elided;
 }
 
 // ---- input ------------------------------------------------------------------------------
@@ -207,6 +212,8 @@ export interface RecordInput {
   readonly merged?: MergedShards;
   /** Removes known secrets from every text taken from a test. */
   readonly redact: (text: string) => string;
+  /** The command that re-runs one test (its suite file, its requirement ids), for failures. */
+  readonly rerun?: (file: string, requirements: readonly string[]) => string;
 }
 
 // ---- interpretation ---------------------------------------------------------------------
@@ -292,6 +299,7 @@ function draftTest(test: CollectedTest, verdict: Verdict, input: RecordInput): D
     ...(message === undefined ? {} : { message: redact(message) }),
     ...(evidence === undefined ? {} : { evidence }),
     ...(meta?.replay === undefined ? {} : { replay: meta.replay }),
+    ...(input.rerun === undefined || verdict === 'PASS' || verdict === 'NA' ? {} : { rerun: redact(input.rerun(test.file, meta?.requirements ?? [])) }),
     failingRequirements: wouldBlock(verdict, input.settings) ? failingIds(test, verdict, input.settings.strict) : [],
   };
 }

@@ -77,6 +77,7 @@ function failure(test: RecordTest, paint: ReturnType<typeof painter>, width: num
   const lines = [head, paint('dim', `       ${terminalSafe(test.file)}`)];
   if (test.detail) lines.push(`       ${truncate(terminalSafe(test.detail), Math.max(40, width - 7))}`);
   if (test.replay?.command) lines.push(`       replay: ${terminalSafe(test.replay.command)}`);
+  if (test.rerun) lines.push(paint('dim', `       again:  ${terminalSafe(test.rerun)}`));
   return lines;
 }
 

@@ -104,6 +104,7 @@ function judge(t: ConformanceContext, property: PropertyDefinition, outcome: Pro
       expected: `no run breaks ${id}`,
       actual: violations.map((v) => v.message).join(' | '),
       transcript: witnessWindow(failure.transcript, violations),
+      witnesses: violations.flatMap((v) => v.witnesses),
     });
     if (requirement(id).level === 'SHOULD') {
       t.should(id, false, evidence);

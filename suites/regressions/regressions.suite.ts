@@ -46,6 +46,7 @@ for (const loaded of committedFixtures()) {
         expected: `no violation of ${id} when replaying ${name}`,
         actual: `${run}: ${violations.map((v) => v.message).join(' | ')}`,
         transcript: witnessWindow(outcome.transcript, violations),
+        witnesses: violations.flatMap((v) => v.witnesses),
       });
       if (requirement(id).level === 'SHOULD') t.should(id, violations.length === 0, evidence);
       else t.must(id, violations.length === 0, evidence);

@@ -3,6 +3,7 @@ import { requirement } from '../../spec/requirements.ts';
 import type { Requirement } from '../../spec/requirement-types.ts';
 import { loadTargetConfig, type TargetConfig } from '../harness/config.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
+import { isHarnessError } from '../harness/errors.ts';
 import { describeEntries } from './format.ts';
 import { isSelected, selectionFromEnv } from './selection.ts';
 import type { ArcpTaskMeta, RequirementOutcome, Verdict } from './types.ts';
@@ -180,6 +181,8 @@ export function conformanceTest(
         await body(judge);
       } catch (error) {
         if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : 'FAIL';
+        // A harness error (a wait ran out, the socket closed) carries the frames up to it.
+        if (meta.evidence === undefined && isHarnessError(error) && error.evidence !== undefined) meta.evidence = error.evidence;
         throw error;
       }
       judge.conclude();
