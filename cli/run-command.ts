@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Baseline } from '../reporters/baseline.ts';
 import { ProgressDisplay } from '../reporters/progress.ts';
-import { buildRecord, type ConformanceRecord, type RunSettings } from '../reporters/record.ts';
+import { buildRecord, type ConformanceRecord, recordedAgents, type RunSettings } from '../reporters/record.ts';
 import { createOutputRedactor, type OutputRedactor } from '../reporters/redact-output.ts';
 import { parseShard } from '../suites/properties/seeds.ts';
 import { ConfigError, DEFAULT_MAX_WAIT_MS, DEFAULT_TIMEOUT_MS, loadTargetConfig } from '../suites/harness/config.ts';
@@ -294,7 +294,7 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
         embedded: target.embedded,
         ...(target.preflight.runtime ? { runtime: target.preflight.runtime } : {}),
         features: target.preflight.features,
-        agents: target.preflight.agents,
+        ...recordedAgents(target.preflight.agents),
         secondPrincipal: target.tokens.secondary !== undefined,
       },
       profile: { ...target.profile },

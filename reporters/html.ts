@@ -62,7 +62,7 @@ function header(record: ConformanceRecord): string {
     ['Target', esc(t.url)],
     ['Runtime', t.runtime ? esc(`${t.runtime.name} ${t.runtime.version}`) : '<span class="muted">not announced</span>'],
     ['Features', t.features.length > 0 ? esc(t.features.join(', ')) : '<span class="muted">none negotiated</span>'],
-    ['Agents', t.agents.length > 0 ? esc(t.agents.join(', ')) : '<span class="muted">none listed</span>'],
+    ['Agents', t.agents.length > 0 ? `${esc(t.agents.join(', '))}${t.agentsOmitted ? ` <span class="muted">and ${t.agentsOmitted} more</span>` : ''}` : '<span class="muted">none listed</span>'],
     ['Second principal', t.secondPrincipal ? 'configured' : '<span class="muted">not configured</span>'],
     ['Kit', esc(`${record.kit.name} ${record.kit.version}, catalogue ${record.catalogueVersion}`)],
     ['Started', esc(record.startedAt)],

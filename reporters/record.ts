@@ -90,6 +90,14 @@ export interface BaselineReport {
   readonly unexercised: readonly { readonly entry: number; readonly value: BaselineEntry }[];
 }
 
+/** Agents a record lists; a welcome may list any number (a hostile one: hundreds of thousands). */
+export const MAX_RECORDED_AGENTS = 100;
+
+/** The agents part of TargetInfo for this welcome's list. */
+export function recordedAgents(agents: readonly string[]): Pick<TargetInfo, 'agents' | 'agentsOmitted'> {
+  return agents.length <= MAX_RECORDED_AGENTS ? { agents } : { agents: agents.slice(0, MAX_RECORDED_AGENTS), agentsOmitted: agents.length - MAX_RECORDED_AGENTS };
+}
+
 export interface TargetInfo {
   /** The URL with userinfo, query and fragment removed; or `embedded reference runtime`. */
   readonly url: string;
@@ -97,8 +105,10 @@ export interface TargetInfo {
   readonly runtime?: { readonly name: string; readonly version: string };
   /** The effective feature set from the preflight handshake. */
   readonly features: readonly string[];
-  /** Agent names the welcome listed. */
+  /** Agent names the welcome listed (the first MAX_RECORDED_AGENTS). */
   readonly agents: readonly string[];
+  /** How many more the welcome listed, when it listed more than MAX_RECORDED_AGENTS. */
+  readonly agentsOmitted?: number;
   /** Whether a second principal (ARCP_TOKEN_2) was configured. */
   readonly secondPrincipal: boolean;
 }
