@@ -306,8 +306,9 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
       selected: runScope(selection, narrowsFiles(runPlan) ? suiteRun.run.tests : undefined),
       ...(suiteRun.interrupted === undefined ? {} : { interrupted: suiteRun.interrupted }),
       redact,
-      rerun: (file, ids) =>
-        rerunCommand(file, ids, { ...(target.embedded ? {} : { url: target.shownUrl }), defects: target.embedded ? target.defects : [], ...(target.profilePath === undefined ? {} : { profilePath: target.profilePath }) }, runPlan.settings, cwd),
+      // The embedded target's profile is a temporary file: the embedded run makes it anew.
+      rerun: (file, ids, seed) =>
+        rerunCommand(file, ids, target.embedded ? { defects: target.defects } : { url: target.shownUrl, defects: [], ...(target.profilePath === undefined ? {} : { profilePath: target.profilePath }) }, { ...runPlan.settings, ...(seed === undefined ? {} : { seed }) }, cwd),
     });
     if (suiteRun.files.length === 0) out.info('No suite file to run: nothing ran.');
 

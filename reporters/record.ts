@@ -223,7 +223,7 @@ export interface RecordInput {
   /** Removes known secrets from every text taken from a test. */
   readonly redact: (text: string) => string;
   /** The command that re-runs one test (its suite file, its requirement ids), for failures. */
-  readonly rerun?: (file: string, requirements: readonly string[]) => string;
+  readonly rerun?: (file: string, requirements: readonly string[], seed?: number) => string;
 }
 
 // ---- interpretation ---------------------------------------------------------------------
@@ -309,7 +309,7 @@ function draftTest(test: CollectedTest, verdict: Verdict, input: RecordInput): D
     ...(message === undefined ? {} : { message: redact(message) }),
     ...(evidence === undefined ? {} : { evidence }),
     ...(meta?.replay === undefined ? {} : { replay: meta.replay }),
-    ...(input.rerun === undefined || verdict === 'PASS' || verdict === 'NA' ? {} : { rerun: redact(input.rerun(test.file, meta?.requirements ?? [])) }),
+    ...(input.rerun === undefined || verdict === 'PASS' || verdict === 'NA' ? {} : { rerun: redact(input.rerun(test.file, meta?.requirements ?? [], meta?.replay?.seed)) }),
     failingRequirements: wouldBlock(verdict, input.settings) ? failingIds(test, verdict, input.settings.strict) : [],
   };
 }
