@@ -12,7 +12,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { launchServer, processTree } from '../suites/leak/server-process.ts';
+import { processTree } from '../suites/leak/server-process.ts';
+import { launchHostileServer } from '../suites/hostile/hostile-process.ts';
 import { type Misbehaviour, describeMisbehaviour, misbehaviourPath } from '../suites/hostile/misbehaviour.ts';
 
 const KIT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -104,7 +105,7 @@ const chosen = values.case ?? Object.keys(CASES);
 for (const name of chosen) if (CASES[name] === undefined) throw new Error(`no case ${name} (cases: ${Object.keys(CASES).join(', ')})`);
 
 console.log(`node ${process.version}; ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; CLI flags: ${positionals.join(' ') || '(none)'}`);
-const server = await launchServer('node --import tsx suites/hostile/hostile-server-main.ts', { timeoutMs: 30_000, cwd: KIT_ROOT });
+const server = await launchHostileServer();
 try {
   for (const name of chosen) {
     const m = CASES[name] as Misbehaviour;

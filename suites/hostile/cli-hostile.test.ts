@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KIT_ROOT } from '../../cli/paths.ts';
 import { type CliResult, spawnCli } from '../../cli/testing/spawn-cli.ts';
 import type { ConformanceRecord, RecordTest } from '../../reporters/record.ts';
-import { launchServer, type LaunchedServer } from '../leak/server-process.ts';
+import type { LaunchedServer } from '../leak/server-process.ts';
+import { launchHostileServer } from './hostile-process.ts';
 import { type Misbehaviour, misbehaviourPath } from './misbehaviour.ts';
 
 /** Far beyond what any of these runs needs, far below the run bound a hang would hit. */
@@ -20,7 +20,7 @@ const SELECTION = ['--only', 'JOB-001,LIFE-001,LIFE-002', '--timeout', '2000'];
 
 let server: LaunchedServer;
 beforeAll(async () => {
-  server = await launchServer('node --import tsx suites/hostile/hostile-server-main.ts', { timeoutMs: 30_000, cwd: KIT_ROOT });
+  server = await launchHostileServer();
 }, 40_000);
 afterAll(async () => {
   await server?.stop();

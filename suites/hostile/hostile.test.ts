@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE, type TargetConfig } from '../harness/config.ts';
 import type { Transcript } from '../harness/transcript.ts';
-import { launchServer, type LaunchedServer } from '../leak/server-process.ts';
+import type { LaunchedServer } from '../leak/server-process.ts';
+import { launchHostileServer } from './hostile-process.ts';
 import { judgeRun, type JudgedRun } from './judge.ts';
 import type { RealSuitesReport } from './real-suites-main.ts';
 import { PROBE_REQUIREMENTS, probeBody, type ProbeOptions } from './kit-probe.ts';
@@ -32,7 +33,7 @@ const SEED = 20_261_122;
 
 let server: LaunchedServer;
 beforeAll(async () => {
-  server = await launchServer('node --import tsx suites/hostile/hostile-server-main.ts', { timeoutMs: 30_000, cwd: KIT_ROOT });
+  server = await launchHostileServer();
 }, 40_000);
 afterAll(async () => {
   await server?.stop();
