@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KIT_ROOT } from '../../cli/paths.ts';
 import { type CliResult, spawnCli } from '../../cli/testing/spawn-cli.ts';
 import type { ConformanceRecord, RecordTest } from '../../reporters/record.ts';
 import type { LaunchedServer } from '../leak/server-process.ts';
@@ -15,8 +16,12 @@ import { type Misbehaviour, misbehaviourPath } from './misbehaviour.ts';
 
 /** Far beyond what any of these runs needs, far below the run bound a hang would hit. */
 const RUN_BOUND_MS = 300_000;
-/** A narrow selection that submits jobs and reads their events and terminals. */
-const SELECTION = ['--only', 'JOB-001,LIFE-001,LIFE-002', '--timeout', '2000'];
+/**
+ * A narrow selection that submits jobs and reads their events and terminals, on which the
+ * hostile server, when it does not misbehave, gets verdicts that do not depend on timing (it
+ * implements no idempotency, cancel or resume: tests of those race its fixed script).
+ */
+const SELECTION = ['--suites', join(KIT_ROOT, 'suites/jobs/jobs.suite.ts'), '--suites', join(KIT_ROOT, 'suites/jobs/lifecycle.suite.ts'), '--only', 'JOB-001,LIFE-003'];
 
 let server: LaunchedServer;
 beforeAll(async () => {
@@ -30,10 +35,10 @@ interface KitRun extends CliResult {
   readonly record: ConformanceRecord;
 }
 
-async function runKit(m: Misbehaviour, extra: readonly string[] = []): Promise<KitRun> {
+async function runKit(m: Misbehaviour, selection: readonly string[] = SELECTION): Promise<KitRun> {
   const cwd = mkdtempSync(join(tmpdir(), 'arcp-hostile-cli-'));
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARCP_')));
-  const result = await spawnCli(['run', '--url', `${server.url}${misbehaviourPath(m)}`, ...SELECTION, ...extra], {
+  const result = await spawnCli(['run', '--url', `${server.url}${misbehaviourPath(m)}`, ...selection], {
     cwd,
     env: { ...env, NO_COLOR: '1', ARCP_TOKEN: 'tok-hostile-cli' },
     boundMs: RUN_BOUND_MS,
@@ -47,17 +52,20 @@ const verdicts = (record: ConformanceRecord): Record<string, string> => Object.f
 const failures = (record: ConformanceRecord): RecordTest[] => record.tests.filter((t) => t.verdict === 'FAIL');
 
 describe('the kit against the hostile catalogue (subprocess)', { timeout: 3 * RUN_BOUND_MS }, () => {
-  it('gives a 50 MiB event and a 10 MiB welcome the verdicts of a plain server, and keeps the big frame cut short', async () => {
+  // 8 MiB, not the bench's 50: far over the 64 KiB frame bound, and small enough to arrive
+  // within a wait on a loaded machine (the verdicts must not depend on the machine).
+  it('gives a giant event and a giant welcome the verdicts of a plain server, and keeps the big frame cut short', async () => {
     const plain = await runKit({ kind: 'giant-frame', stage: 'stream', mib: 0 });
     expect(plain.record.tests.length).toBeGreaterThan(0);
-    const giant = await runKit({ kind: 'giant-frame', stage: 'stream', mib: 50 });
+    const giant = await runKit({ kind: 'giant-frame', stage: 'stream', mib: 8 });
     expect(verdicts(giant.record)).toEqual(verdicts(plain.record));
     expect(giant.code).toBe(plain.code);
-    const kept = giant.record.tests.flatMap((t) => t.evidence?.entries ?? []).filter((e) => e.kind === 'frame' && e.bytes > 50 * 1024 * 1024);
-    for (const entry of kept) expect(entry.kind === 'frame' && entry.elided?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const big = giant.record.tests.flatMap((t) => t.evidence?.entries ?? []).filter((e) => e.kind === 'frame' && e.bytes > 8 * 1024 * 1024);
+    for (const entry of big) expect(entry.kind === 'frame' && entry.elided?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(giant.record).length).toBeLessThan(8 * 1024 * 1024);
-    const welcome = await runKit({ kind: 'giant-welcome', stage: 'hello', mib: 10 });
+    const welcome = await runKit({ kind: 'giant-welcome', stage: 'hello', mib: 4 });
     expect(verdicts(welcome.record)).toEqual(verdicts(plain.record));
+    expect(welcome.record.target.agentsOmitted).toBeGreaterThan(10_000);
   });
 
   it('ends a flood after the welcome with FAILs that carry their evidence', async () => {
@@ -73,7 +81,7 @@ describe('the kit against the hostile catalogue (subprocess)', { timeout: 3 * RU
   it('judges a server that answers one byte per second too slow, instead of running to the bound', async () => {
     const run = await runKit({ kind: 'slow-drip', stage: 'submit', chunkBytes: 1, intervalMs: 1000 }, ['--only', 'jobs']);
     expect(run.code).toBe(1);
-    expect(run.record.interrupted).toMatch(/^too slow: over 2000 ms per reply/);
+    expect(run.record.interrupted).toMatch(/^too slow: over 5000 ms per reply/);
     expect(run.stdout).toContain('Run interrupted: too slow');
   });
 
@@ -83,7 +91,8 @@ describe('the kit against the hostile catalogue (subprocess)', { timeout: 3 * RU
     const failed = failures(run.record);
     expect(failed.length).toBeGreaterThan(0);
     for (const t of failed) {
-      expect(t.message, t.key).toMatch(/ECONNRESET/);
+      // Which the socket reports first depends on timing: the reset, or the half frame it cut.
+      expect(t.message, t.key).toMatch(/ECONNRESET|the socket ended in the middle of a WebSocket frame/);
       const closed = t.evidence?.entries.find((e) => e.kind === 'conn' && e.event === 'closed');
       expect(closed && t.evidence?.witnesses.includes(closed.index), t.key).toBe(true);
       expect(t.rerun, t.key).toMatch(new RegExp(`^npx arcp-conformance run --url ws://127\\.0\\.0\\.1:\\d+/hostile/\\S+ --suites \\S*${t.file.split('/').at(-1)} --only `));
