@@ -144,9 +144,10 @@ export const REQUIREMENTS: readonly Requirement[] = [
       { section: '1.1 §6.2', quote: '`session.welcome` responds with feature acknowledgement, an agent inventory enriched with version information, and a heartbeat interval:' },
       { section: '1.1 §6.4', quote: 'The receiver MUST respond promptly (within `heartbeat_interval_sec`) with `session.pong`:' },
     ] },
-  { id: 'HELLO-005', section: '1.1 §6.2', level: 'MUST', features: [], observable: true, needsAgent: false,
-    text: 'The server answers a hello offering unknown feature names with a welcome, and uses no feature outside the intersection of the hello and welcome feature lists (per feature: HB-005, EVT-008, CHUNK-006, CRED-009).',
+  { id: 'HELLO-005', section: '1.1 §6.2', level: 'SHOULD', features: [], observable: true, needsAgent: false,
+    text: 'The server answers a hello offering feature names it does not know with a welcome, leaving those names out of the effective feature set (using a feature outside it: HB-005, EVT-008, CHUNK-006, CRED-009).',
     quotes: [
+      { section: '1.1 §6.2', quote: '`session.hello` carries a `features` capability list so the runtime can detect what the client supports and adapt:' },
       { section: '1.1 §6.2', quote: 'The effective feature set is the intersection of `session.hello` features and `session.welcome` features. Either peer MUST NOT use a feature outside that intersection.' },
     ] },
 
@@ -246,7 +247,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
 
   // LIST: job listing (1.1 §6.6)
   { id: 'LIST-001', section: '1.1 §6.6', level: 'SHOULD', features: LIST, observable: true, needsAgent: false,
-    text: 'The server answers session.list_jobs with session.jobs carrying a `jobs` array and a `request_id` equal to the request\'s envelope id; `next_cursor`, if present, is a string or null.',
+    text: 'The server answers session.list_jobs with session.jobs carrying a `jobs` array, a `next_cursor` that is a string when another page follows (null or absent otherwise), and a `request_id` equal to the request\'s envelope id.',
     quotes: [
       { section: '1.1 §6.6', quote: 'All `filter` fields are optional. The runtime responds:' },
     ] },
@@ -293,11 +294,11 @@ export const REQUIREMENTS: readonly Requirement[] = [
     quotes: [
       { section: '1.1 §6.7', quote: 'In-flight jobs are not affected; they continue running and remain resumable within the resume window.' },
     ] },
-  { id: 'CLOSE-003', section: '1.1 §6.7', level: 'SHOULD', features: [], observable: true, needsAgent: true,
+  { id: 'CLOSE-003', section: '1.1 §6.7', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'After session.close the session\'s jobs remain resumable: a resume within the window delivers their remaining events and terminals.',
     quotes: [
       { section: '1.1 §6.7', quote: 'In-flight jobs are not affected; they continue running and remain resumable within the resume window.' },
-      { section: '1.0 §6.4', quote: 'The runtime MAY retain session state for the buffer window to permit resume.' },
+      { section: '1.0 §6.2', quote: 'The runtime MUST guarantee that a session can be resumed for at least `resume_window_sec` seconds after the most recent message.' },
     ] },
   { id: 'CLOSE-004', section: '1.0 §6.4', level: 'MUST', features: [], observable: true, needsAgent: false,
     text: 'The server accepts session.bye as a clean close: it replies with no error and sends no further ARCP frames on that transport.',
@@ -335,7 +336,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
 
   // IDEM: idempotency (1.1 §7.2, 1.0 §7.2)
   { id: 'IDEM-001', section: '1.1 §7.2', level: 'MUST', features: [], observable: true, needsAgent: true,
-    text: 'A job.submit repeating an idempotency_key with identical parameters, from any session of the same principal, gets the same job.accepted payload and job_id as the first.',
+    text: 'A job.submit repeating an idempotency_key with identical parameters, from any session of the same principal, gets the same job.accepted payload (fields the drafts do not define aside) and job_id as the first.',
     quotes: [
       { section: '1.1 §7.2', quote: 'If `idempotency_key` is present on `job.submit`, the runtime MUST return the same `job.accepted` payload for any subsequent submission with the same key and identical parameters.' },
       { section: '1.0 §7.2', quote: 'Two `job.submit` messages with the same `(session.auth.principal, idempotency_key)` within an implementation-defined window (default 24 hours) MUST resolve to the same `job_id`.' },
@@ -835,12 +836,12 @@ export const REQUIREMENTS: readonly Requirement[] = [
       { section: '1.1 §7.3', quote: '`BUDGET_EXHAUSTED` and `LEASE_EXPIRED` errors both result in `final_status: "error"`.' },
     ] },
   { id: 'ERR-006', section: '1.1 §12', level: 'SHOULD', features: [], observable: true, needsAgent: false,
-    text: 'A frame with a malformed envelope or a payload violating its message schema creates no job and is answered with INVALID_REQUEST, or ends the transport.',
+    text: 'A malformed envelope is rejected with INVALID_REQUEST or closes the transport, a payload violating its message schema is rejected with INVALID_REQUEST, and neither creates a job.',
     quotes: [
       { section: '1.1 §12', quote: '| `INVALID_REQUEST` | Malformed envelope or schema violation. |' },
     ] },
   { id: 'ERR-007', section: '1.1 §12', level: 'SHOULD', features: [], observable: true, needsAgent: false,
-    text: 'A job.cancel or job.subscribe naming a job_id that does not exist is rejected with JOB_NOT_FOUND.',
+    text: 'A job.subscribe naming a job_id that does not exist is rejected with JOB_NOT_FOUND; a job.cancel naming one is ignored or rejected with JOB_NOT_FOUND.',
     quotes: [
       { section: '1.1 §12', quote: '| `JOB_NOT_FOUND` | Referenced `job_id` does not exist or is not visible. |' },
     ] },
