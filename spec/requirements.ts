@@ -121,11 +121,13 @@ export const REQUIREMENTS: readonly Requirement[] = [
     ] },
 
   // HELLO: hello / welcome & feature negotiation (1.1 §6.2, 1.0 §6.2)
-  { id: 'HELLO-001', section: '1.1 §6.2', level: 'SHOULD', features: [], observable: true, needsAgent: false,
+  { id: 'HELLO-001', section: '1.1 §6.2', level: 'MUST', features: [], observable: true, needsAgent: false,
     text: 'A valid session.hello is answered first with session.welcome carrying a new `session_id` distinct from every other session\'s.',
     quotes: [
       { section: '1.1 §6.2', quote: '`session.welcome` responds with feature acknowledgement, an agent inventory enriched with version information, and a heartbeat interval:' },
       { section: '1.0 §3.1', quote: 'Runtime responds with `session.welcome`, assigning a `session_id` and `resume_token`.' },
+      { section: '1.0 §6.2', quote: 'The runtime MUST issue a `resume_token` opaque to the client.' },
+      { section: '1.0 §6.2', quote: 'The runtime MUST guarantee that a session can be resumed for at least `resume_window_sec` seconds after the most recent message.' },
       { section: '1.0 §5.1', quote: '`session_id` (string, REQUIRED after welcome): Identifies the session.' },
     ] },
   { id: 'HELLO-002', section: '1.0 §6.2', level: 'MUST', features: [], observable: true, needsAgent: false,
@@ -307,11 +309,13 @@ export const REQUIREMENTS: readonly Requirement[] = [
     ] },
 
   // JOB: submission & acceptance (1.1 §7.1, 1.0 §7.1, §11)
-  { id: 'JOB-001', section: '1.1 §7.1', level: 'SHOULD', features: [], observable: true, needsAgent: true,
+  { id: 'JOB-001', section: '1.1 §7.1', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'A valid job.submit for an available agent is answered with job.accepted carrying a string `job_id` and the effective `lease` object.',
     quotes: [
       { section: '1.1 §7.1', quote: '`job.accepted` echoes the effective lease and constraints, plus initial budget counters if `cost.budget` is in the lease:' },
       { section: '1.0 §3.1', quote: 'Runtime responds with `job.accepted` carrying a `job_id`.' },
+      { section: '1.0 §11', quote: 'If absent, the runtime MUST generate one and include it in `job.accepted.payload.trace_id`.' },
+      { section: '1.0 §7.1', quote: 'The runtime MAY reduce the requested lease (e.g., because the bearer token\'s authorization caps it) but MUST NOT silently expand it. The effective lease appears in `job.accepted.payload.lease`.' },
     ] },
   { id: 'JOB-002', section: '1.0 §7.1', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'The effective lease in job.accepted may narrow the lease_request but never grants a capability or pattern beyond it.',
