@@ -23,7 +23,7 @@
 // entries that are not observable on the wire have needsAgent false (moot).
 
 import type { Feature } from './features.ts';
-import type { Requirement } from './requirement-types.ts';
+import type { Requirement, SpecQuote } from './requirement-types.ts';
 
 export const CATALOGUE_VERSION = '1.1.0-kit.2';
 
@@ -69,6 +69,24 @@ const PROG: Feature[] = ['progress'];
 const CHUNK: Feature[] = ['result_chunk'];
 const VER: Feature[] = ['agent_versions'];
 
+// Sentences several entries rest on (verbatim; spec/quotes.test.ts checks them like the rest).
+const EVENT_SEQ_FIELD: SpecQuote = { section: '1.0 §5.1', quote: '`event_seq` (integer, REQUIRED on `job.event`, `job.result`, `job.error`): Monotonic, session-scoped sequence number.' };
+const SESSION_ID_FIELD: SpecQuote = { section: '1.0 §5.1', quote: '`session_id` (string, REQUIRED after welcome): Identifies the session.' };
+const HELLO_REJECTS_BAD_TOKEN: SpecQuote = { section: '1.0 §6.1', quote: 'Runtimes MUST reject `session.hello` messages missing or presenting an invalid token with `session.error` and immediate transport close.' };
+const WELCOME_RESPONDS: SpecQuote = { section: '1.1 §6.2', quote: '`session.welcome` responds with feature acknowledgement, an agent inventory enriched with version information, and a heartbeat interval:' };
+const FEATURE_INTERSECTION: SpecQuote = { section: '1.1 §6.2', quote: 'Either peer MUST NOT use a feature outside that intersection.' };
+const RESUMABLE_FOR_WINDOW: SpecQuote = { section: '1.0 §6.2', quote: 'The runtime MUST guarantee that a session can be resumed for at least `resume_window_sec` seconds after the most recent message.' };
+const NO_JOB_LEAK: SpecQuote = { section: '1.1 §6.6', quote: 'Implementations MUST NOT leak job existence across principals not authorized to know about them.' };
+const LIST_RESPONDS: SpecQuote = { section: '1.1 §6.6', quote: 'All `filter` fields are optional. The runtime responds:' };
+const ACCEPTED_ECHOES: SpecQuote = { section: '1.1 §7.1', quote: '`job.accepted` echoes the effective lease and constraints, plus initial budget counters if `cost.budget` is in the lease:' };
+const TERMINAL_REPLAY: SpecQuote = { section: '1.0 §7.2', quote: 'If terminal, the runtime MUST return the existing `job_id` and replay the terminal event.' };
+const TERMINAL_STATES: SpecQuote = { section: '1.1 §7.3', quote: 'Terminal states are `success`, `error`, `cancelled`, and `timed_out`.' };
+const CANCEL_ACKNOWLEDGED: SpecQuote = { section: '1.1 §7.4', quote: 'The runtime acknowledges with `job.cancelled` and emits `job.error` with code `CANCELLED` and `final_status: "cancelled"`.' };
+const CANCEL_WITHIN_GRACE: SpecQuote = { section: '1.0 §7.4', quote: 'The runtime MUST signal the agent to stop, MUST emit a `job.error` with `final_status: "cancelled"` within a bounded grace period (default 30 seconds), and MUST release the job\'s lease.' };
+const PER_JOB_ORDER: SpecQuote = { section: '1.0 §8.3', quote: 'Per-job ordering is implied: events for a given `job_id` MUST appear in the order they were produced.' };
+const RESUME_REPLAYS_ALL: SpecQuote = { section: '1.0 §8.3', quote: '**Gap-free across reconnects**: Resume MUST replay every event whose seq is greater than the client\'s `last_event_seq`.' };
+const BUFFERED_EVENTS: SpecQuote = { section: '1.0 §14', quote: 'Runtimes MUST encrypt buffered events at rest if the deployment environment is untrusted, and MUST purge them when the buffer window expires.' };
+
 export const REQUIREMENTS: readonly Requirement[] = [
   // ENV: envelope & wire format (1.1 §5, 1.0 §4-5)
   { id: 'ENV-001', section: '1.1 §5', level: 'MUST', features: [], observable: true, needsAgent: false,
@@ -92,7 +110,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'ENV-004', section: '1.0 §5.1', level: 'MUST', features: [], observable: true, needsAgent: false,
     text: 'Every frame the server sends after session.welcome carries a `session_id` equal to the id of the session it belongs to.',
     quotes: [
-      { section: '1.0 §5.1', quote: '`session_id` (string, REQUIRED after welcome): Identifies the session.' },
+      SESSION_ID_FIELD,
     ] },
   { id: 'ENV-005', section: '1.1 §8.1', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'Every job.event, job.result and job.error frame carries the envelope `job_id` of the job it belongs to.',
@@ -105,18 +123,18 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'AUTH-001', section: '1.0 §6.1', level: 'MUST', features: [], observable: true, needsAgent: false,
     text: 'A session.hello without a bearer token is answered with session.error code UNAUTHENTICATED and a transport close, never with session.welcome.',
     quotes: [
-      { section: '1.0 §6.1', quote: 'Runtimes MUST reject `session.hello` messages missing or presenting an invalid token with `session.error` and immediate transport close.' },
+      HELLO_REJECTS_BAD_TOKEN,
     ] },
   { id: 'AUTH-002', section: '1.0 §6.1', level: 'MUST', features: [], observable: true, needsAgent: false,
     text: 'A session.hello with an invalid bearer token is answered with session.error code UNAUTHENTICATED and a transport close, never with session.welcome.',
     quotes: [
-      { section: '1.0 §6.1', quote: 'Runtimes MUST reject `session.hello` messages missing or presenting an invalid token with `session.error` and immediate transport close.' },
+      HELLO_REJECTS_BAD_TOKEN,
     ] },
   { id: 'AUTH-003', section: '1.0 §6.1', level: 'MUST', features: [], observable: true, needsAgent: false,
     text: 'Frames other than session.hello received before a successful welcome are never acted on (no job is created); the server may answer them with an error or drop them silently.',
     quotes: [
       { section: '1.0 §6.1', quote: 'The client authenticates by presenting a bearer token in the `session.hello` payload.' },
-      { section: '1.0 §6.1', quote: 'Runtimes MUST reject `session.hello` messages missing or presenting an invalid token with `session.error` and immediate transport close.' },
+      HELLO_REJECTS_BAD_TOKEN,
       { section: '1.0 §5.1', quote: '`session_id` (string, REQUIRED after welcome): Identifies the session. Absent only on `session.hello` and the corresponding `session.welcome`.' },
     ] },
 
@@ -124,11 +142,11 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'HELLO-001', section: '1.1 §6.2', level: 'MUST', features: [], observable: true, needsAgent: false,
     text: 'A valid session.hello is answered first with session.welcome carrying a new `session_id` distinct from every other session\'s.',
     quotes: [
-      { section: '1.1 §6.2', quote: '`session.welcome` responds with feature acknowledgement, an agent inventory enriched with version information, and a heartbeat interval:' },
+      WELCOME_RESPONDS,
       { section: '1.0 §3.1', quote: 'Runtime responds with `session.welcome`, assigning a `session_id` and `resume_token`.' },
       { section: '1.0 §6.2', quote: 'The runtime MUST issue a `resume_token` opaque to the client.' },
-      { section: '1.0 §6.2', quote: 'The runtime MUST guarantee that a session can be resumed for at least `resume_window_sec` seconds after the most recent message.' },
-      { section: '1.0 §5.1', quote: '`session_id` (string, REQUIRED after welcome): Identifies the session.' },
+      RESUMABLE_FOR_WINDOW,
+      SESSION_ID_FIELD,
     ] },
   { id: 'HELLO-002', section: '1.0 §6.2', level: 'MUST', features: [], observable: true, needsAgent: false,
     text: 'session.welcome carries a non-empty opaque string `resume_token`.',
@@ -138,12 +156,12 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'HELLO-003', section: '1.1 §6.2', level: 'SHOULD', features: [], observable: true, needsAgent: false,
     text: 'session.welcome lists the features the runtime accepts as a string array in `capabilities.features`.',
     quotes: [
-      { section: '1.1 §6.2', quote: '`session.welcome` responds with feature acknowledgement, an agent inventory enriched with version information, and a heartbeat interval:' },
+      WELCOME_RESPONDS,
     ] },
   { id: 'HELLO-004', section: '1.1 §6.2', level: 'SHOULD', features: HB, observable: true, needsAgent: false,
     text: 'When heartbeat is negotiated, session.welcome carries a positive number `heartbeat_interval_sec`.',
     quotes: [
-      { section: '1.1 §6.2', quote: '`session.welcome` responds with feature acknowledgement, an agent inventory enriched with version information, and a heartbeat interval:' },
+      WELCOME_RESPONDS,
       { section: '1.1 §6.4', quote: 'The receiver MUST respond promptly (within `heartbeat_interval_sec`) with `session.pong`:' },
     ] },
   { id: 'HELLO-005', section: '1.1 §6.2', level: 'SHOULD', features: [], observable: true, needsAgent: false,
@@ -158,7 +176,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'A resume presenting the current resume_token within resume_window_sec of the session\'s last message, even after an abrupt drop, gets a session.welcome reusing the original session_id.',
     quotes: [
       { section: '1.0 §6.3', quote: 'Issues a new `session.welcome` reusing the original `session_id` and a fresh `resume_token`.' },
-      { section: '1.0 §6.2', quote: 'The runtime MUST guarantee that a session can be resumed for at least `resume_window_sec` seconds after the most recent message.' },
+      RESUMABLE_FOR_WINDOW,
     ] },
   { id: 'RESUME-002', section: '1.1 §6.3', level: 'SHOULD', features: [], observable: true, needsAgent: false,
     text: 'Every successful welcome, including one answering a resume, carries a fresh resume_token different from every earlier token of the session.',
@@ -170,13 +188,13 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'On resume the server replays, unchanged and each exactly once, every job.event, job.result and job.error with event_seq above the presented last_event_seq, and none at or below it.',
     quotes: [
       { section: '1.0 §6.3', quote: 'Replays all `job.event`, `job.result`, and `job.error` messages with `event_seq > 1827` that are still within the buffer window.' },
-      { section: '1.0 §8.3', quote: '**Gap-free across reconnects**: Resume MUST replay every event whose seq is greater than the client\'s `last_event_seq`.' },
+      RESUME_REPLAYS_ALL,
     ] },
   { id: 'RESUME-004', section: '1.0 §6.3', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'After the replay the server resumes live delivery, so each job still running delivers all its remaining events and its terminal to the resumed session.',
     quotes: [
       { section: '1.0 §6.3', quote: 'Resumes live streaming of events.' },
-      { section: '1.0 §8.3', quote: '**Gap-free across reconnects**: Resume MUST replay every event whose seq is greater than the client\'s `last_event_seq`.' },
+      RESUME_REPLAYS_ALL,
     ] },
   { id: 'RESUME-005', section: '1.1 §6.3', level: 'MUST', features: [], observable: true, needsAgent: false,
     text: 'A resume after the window has elapsed, or whose last_event_seq the buffer no longer covers, gets session.error RESUME_WINDOW_EXPIRED and a close, never a welcome or a replay with a gap.',
@@ -188,7 +206,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'A resume presenting a wrong resume_token is rejected (session.error or transport close) and never re-attaches the session.',
     quotes: [
       { section: '1.0 §14', quote: 'The `resume_token` is a session credential. Disclosure permits an attacker to hijack a session in progress.' },
-      { section: '1.0 §6.1', quote: 'Runtimes MUST reject `session.hello` messages missing or presenting an invalid token with `session.error` and immediate transport close.' },
+      HELLO_REJECTS_BAD_TOKEN,
     ] },
 
   // HB: heartbeats (1.1 §6.4)
@@ -215,7 +233,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'HB-005', section: '1.1 §6.2', level: 'MUST', features: [], observable: true, needsAgent: false,
     text: 'When heartbeat is not negotiated the server sends no session.ping.',
     quotes: [
-      { section: '1.1 §6.2', quote: 'Either peer MUST NOT use a feature outside that intersection.' },
+      FEATURE_INTERSECTION,
     ] },
 
   // ACK: event acknowledgement & back-pressure (1.1 §6.5)
@@ -244,19 +262,19 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'Acknowledgements never change resume: it replays exactly the events after the presented last_event_seq, whatever was acked, or fails with RESUME_WINDOW_EXPIRED.',
     quotes: [
       { section: '1.1 §6.5', quote: 'Resume continues to require the client to present `last_event_seq` independently; the runtime does not assume an unacknowledged event is unreceived.' },
-      { section: '1.0 §8.3', quote: '**Gap-free across reconnects**: Resume MUST replay every event whose seq is greater than the client\'s `last_event_seq`.' },
+      RESUME_REPLAYS_ALL,
     ] },
 
   // LIST: job listing (1.1 §6.6)
   { id: 'LIST-001', section: '1.1 §6.6', level: 'SHOULD', features: LIST, observable: true, needsAgent: false,
     text: 'The server answers session.list_jobs with session.jobs carrying a `jobs` array, a `next_cursor` that is a string when another page follows (null or absent otherwise), and a `request_id` equal to the request\'s envelope id.',
     quotes: [
-      { section: '1.1 §6.6', quote: 'All `filter` fields are optional. The runtime responds:' },
+      LIST_RESPONDS,
     ] },
   { id: 'LIST-002', section: '1.1 §6.6', level: 'MUST', features: LIST, observable: true, needsAgent: true,
     text: 'The server never lists, or otherwise reveals the existence of, a job to a principal not authorized to observe it.',
     quotes: [
-      { section: '1.1 §6.6', quote: 'Implementations MUST NOT leak job existence across principals not authorized to know about them.' },
+      NO_JOB_LEAK,
     ] },
   { id: 'LIST-003', section: '1.1 §6.6', level: 'SHOULD', features: LIST, observable: true, needsAgent: true,
     text: 'A listing includes every job submitted in the current session that matches the filter.',
@@ -266,8 +284,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'LIST-004', section: '1.1 §6.6', level: 'SHOULD', features: LIST, observable: true, needsAgent: true,
     text: 'Each listed job carries its `job_id` and a `status` from pending, running, success, error, cancelled and timed_out.',
     quotes: [
-      { section: '1.1 §6.6', quote: 'All `filter` fields are optional. The runtime responds:' },
-      { section: '1.1 §7.3', quote: 'Terminal states are `success`, `error`, `cancelled`, and `timed_out`.' },
+      LIST_RESPONDS,
+      TERMINAL_STATES,
     ] },
   { id: 'LIST-005', section: '1.1 §6.6', level: 'SHOULD', features: LIST, observable: true, needsAgent: true,
     text: 'Every job in a filtered listing matches all given filter fields (status set, agent, created_after).',
@@ -277,7 +295,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'LIST-006', section: '1.1 §6.6', level: 'SHOULD', features: LIST, observable: true, needsAgent: true,
     text: 'Each page holds at most `limit` jobs, and following `next_cursor` until it is null or absent yields every matching job exactly once.',
     quotes: [
-      { section: '1.1 §6.6', quote: 'All `filter` fields are optional. The runtime responds:' },
+      LIST_RESPONDS,
     ] },
   { id: 'LIST-007', section: '1.1 §6.6', level: 'SHOULD', features: LIST, observable: true, needsAgent: true,
     text: 'A finished job stays listed, with its terminal status, at least while its events are within the resume window.',
@@ -300,7 +318,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'After session.close the session\'s jobs remain resumable: a resume within the window delivers their remaining events and terminals.',
     quotes: [
       { section: '1.1 §6.7', quote: 'In-flight jobs are not affected; they continue running and remain resumable within the resume window.' },
-      { section: '1.0 §6.2', quote: 'The runtime MUST guarantee that a session can be resumed for at least `resume_window_sec` seconds after the most recent message.' },
+      RESUMABLE_FOR_WINDOW,
     ] },
   { id: 'CLOSE-004', section: '1.0 §6.4', level: 'MUST', features: [], observable: true, needsAgent: false,
     text: 'The server accepts session.bye as a clean close: it replies with no error and sends no further ARCP frames on that transport.',
@@ -312,7 +330,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'JOB-001', section: '1.1 §7.1', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'A valid job.submit for an available agent is answered with job.accepted carrying a string `job_id` and the effective `lease` object.',
     quotes: [
-      { section: '1.1 §7.1', quote: '`job.accepted` echoes the effective lease and constraints, plus initial budget counters if `cost.budget` is in the lease:' },
+      ACCEPTED_ECHOES,
       { section: '1.0 §3.1', quote: 'Runtime responds with `job.accepted` carrying a `job_id`.' },
       { section: '1.0 §11', quote: 'If absent, the runtime MUST generate one and include it in `job.accepted.payload.trace_id`.' },
       { section: '1.0 §7.1', quote: 'The runtime MAY reduce the requested lease (e.g., because the bearer token\'s authorization caps it) but MUST NOT silently expand it. The effective lease appears in `job.accepted.payload.lease`.' },
@@ -359,27 +377,27 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'IDEM-004', section: '1.0 §7.2', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'A repeat submission after the job ended returns the existing job_id and delivers the job\'s terminal to a session that has not yet received it.',
     quotes: [
-      { section: '1.0 §7.2', quote: 'If terminal, the runtime MUST return the existing `job_id` and replay the terminal event.' },
+      TERMINAL_REPLAY,
     ] },
   { id: 'IDEM-005', section: '1.0 §7.2', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'The same idempotency_key from a different principal never returns the other principal\'s job nor a DUPLICATE_KEY that reveals it.',
     quotes: [
       { section: '1.0 §7.2', quote: 'Two `job.submit` messages with the same `(session.auth.principal, idempotency_key)` within an implementation-defined window (default 24 hours) MUST resolve to the same `job_id`.' },
-      { section: '1.1 §6.6', quote: 'Implementations MUST NOT leak job existence across principals not authorized to know about them.' },
+      NO_JOB_LEAK,
     ] },
 
   // LIFE: lifecycle & terminals (1.1 §7.3, 1.0 §7.3)
   { id: 'LIFE-001', section: '1.1 §7.3', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'Every job a session submitted or subscribed to reaches exactly one terminal frame (job.result or job.error) in that session, counting live delivery and resume replays together.',
     quotes: [
-      { section: '1.1 §7.3', quote: 'Terminal states are `success`, `error`, `cancelled`, and `timed_out`.' },
-      { section: '1.0 §7.2', quote: 'If terminal, the runtime MUST return the existing `job_id` and replay the terminal event.' },
+      TERMINAL_STATES,
+      TERMINAL_REPLAY,
     ] },
   { id: 'LIFE-002', section: '1.1 §7.3', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'After a job\'s terminal frame the server sends no further job.event, job.result or job.error for that job in that session.',
     quotes: [
-      { section: '1.1 §7.3', quote: 'Terminal states are `success`, `error`, `cancelled`, and `timed_out`.' },
-      { section: '1.0 §7.2', quote: 'If terminal, the runtime MUST return the existing `job_id` and replay the terminal event.' },
+      TERMINAL_STATES,
+      TERMINAL_REPLAY,
     ] },
   { id: 'LIFE-003', section: '1.0 §7.3', level: 'SHOULD', features: [], observable: true, needsAgent: true,
     text: 'job.result carries final_status "success", and job.error carries final_status "error", "cancelled" or "timed_out".',
@@ -389,12 +407,12 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'LIFE-004', section: '1.1 §7.3', level: 'SHOULD', features: [], observable: true, needsAgent: true,
     text: 'Once a job is terminal its status never changes: later listings and job.subscribed report the final_status of its terminal.',
     quotes: [
-      { section: '1.1 §7.3', quote: 'Terminal states are `success`, `error`, `cancelled`, and `timed_out`.' },
+      TERMINAL_STATES,
     ] },
   { id: 'LIFE-005', section: '1.1 §7.3', level: 'SHOULD', features: [], observable: true, needsAgent: true,
     text: 'A job that exceeds its max_runtime_sec ends with job.error code TIMEOUT and final_status "timed_out".',
     quotes: [
-      { section: '1.1 §7.3', quote: 'Terminal states are `success`, `error`, `cancelled`, and `timed_out`.' },
+      TERMINAL_STATES,
       { section: '1.1 §12', quote: '| `TIMEOUT` | Job exceeded `max_runtime_sec`. |' },
     ] },
   { id: 'LIFE-006', section: '1.0 §1.2', level: 'MUST', features: [], observable: true, needsAgent: true,
@@ -419,36 +437,36 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'CANCEL-001', section: '1.1 §7.4', level: 'SHOULD', features: [], observable: true, needsAgent: true,
     text: 'The server acknowledges job.cancel for a live job with job.cancelled, sent before that job\'s terminal.',
     quotes: [
-      { section: '1.1 §7.4', quote: 'The runtime acknowledges with `job.cancelled` and emits `job.error` with code `CANCELLED` and `final_status: "cancelled"`.' },
+      CANCEL_ACKNOWLEDGED,
     ] },
   { id: 'CANCEL-002', section: '1.1 §7.4', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'A cancelled live job ends with exactly one job.error with code CANCELLED and final_status "cancelled".',
     quotes: [
-      { section: '1.1 §7.4', quote: 'The runtime acknowledges with `job.cancelled` and emits `job.error` with code `CANCELLED` and `final_status: "cancelled"`.' },
-      { section: '1.0 §7.4', quote: 'The runtime MUST signal the agent to stop, MUST emit a `job.error` with `final_status: "cancelled"` within a bounded grace period (default 30 seconds), and MUST release the job\'s lease.' },
+      CANCEL_ACKNOWLEDGED,
+      CANCEL_WITHIN_GRACE,
     ] },
   { id: 'CANCEL-003', section: '1.1 §7.4', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'A repeated job.cancel for the same job produces no second terminal for it.',
     quotes: [
       { section: '1.1 §7.4', quote: 'The submitting session MAY send `job.cancel` at any time for a non-terminal job.' },
-      { section: '1.0 §7.4', quote: 'The runtime MUST signal the agent to stop, MUST emit a `job.error` with `final_status: "cancelled"` within a bounded grace period (default 30 seconds), and MUST release the job\'s lease.' },
+      CANCEL_WITHIN_GRACE,
     ] },
   { id: 'CANCEL-004', section: '1.1 §7.4', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'A job.cancel for an already terminal job emits no new terminal for it (a changed status in later listings is LIFE-004).',
     quotes: [
       { section: '1.1 §7.4', quote: 'The submitting session MAY send `job.cancel` at any time for a non-terminal job.' },
-      { section: '1.0 §7.2', quote: 'If terminal, the runtime MUST return the existing `job_id` and replay the terminal event.' },
+      TERMINAL_REPLAY,
     ] },
   { id: 'CANCEL-005', section: '1.0 §7.4', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'The cancel terminal arrives within a bounded grace period (30 s by default) even when the agent ignores the cancel.',
     quotes: [
-      { section: '1.0 §7.4', quote: 'The runtime MUST signal the agent to stop, MUST emit a `job.error` with `final_status: "cancelled"` within a bounded grace period (default 30 seconds), and MUST release the job\'s lease.' },
+      CANCEL_WITHIN_GRACE,
     ] },
   { id: 'CANCEL-006', section: '1.1 §7.6', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'A job.cancel from a session of a principal other than the submitter leaves the job running, and any answer to it is the one a job_id that does not exist would get.',
     quotes: [
       { section: '1.1 §7.6', quote: 'Cancellation is reserved for the session that submitted the job.' },
-      { section: '1.1 §6.6', quote: 'Implementations MUST NOT leak job existence across principals not authorized to know about them.' },
+      NO_JOB_LEAK,
     ] },
   { id: 'CANCEL-007', section: '1.1 §14', level: 'MUST', features: SUB, observable: true, needsAgent: true,
     text: 'Subscribing confers no cancel authority: a job.cancel from a subscribed session of another principal leaves the job running, whether or not the server answers it.',
@@ -459,7 +477,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'A session that resumed keeps cancel authority over the jobs it submitted before the drop.',
     quotes: [
       { section: '1.1 §7.7', quote: '| Carries cancel authority | Yes | No |' },
-      { section: '1.0 §7.4', quote: 'The runtime MUST signal the agent to stop, MUST emit a `job.error` with `final_status: "cancelled"` within a bounded grace period (default 30 seconds), and MUST release the job\'s lease.' },
+      CANCEL_WITHIN_GRACE,
     ] },
 
   // VER: agent versioning (1.1 §7.5)
@@ -467,7 +485,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'With agent_versions negotiated, each entry of the welcome\'s capabilities.agents is an object with `name`, a `versions` array and, if advertised, a `default` version.',
     quotes: [
       { section: '1.1 §7.5', quote: 'A bare `name` resolves to the `default` version advertised in `session.welcome.payload.capabilities.agents`.' },
-      { section: '1.1 §6.2', quote: '`session.welcome` responds with feature acknowledgement, an agent inventory enriched with version information, and a heartbeat interval:' },
+      WELCOME_RESPONDS,
     ] },
   { id: 'VER-002', section: '1.1 §7.5', level: 'SHOULD', features: VER, observable: true, needsAgent: true,
     text: 'A bare agent name resolves to the advertised default version, shown as name@default in job.accepted.',
@@ -513,7 +531,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'With history true the server replays the job\'s buffered events after from_event_seq, each once and in production order, before live events.',
     quotes: [
       { section: '1.1 §7.6', quote: 'If specified along with `history: true`, the runtime replays buffered events with `seq > from_event_seq` before resuming live streaming.' },
-      { section: '1.0 §8.3', quote: 'Per-job ordering is implied: events for a given `job_id` MUST appear in the order they were produced.' },
+      PER_JOB_ORDER,
     ] },
   { id: 'SUB-004', section: '1.1 §7.6', level: 'SHOULD', features: SUB, observable: true, needsAgent: true,
     text: 'With history absent or false the subscriber receives only events the job emits after job.subscribed, with no replay.',
@@ -524,14 +542,14 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'Across the switch from history replay to live delivery each event of the job reaches the subscriber exactly once, none missing.',
     quotes: [
       { section: '1.1 §7.6', quote: 'If specified along with `history: true`, the runtime replays buffered events with `seq > from_event_seq` before resuming live streaming.' },
-      { section: '1.0 §8.3', quote: 'Per-job ordering is implied: events for a given `job_id` MUST appear in the order they were produced.' },
+      PER_JOB_ORDER,
     ] },
   { id: 'SUB-006', section: '1.1 §7.6', level: 'MUST', features: SUB, observable: true, needsAgent: true,
     text: 'Events forwarded to a subscriber carry the subscriber\'s session_id and event_seq numbers from the subscriber session\'s own sequence.',
     quotes: [
       { section: '1.1 §7.6', quote: 'After subscription, `job.event` messages for the subscribed job appear in the session\'s stream interleaved with other jobs\' events, using the session\'s normal `event_seq` space.' },
-      { section: '1.0 §5.1', quote: '`session_id` (string, REQUIRED after welcome): Identifies the session.' },
-      { section: '1.0 §5.1', quote: '`event_seq` (integer, REQUIRED on `job.event`, `job.result`, `job.error`): Monotonic, session-scoped sequence number.' },
+      SESSION_ID_FIELD,
+      EVENT_SEQ_FIELD,
     ] },
   { id: 'SUB-007', section: '1.1 §7.6', level: 'MUST', features: SUB, observable: true, needsAgent: true,
     text: 'A job.subscribe the principal is not authorized for is refused, with PERMISSION_DENIED (or JOB_NOT_FOUND, which reveals nothing) if answered, and delivers none of the job\'s events.',
@@ -564,7 +582,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'EVT-003', section: '1.0 §8.3', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'Every event of a defined kind the agent emits reaches each session receiving the job once, with its kind and body fields unchanged.',
     quotes: [
-      { section: '1.0 §8.3', quote: 'Per-job ordering is implied: events for a given `job_id` MUST appear in the order they were produced.' },
+      PER_JOB_ORDER,
     ] },
   { id: 'EVT-004', section: '1.1 §8.2', level: 'SHOULD', features: [], observable: true, needsAgent: true,
     text: 'Events carry their kind\'s required body fields: log {level, message}, thought {text}, tool_call {tool, args, call_id}, tool_result {call_id, result or error}, status {phase}, metric {name, value}, artifact_ref {uri, content_type}.',
@@ -589,49 +607,49 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'EVT-008', section: '1.1 §6.2', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'When progress is not negotiated the server sends no progress events.',
     quotes: [
-      { section: '1.1 §6.2', quote: 'Either peer MUST NOT use a feature outside that intersection.' },
+      FEATURE_INTERSECTION,
     ] },
 
   // SEQ: ordering & sequence numbers (1.1 §8.3, 1.0 §5.1, §8.3)
   { id: 'SEQ-001', section: '1.0 §5.1', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'Every job.event, job.result and job.error carries an integer `event_seq`.',
     quotes: [
-      { section: '1.0 §5.1', quote: '`event_seq` (integer, REQUIRED on `job.event`, `job.result`, `job.error`): Monotonic, session-scoped sequence number.' },
+      EVENT_SEQ_FIELD,
     ] },
   { id: 'SEQ-002', section: '1.1 §8.3', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'Within a session each job.event, job.result or job.error has event_seq exactly one above the previous one, across own and subscribed jobs and under concurrent emitters.',
     quotes: [
       { section: '1.1 §8.3', quote: 'Sequence numbers are session-scoped, strictly monotonic, and gap-free across reconnects within the buffer window.' },
-      { section: '1.0 §5.1', quote: '`event_seq` (integer, REQUIRED on `job.event`, `job.result`, `job.error`): Monotonic, session-scoped sequence number.' },
+      EVENT_SEQ_FIELD,
     ] },
   { id: 'SEQ-003', section: '1.0 §8.3', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'Events of one job, and of each concurrent branch within it, reach the session in the order they were produced.',
     quotes: [
-      { section: '1.0 §8.3', quote: 'Per-job ordering is implied: events for a given `job_id` MUST appear in the order they were produced.' },
+      PER_JOB_ORDER,
     ] },
   { id: 'SEQ-004', section: '1.1 §8.3', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'Across a resume the sequence stays gap-free: replayed then live events continue the +1 chain with no gap, repeat or restart.',
     quotes: [
       { section: '1.1 §8.3', quote: 'Sequence numbers are session-scoped, strictly monotonic, and gap-free across reconnects within the buffer window.' },
-      { section: '1.0 §8.3', quote: '**Gap-free across reconnects**: Resume MUST replay every event whose seq is greater than the client\'s `last_event_seq`.' },
+      RESUME_REPLAYS_ALL,
     ] },
   { id: 'SEQ-005', section: '1.1 §6.4', level: 'MUST', features: HB, observable: true, needsAgent: true,
     text: 'session.ping and session.pong consume no event_seq: job frames sent around them stay contiguous.',
     quotes: [
       { section: '1.1 §6.4', quote: 'Heartbeats are NOT included in `event_seq`.' },
-      { section: '1.0 §5.1', quote: '`event_seq` (integer, REQUIRED on `job.event`, `job.result`, `job.error`): Monotonic, session-scoped sequence number.' },
+      EVENT_SEQ_FIELD,
     ] },
   { id: 'SEQ-006', section: '1.1 §6.5', level: 'MUST', features: ACK, observable: true, needsAgent: true,
     text: 'session.ack consumes no event_seq: job frames sent around it stay contiguous.',
     quotes: [
       { section: '1.1 §6.5', quote: '`session.ack` messages are not included in `event_seq`.' },
-      { section: '1.0 §5.1', quote: '`event_seq` (integer, REQUIRED on `job.event`, `job.result`, `job.error`): Monotonic, session-scoped sequence number.' },
+      EVENT_SEQ_FIELD,
     ] },
   { id: 'SEQ-007', section: '1.0 §8.3', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'Any other frame that carries event_seq takes part in the same strictly +1 sequence instead of repeating or skipping a number.',
     quotes: [
       { section: '1.0 §8.3', quote: '**Strictly monotonic**: `event_seq[n+1] > event_seq[n]` for any two consecutive messages from the runtime within a session.' },
-      { section: '1.0 §5.1', quote: '`event_seq` (integer, REQUIRED on `job.event`, `job.result`, `job.error`): Monotonic, session-scoped sequence number.' },
+      EVENT_SEQ_FIELD,
     ] },
 
   // CHUNK: result streaming (1.1 §8.4)
@@ -666,14 +684,14 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'CHUNK-006', section: '1.1 §6.2', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'When result_chunk is not negotiated the server sends no result_chunk events.',
     quotes: [
-      { section: '1.1 §6.2', quote: 'Either peer MUST NOT use a feature outside that intersection.' },
+      FEATURE_INTERSECTION,
     ] },
 
   // LEASE: lease enforcement & expiration (1.1 §9.1-9.5, §14; 1.0 §9, §10)
   { id: 'LEASE-001', section: '1.1 §7.1', level: 'SHOULD', features: EXP, observable: true, needsAgent: true,
     text: 'job.accepted echoes the submitted lease_constraints.expires_at.',
     quotes: [
-      { section: '1.1 §7.1', quote: '`job.accepted` echoes the effective lease and constraints, plus initial budget counters if `cost.budget` is in the lease:' },
+      ACCEPTED_ECHOES,
     ] },
   { id: 'LEASE-002', section: '1.1 §9.5', level: 'MUST', features: EXP, observable: true, needsAgent: true,
     text: 'A job.submit whose expires_at is not in the future is rejected with INVALID_REQUEST and creates no job.',
@@ -717,7 +735,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'job.accepted carries a `budget` counter for each budgeted currency, initialised to the budgeted amount.',
     quotes: [
       { section: '1.1 §9.6', quote: 'Each is a separate counter, initialized at the budgeted value at job acceptance.' },
-      { section: '1.1 §7.1', quote: '`job.accepted` echoes the effective lease and constraints, plus initial budget counters if `cost.budget` is in the lease:' },
+      ACCEPTED_ECHOES,
     ] },
   { id: 'BUDGET-002', section: '1.1 §9.6', level: 'MUST', features: BUD, observable: true, needsAgent: true,
     text: 'Each cost.* metric whose unit is a budgeted currency decrements that currency\'s counter by its value, and no other metric changes any counter.',
@@ -806,7 +824,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'CRED-009', section: '1.1 §6.2', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'When provisioned_credentials is not negotiated, job.accepted carries no `credentials`.',
     quotes: [
-      { section: '1.1 §6.2', quote: 'Either peer MUST NOT use a feature outside that intersection.' },
+      FEATURE_INTERSECTION,
     ] },
 
   // ERR: error taxonomy & payloads (1.1 §12, 1.0 §12)
@@ -836,7 +854,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'ERR-005', section: '1.1 §7.3', level: 'SHOULD', features: [], observable: true, needsAgent: true,
     text: 'A job.error\'s code and final_status agree: CANCELLED with "cancelled", TIMEOUT with "timed_out", and any other code with "error".',
     quotes: [
-      { section: '1.1 §7.4', quote: 'The runtime acknowledges with `job.cancelled` and emits `job.error` with code `CANCELLED` and `final_status: "cancelled"`.' },
+      CANCEL_ACKNOWLEDGED,
       { section: '1.1 §7.3', quote: '`BUDGET_EXHAUSTED` and `LEASE_EXPIRED` errors both result in `final_status: "error"`.' },
     ] },
   { id: 'ERR-006', section: '1.1 §12', level: 'SHOULD', features: [], observable: true, needsAgent: false,
@@ -874,12 +892,12 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'SEC-004', section: '1.0 §14', level: 'MUST', features: [], observable: false, needsAgent: false,
     text: 'The server purges buffered events when the buffer window expires.',
     quotes: [
-      { section: '1.0 §14', quote: 'Runtimes MUST encrypt buffered events at rest if the deployment environment is untrusted, and MUST purge them when the buffer window expires.' },
+      BUFFERED_EVENTS,
     ] },
   { id: 'SEC-005', section: '1.0 §14', level: 'MUST', features: [], observable: false, needsAgent: false,
     text: 'The server encrypts buffered events at rest when the deployment environment is untrusted.',
     quotes: [
-      { section: '1.0 §14', quote: 'Runtimes MUST encrypt buffered events at rest if the deployment environment is untrusted, and MUST purge them when the buffer window expires.' },
+      BUFFERED_EVENTS,
     ] },
   { id: 'SEC-006', section: '1.1 §14', level: 'SHOULD', features: CHUNK, observable: false, needsAgent: false,
     text: 'The server caps the size of each result chunk (about 1 MB) and of the total streamed result.',
@@ -897,7 +915,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   { id: 'LEAK-001', section: '1.0 §14', level: 'MUST', features: SUB, observable: true, needsAgent: true,
     text: 'Once a closed or dropped session\'s resume window has passed, the server keeps nothing for its subscriptions: fan-out to it stops and memory no longer grows with the jobs\' events.',
     quotes: [
-      { section: '1.0 §14', quote: 'Runtimes MUST encrypt buffered events at rest if the deployment environment is untrusted, and MUST purge them when the buffer window expires.' },
+      BUFFERED_EVENTS,
     ] },
 ];
 
