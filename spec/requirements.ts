@@ -121,12 +121,12 @@ export const REQUIREMENTS: readonly Requirement[] = [
 
   // AUTH: authentication (1.1 §6.1, 1.0 §6.1)
   { id: 'AUTH-001', section: '1.0 §6.1', level: 'MUST', features: [], observable: true, needsAgent: false,
-    text: 'A session.hello without a bearer token is answered with session.error code UNAUTHENTICATED and a transport close, never with session.welcome.',
+    text: 'A session.hello without a bearer token is answered with session.error and a transport close, never with session.welcome (the error\'s code: ERR-009).',
     quotes: [
       HELLO_REJECTS_BAD_TOKEN,
     ] },
   { id: 'AUTH-002', section: '1.0 §6.1', level: 'MUST', features: [], observable: true, needsAgent: false,
-    text: 'A session.hello with an invalid bearer token is answered with session.error code UNAUTHENTICATED and a transport close, never with session.welcome.',
+    text: 'A session.hello with an invalid bearer token is answered with session.error and a transport close, never with session.welcome (the error\'s code: ERR-009).',
     quotes: [
       HELLO_REJECTS_BAD_TOKEN,
     ] },
@@ -388,13 +388,13 @@ export const REQUIREMENTS: readonly Requirement[] = [
 
   // LIFE: lifecycle & terminals (1.1 §7.3, 1.0 §7.3)
   { id: 'LIFE-001', section: '1.1 §7.3', level: 'MUST', features: [], observable: true, needsAgent: true,
-    text: 'Every job a session submitted or subscribed to reaches exactly one terminal frame (job.result or job.error) in that session, counting live delivery and resume replays together.',
+    text: 'Every job a session submitted or subscribed to reaches exactly one terminal frame (job.result or job.error) in that session, live and in resume replays together, beside the replay a resubmission of its idempotency_key asks for.',
     quotes: [
       TERMINAL_STATES,
       TERMINAL_REPLAY,
     ] },
   { id: 'LIFE-002', section: '1.1 §7.3', level: 'MUST', features: [], observable: true, needsAgent: true,
-    text: 'After a job\'s terminal frame the server sends no further job.event, job.result or job.error for that job in that session.',
+    text: 'After a job\'s terminal frame the server sends no further job.event, job.result or job.error for that job in that session, beside the terminal a resubmission of its idempotency_key replays.',
     quotes: [
       TERMINAL_STATES,
       TERMINAL_REPLAY,
@@ -871,6 +871,12 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'A rejected request other than a failed hello or resume leaves the session open and usable.',
     quotes: [
       { section: '1.0 §13.4', quote: 'Lease violations are *not* session-fatal; they\'re routine error handling for an agent.' },
+    ] },
+  { id: 'ERR-009', section: '1.1 §12', level: 'SHOULD', features: [], observable: true, needsAgent: false,
+    text: 'A session.error refusing a hello for a missing or invalid bearer token carries code UNAUTHENTICATED.',
+    quotes: [
+      { section: '1.1 §12', quote: '| `UNAUTHENTICATED` | Missing or invalid authentication. |' },
+      { section: '1.0 §12', quote: '| `UNAUTHENTICATED` | Missing or invalid authentication on `session.hello`. |' },
     ] },
 
   // SEC: security considerations (1.1 §14, 1.0 §14)
