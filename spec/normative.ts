@@ -1,5 +1,6 @@
 // How the catalogue's quotes relate to the drafts' text (DESIGN §5: every FAIL rests on a
 // MUST sentence). Pure functions over the markdown of a draft; callers read the files.
+import type { Requirement, SpecQuote } from './requirement-types.ts';
 
 /** The RFC 2119 keywords that make a sentence a MUST (MUST NOT contains MUST). */
 const MUST_KEYWORD = /\b(MUST|REQUIRED|SHALL)\b/;
@@ -7,6 +8,11 @@ const MUST_KEYWORD = /\b(MUST|REQUIRED|SHALL)\b/;
 /** Whether a quoted sentence carries a MUST-level keyword. */
 export function isMustSentence(quote: string): boolean {
   return MUST_KEYWORD.test(quote);
+}
+
+/** The sentence a verdict on `r` rests on: for a MUST its first MUST sentence, else its first quote. */
+export function decidingQuote(r: Requirement): SpecQuote {
+  return (r.level === 'MUST' ? r.quotes.find((q) => isMustSentence(q.quote)) : undefined) ?? r.quotes[0];
 }
 
 /** Runs of whitespace (line breaks, indentation, table padding) collapsed to one space. */

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isMustSentence, normaliseWhitespace, parseSectionRef, sectionText } from './normative.ts';
+import { decidingQuote, isMustSentence, normaliseWhitespace, parseSectionRef, sectionText } from './normative.ts';
 import { REQUIREMENTS } from './requirements.ts';
 
 const SPEC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'arcp-spec');
@@ -66,5 +66,14 @@ describe('isMustSentence', () => {
     expect(isMustSentence('`id` (string, REQUIRED): identifier.')).toBe(true);
     expect(isMustSentence('If `total` is present, `current` SHOULD be ≤ `total`.')).toBe(false);
     expect(isMustSentence('The runtime responds:')).toBe(false);
+  });
+});
+
+describe('decidingQuote', () => {
+  it('is the first MUST sentence of a MUST, and the first quote otherwise', () => {
+    const must = REQUIREMENTS.find((r) => r.id === 'HELLO-001');
+    const should = REQUIREMENTS.find((r) => r.id === 'CLOSE-001');
+    expect(must && decidingQuote(must).quote).toBe('The runtime MUST issue a `resume_token` opaque to the client.');
+    expect(should && decidingQuote(should)).toEqual(should?.quotes[0]);
   });
 });

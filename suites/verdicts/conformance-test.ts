@@ -1,4 +1,5 @@
 import { it, type TestContext } from 'vitest';
+import { decidingQuote } from '../../spec/normative.ts';
 import { requirement } from '../../spec/requirements.ts';
 import type { Requirement } from '../../spec/requirement-types.ts';
 import { loadTargetConfig, type TargetConfig } from '../harness/config.ts';
@@ -94,10 +95,15 @@ export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
   return worst;
 }
 
-/** `SEQ-001 (MUST, 1.1 §8.3): sentence` then expected, actual and the transcript excerpt. */
+/**
+ * `SEQ-001 (MUST, 1.1 §8.3): sentence`, the drafts' sentence it rests on, then expected,
+ * actual and the transcript excerpt.
+ */
 export function formatFinding(req: Requirement, evidence: Evidence): string {
+  const spec = decidingQuote(req);
   const lines = [
     `${req.id} (${req.level}, ${req.section}): ${req.text}`,
+    `  spec:     ${spec.section} "${spec.quote}"`,
     `  expected: ${evidence.expected}`,
     `  actual:   ${evidence.actual}`,
   ];
