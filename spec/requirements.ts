@@ -270,6 +270,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'The server answers session.list_jobs with session.jobs carrying a `jobs` array, a `next_cursor` that is a string when another page follows (null or absent otherwise), and a `request_id` equal to the request\'s envelope id.',
     quotes: [
       LIST_RESPONDS,
+      { section: '1.1 §6.6', quote: '"request_id": "01J...", "jobs": [' },
     ] },
   { id: 'LIST-002', section: '1.1 §6.6', level: 'MUST', features: LIST, observable: true, needsAgent: true,
     text: 'The server never lists, or otherwise reveals the existence of, a job to a principal not authorized to observe it.',
@@ -286,6 +287,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     quotes: [
       LIST_RESPONDS,
       TERMINAL_STATES,
+      { section: '1.1 §6.6', quote: '"job_id": "job_01JABC...", "agent": "code-refactor@2.0.0", "status": "running",' },
     ] },
   { id: 'LIST-005', section: '1.1 §6.6', level: 'SHOULD', features: LIST, observable: true, needsAgent: true,
     text: 'Every job in a filtered listing matches all given filter fields (status set, agent, created_after).',
@@ -296,6 +298,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'Each page holds at most `limit` jobs, and following `next_cursor` until it is null or absent yields every matching job exactly once.',
     quotes: [
       LIST_RESPONDS,
+      { section: '1.1 §6.6', quote: '"limit": 100, "cursor": null' },
+      { section: '1.1 §6.6', quote: '"next_cursor": null' },
     ] },
   { id: 'LIST-007', section: '1.1 §6.6', level: 'SHOULD', features: LIST, observable: true, needsAgent: true,
     text: 'A finished job stays listed, with its terminal status, at least while its events are within the resume window.',
@@ -588,6 +592,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'Events carry their kind\'s required body fields: log {level, message}, thought {text}, tool_call {tool, args, call_id}, tool_result {call_id, result or error}, status {phase}, metric {name, value}, artifact_ref {uri, content_type}.',
     quotes: [
       { section: '1.1 §8.2', quote: 'The following event `kind` values are defined:' },
+      { section: '1.1 §8.2', quote: '| `log` | `{ level, message }` |' },
+      { section: '1.1 §8.2', quote: '| `status` | `{ phase, message? }` |' },
     ] },
   { id: 'EVT-005', section: '1.0 §8.2', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'An agent event of an unknown vendor kind (x-...) neither errors the session nor ends the job.',
