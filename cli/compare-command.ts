@@ -1,7 +1,7 @@
 // `arcp-conformance compare DIR...`: the records of several runs (one server each) side by
 // side, as compare.html and compare.md. Each DIR is a run's --out directory (or its
 // record.json); a cell links to the test behind its verdict in that run's report.html.
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { comparisonToHtml } from '../reporters/compare-html.ts';
 import { comparisonToMarkdown } from '../reporters/compare-markdown.ts';
@@ -13,6 +13,7 @@ import { UsageError, oneLine } from './errors.ts';
 import { COMPARE_HELP } from './help.ts';
 import { readJsonFile } from './json-file.ts';
 import type { Output } from './output.ts';
+import { statUserPath } from './user-path.ts';
 
 export const COMPARE_FLAGS: FlagSpecs = {
   out: { kind: 'string' },
@@ -28,13 +29,7 @@ interface LocatedRecord {
 }
 
 function locate(path: string, cwd: string): LocatedRecord {
-  const absolute = resolve(cwd, path);
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(absolute).isDirectory();
-  } catch (error) {
-    throw new UsageError(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? oneLine(error)})`);
-  }
+  const { absolute, isDirectory } = statUserPath(path, cwd);
   const recordPath = isDirectory ? join(absolute, 'record.json') : absolute;
   if (isDirectory && !existsSync(recordPath)) {
     throw new UsageError(`${path} holds no record.json (a run's --out directory has one)`);
