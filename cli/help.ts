@@ -49,7 +49,8 @@ Target
   --profile FILE         server profile JSON: resumeForm, closeForm, agent, subprotocol,
                          features, subscribePolicy, listPolicy (default: $ARCP_PROFILE,
                          else the forms DESIGN.md names)
-  --timeout MS           bound of every single wait for the server (default: 5000)
+  --timeout MS           bound of every single wait for the server (default: 5000);
+                         grows up to 4x when the server answers the preflight slowly
   --max-wait MS          longest a test may wait for a server timer (heartbeat loss,
                          resume window, max_runtime_sec); tests that would need longer
                          are UNTESTABLE (default: 15000)
@@ -184,7 +185,8 @@ Usage: arcp-conformance replay FIXTURE [options]
                          replay shows it (default: 1)
   --token-file FILE      tokens, as for run (default: environment ARCP_TOKEN, ARCP_TOKEN_2)
   --profile FILE         server profile JSON, as for run (default: $ARCP_PROFILE)
-  --timeout MS           bound of every single wait for the server (default: 5000)
+  --timeout MS           bound of every single wait for the server (default: 5000);
+                         grows up to 4x when the server answers the preflight slowly
   --defect NAME          (kit development) switch on a defect of the embedded reference
                          runtime; repeatable
   --debug                show stack traces
