@@ -21,8 +21,9 @@ const KIT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(KIT_ROOT, 'bin/arcp-conformance.js');
 /** A run that takes longer than this is stopped and counted as such. */
 const BOUND_MS = 20 * 60 * 1000;
-/** Short server timers, so every check fits the kit's default --max-wait (15 s). */
+/** Short server timers, and a --max-wait every timer check fits (HB-003 waits 2.5 heartbeats + a timeout). */
 const SERVER_TIMERS = '--heartbeat-sec 5 --resume-window-sec 5';
+const MAX_WAIT = ['--max-wait', '20000'];
 
 const { values, positionals } = parseArgs({
   options: {
@@ -57,7 +58,7 @@ async function runOnce(label: string, defect: string | undefined, tokenFile: str
   const out = mkdtempSync(join(tmpdir(), 'arcp-stress-'));
   try {
     const server = `node ${JSON.stringify(BIN)} serve --port 0 ${SERVER_TIMERS}${defect === undefined ? '' : ` --defect ${defect}`}`;
-    const run = await runKitCommand(['run', '--server-cmd', server, '--token-file', tokenFile, '--out', out, ...positionals], KIT_ROOT, BOUND_MS);
+    const run = await runKitCommand(['run', '--server-cmd', server, '--token-file', tokenFile, '--out', out, ...MAX_WAIT, ...positionals], KIT_ROOT, BOUND_MS);
     let verdicts = new Map<string, Verdict>();
     try {
       const record = JSON.parse(readFileSync(join(out, 'record.json'), 'utf8')) as ConformanceRecord;

@@ -107,6 +107,11 @@ export interface TargetConfig {
   readonly timeoutMs: number;
   /** How much slower than a quick server this one answered the preflight (absent or 1: not slower). */
   readonly waitScale?: number;
+  /**
+   * The bound as configured, before scaling. Whether a check fits ARCP_MAX_WAIT_MS is decided
+   * with this one, so that decision (UNTESTABLE or not) does not move with the machine's load.
+   */
+  readonly configuredTimeoutMs?: number;
   /** UNTESTABLE verdicts do not fail the run. */
   readonly allowUntestable: boolean;
   /**
@@ -220,6 +225,15 @@ function profileVar(env: Env, problems: string[]): Profile {
   }
 }
 
+/**
+ * How long a check waits for a server timer of `timerMs` plus one wait bound, as far as the
+ * ARCP_MAX_WAIT_MS budget is concerned: counted with the configured bound, not the scaled
+ * one, so whether a check fits (or is UNTESTABLE) does not move with the machine's load.
+ */
+export function timerWaitMs(target: Pick<TargetConfig, 'timeoutMs' | 'configuredTimeoutMs'>, timerMs: number): number {
+  return timerMs + (target.configuredTimeoutMs ?? target.timeoutMs);
+}
+
 /** Reads the target from the environment; reports every bad variable at once. */
 export function loadTargetConfig(env: Env = process.env): TargetConfig {
   const problems: string[] = [];
@@ -242,6 +256,7 @@ export function loadTargetConfig(env: Env = process.env): TargetConfig {
     profile,
     timeoutMs: baseTimeoutMs * waitScale,
     waitScale,
+    configuredTimeoutMs: baseTimeoutMs,
     maxWaitMs,
     allowUntestable,
     ...(embedded ? { embedded: { defects: embeddedDefects } } : {}),
