@@ -56,7 +56,8 @@ Target
 Selection
   --only LIST            run only these, comma separated: requirement ids (SEQ-001) and
                          areas (SEQ) in UPPERCASE, suite names (session, properties) or
-                         paths (suites/session) otherwise
+                         paths (suites/session) otherwise; only the suite files with a
+                         selected test are loaded
   --skip LIST            leave these out (same forms as --only)
   --shard I/N            run shard I of N of the suite files (vitest sharding); the out
                          directory also gets blob-I-N.json and shard-I-N.json, which
@@ -172,8 +173,8 @@ Example
 `;
 
 export const LIST_HELP = `arcp-conformance list: show the requirement catalogue, how many tests check each
-requirement, and the coverage of the observable MUSTs per area. Collects the suites;
-runs nothing and needs no server.
+requirement, and the coverage of the observable MUSTs per area. Reads the suite map
+(suites/suite-map.json); loads no suite, runs nothing and needs no server.
 
 Usage: arcp-conformance list [options]
 

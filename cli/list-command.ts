@@ -1,13 +1,15 @@
 // `arcp-conformance list`: the catalogue, the tests citing each requirement, coverage.
-// Collects the suites with vitest (no test runs, no server).
+// Reads the suite map (cli/suite-map.ts), so it loads no suite; `--suites` (kit development)
+// collects the named files with vitest instead (no test runs, no server).
 import { booleanFlag, type FlagSpecs, listFlag, parseArgs } from './args.ts';
 import { catalogue } from './catalogue.ts';
 import { buildListing, listingLines } from './coverage.ts';
 import { UsageError } from './errors.ts';
 import { LIST_HELP } from './help.ts';
 import type { Output } from './output.ts';
-import { DEFAULT_SUITES, suiteGlob } from './paths.ts';
-import { collectSuites } from './vitest-runner.ts';
+import { suiteGlob } from './paths.ts';
+import { mappedTests, readSuiteMap } from './suite-map.ts';
+import type { CollectedListing } from './vitest-runner.ts';
 
 export const LIST_FLAGS: FlagSpecs = {
   json: { kind: 'boolean' },
@@ -24,10 +26,13 @@ export async function listCommand(argv: readonly string[], out: Output, cwd = pr
   if (args.positionals.length > 0) throw new UsageError(`list takes no arguments, got "${args.positionals[0]}"`, 'see: arcp-conformance list --help');
   out.setDebug(booleanFlag(args, 'debug'));
   const suites = listFlag(args, 'suites');
-  const collected = await collectSuites(
-    { include: suites.length > 0 ? suites.map((s) => suiteGlob(s, cwd)) : [DEFAULT_SUITES], onlySuites: [], skipSuites: [], explicit: suites.length > 0 },
-    (text) => out.debug(text),
-  );
+  const collected: Pick<CollectedListing, 'tests' | 'problems'> =
+    suites.length === 0
+      ? { tests: mappedTests(readSuiteMap()), problems: [] }
+      : await (await import('./vitest-runner.ts')).collectSuites(
+          { include: suites.map((s) => suiteGlob(s, cwd)), onlySuites: [], skipSuites: [], explicit: true },
+          (text) => out.debug(text),
+        );
   const listing = buildListing(catalogue(), collected.tests);
   if (booleanFlag(args, 'json')) {
     out.print(JSON.stringify({ ...listing, problems: collected.problems }, null, 2));
