@@ -8,7 +8,7 @@ Commands
   run       run the conformance suites against a server; per-requirement verdicts,
             JUnit, HTML and JSON reports, an exit code for CI (the default command)
   merge     merge the reports of a sharded run (run --shard I/N) into one
-  replay    replay one saved failing scenario (a seed fixture) against a server
+  replay    replay saved failing scenarios (a seed fixture, or a directory of them) against a server
   list      show the requirement catalogue, the tests that check each requirement,
             and the coverage
   serve     start the reference runtime (a correct ARCP v1.1 server) on a port
@@ -143,13 +143,15 @@ Example
   arcp-conformance merge shard-reports/ --out merged --report github
 `;
 
-export const REPLAY_HELP = `arcp-conformance replay: replay one saved failing scenario (a seed fixture) against a
-server; say whether the violation still happens and where the new transcript first
-departs from the recorded one.
+export const REPLAY_HELP = `arcp-conformance replay: replay a saved failing scenario (a seed fixture), or every
+fixture of a directory, against a server; say whether the violation still happens and
+where the new transcript first departs from the recorded one.
 
-Usage: arcp-conformance replay FIXTURE [options]
+Usage: arcp-conformance replay FIXTURE|DIR [options]
 
   FIXTURE                the fixture JSON file (e.g. fixtures/audit/seq-race.json)
+  DIR                    a directory of fixtures, such as a run's <out>/seeds: each of its
+                         *.json files in turn
   --url URL              server to replay against (default: $ARCP_URL; with neither, the
                          embedded reference runtime)
   --times N              replay N times; the violation counts as reproduced when any
@@ -164,7 +166,7 @@ Usage: arcp-conformance replay FIXTURE [options]
 
 Exit codes
   0  the server passes: no replay showed a violation
-  1  a violation reproduced
+  1  a violation reproduced (of any fixture, for a DIR)
   2  usage error: bad option, unreadable or invalid fixture, unreachable URL, refused
      token, or no replay engine available
 
