@@ -8,7 +8,8 @@ Commands
   run       run the conformance suites against a server; per-requirement verdicts,
             JUnit, HTML and JSON reports, an exit code for CI (the default command)
   merge     merge the reports of a sharded run (run --shard I/N) into one
-  replay    replay saved failing scenarios (a seed fixture, or a directory of them) against a server
+  replay    replay saved failing scenarios (a seed fixture, or a directory of them)
+            against a server
   list      show the requirement catalogue, the tests that check each requirement,
             and the coverage
   serve     start the reference runtime (a correct ARCP v1.1 server) on a port
