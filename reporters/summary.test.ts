@@ -21,7 +21,7 @@ describe('summaryLines', () => {
 
   it('reports stale baseline entries and the verdict line', () => {
     expect(text).toContain('STALE entry 0: {"requirement":"SEQ-001"} now passes; remove it.');
-    expect(lines.at(-1)).toBe('FAILED: 2 failing tests: 1 FAIL, 1 UNTESTABLE');
+    expect(lines.at(-1)).toBe('FAILED: 2 failing tests: 1 FAIL, 1 UNTESTABLE; 1 stale baseline entry (remove from baseline.json)');
   });
 
   it('names the shards a merged record came from, and the missing ones', () => {
