@@ -98,6 +98,7 @@ async function createConformanceVitest(
       reporters,
       env: { ...options.env },
       pool: 'forks',
+      isolate: false,
       maxWorkers: workers,
       testTimeout: options.testTimeoutMs,
       hookTimeout: options.testTimeoutMs,
