@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogueNames } from './catalogue.ts';
 import { KIT_ROOT } from './paths.ts';
-import { filesJudging, formatSuiteMap, mappedTests, readSuiteMap, type SuiteMap, suiteMapDifferences, suiteMapOf } from './suite-map.ts';
+import { filesJudging, formatSuiteMap, mappedTests, readSuiteMap, type SuiteMap, suiteMapDifferences, suiteMapOf, unmappedSuiteFiles } from './suite-map.ts';
 
 const MAP: SuiteMap = suiteMapOf([
   { file: 'suites/events/sequence.suite.ts', title: 'seq +1 [SEQ-001, SEQ-002]', requirements: ['SEQ-001', 'SEQ-002'] },
@@ -54,6 +56,15 @@ describe('the suite map', () => {
       'suites/events/sequence.suite.ts > subscribed [SEQ-002]: in the map, not in the suites',
     ]);
     expect(suiteMapDifferences(MAP, MAP)).toEqual([]);
+  });
+
+  it('names the suite files on disk it does not know', () => {
+    const root = mkdtempSync(join(tmpdir(), 'arcp-suite-map-'));
+    mkdirSync(join(root, 'suites', 'events'), { recursive: true });
+    mkdirSync(join(root, 'suites', 'new'), { recursive: true });
+    for (const f of ['events/sequence.suite.ts', 'new/new.suite.ts', 'new/helper.ts']) writeFileSync(join(root, 'suites', f), '');
+    expect(unmappedSuiteFiles(MAP, root)).toEqual(['suites/new/new.suite.ts']);
+    expect(unmappedSuiteFiles(readSuiteMap())).toEqual([]);
   });
 
   it('cites only catalogue ids', () => {

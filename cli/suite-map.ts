@@ -3,7 +3,7 @@
 // committed, so that `run --only/--skip` hands vitest only the files that can judge the
 // selection and `list` answers without loading a suite. cli/suite-map.test.ts fails when the
 // map and the suites disagree, either way.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { isSelected, type Selection } from '../suites/verdicts/selection.ts';
@@ -75,6 +75,14 @@ export function suiteMapDifferences(committed: SuiteMap, collected: SuiteMap): s
   }
   for (const test of inMap.keys()) if (!inSuites.has(test)) problems.push(`${test}: in the map, not in the suites`);
   return problems;
+}
+
+/** Suite files on disk (`*.suite.ts` under suites/) that the map does not know: it is out of date. */
+export function unmappedSuiteFiles(map: SuiteMap, root = KIT_ROOT): string[] {
+  return readdirSync(join(root, 'suites'), { recursive: true, encoding: 'utf8' })
+    .map((f) => `suites/${f.split('\\').join('/')}`)
+    .filter((f) => f.endsWith('.suite.ts') && map.files[f] === undefined)
+    .sort();
 }
 
 /** Every mapped test with its file, in file order. */
