@@ -67,9 +67,10 @@ Selection
 Verdicts
   --strict               WARN (a broken SHOULD) fails the run
   --allow-untestable     UNTESTABLE (e.g. no conformance agent) does not fail the run
-  --baseline FILE        expected failures: matched failures do not fail the run; entries
-                         whose test or requirement now passes are reported as STALE
-  --write-baseline FILE  write a baseline covering this run's failures
+  --baseline FILE        expected failures, matched by requirement id (and test): matched
+                         failures do not fail the run; an entry whose requirement or test
+                         now passes is STALE and fails the run until it is removed
+  --write-baseline FILE  write a baseline naming the requirements this run failed on
 
 Property suites
   --runs N               fast-check runs per property (default: each suite's own)
@@ -96,8 +97,9 @@ Environment (a flag wins over its variable)
   GITHUB_STEP_SUMMARY (for --report github), NO_COLOR
 
 Exit codes
-  0  no failing test (baselined failures and allowed UNTESTABLEs do not fail)
-  1  at least one failing test, or the run was interrupted
+  0  no failing test (baselined failures and allowed UNTESTABLEs do not fail) and no
+     stale baseline entry
+  1  at least one failing test or stale baseline entry, or the run was interrupted
   2  usage or configuration error: bad option, unreadable file, unreachable URL,
      refused token
 
