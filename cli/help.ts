@@ -10,7 +10,8 @@ Commands
   merge     merge the reports of a sharded run (run --shard I/N) into one
   compare   put the records of several runs (one server each) side by side:
             one HTML and one Markdown table, requirements down, servers across
-  replay    replay one saved failing scenario (a seed fixture) against a server
+  replay    replay saved failing scenarios (a seed fixture, or a directory of them)
+            against a server
   list      show the requirement catalogue, the tests that check each requirement,
             and the coverage
   serve     start the reference runtime (a correct ARCP v1.1 server) on a port
@@ -60,7 +61,8 @@ Target
 Selection
   --only LIST            run only these, comma separated: requirement ids (SEQ-001) and
                          areas (SEQ) in UPPERCASE, suite names (session, properties) or
-                         paths (suites/session) otherwise
+                         paths (suites/session) otherwise; only the suite files with a
+                         selected test are loaded
   --skip LIST            leave these out (same forms as --only)
   --shard I/N            run shard I of N of the suite files (vitest sharding); the out
                          directory also gets blob-I-N.json and shard-I-N.json, which
@@ -69,9 +71,10 @@ Selection
 Verdicts
   --strict               WARN (a broken SHOULD) fails the run
   --allow-untestable     UNTESTABLE (e.g. no conformance agent) does not fail the run
-  --baseline FILE        expected failures: matched failures do not fail the run; entries
-                         whose test or requirement now passes are reported as STALE
-  --write-baseline FILE  write a baseline covering this run's failures
+  --baseline FILE        expected failures, matched by requirement id (and test): matched
+                         failures do not fail the run; an entry whose requirement or test
+                         now passes is STALE and fails the run until it is removed
+  --write-baseline FILE  write a baseline naming the requirements this run failed on
 
 Property suites
   --runs N               fast-check runs per property (default: each suite's own)
@@ -98,8 +101,9 @@ Environment (a flag wins over its variable)
   GITHUB_STEP_SUMMARY (for --report github), NO_COLOR
 
 Exit codes
-  0  no failing test (baselined failures and allowed UNTESTABLEs do not fail)
-  1  at least one failing test, or the run was interrupted
+  0  no failing test (baselined failures and allowed UNTESTABLEs do not fail) and no
+     stale baseline entry
+  1  at least one failing test or stale baseline entry, or the run was interrupted
   2  usage or configuration error: bad option, unreadable file, unreachable URL,
      refused token
 
@@ -172,13 +176,15 @@ Example
   arcp-conformance compare runs/server-a runs/server-b --out runs/compare
 `;
 
-export const REPLAY_HELP = `arcp-conformance replay: replay one saved failing scenario (a seed fixture) against a
-server; say whether the violation still happens and where the new transcript first
-departs from the recorded one.
+export const REPLAY_HELP = `arcp-conformance replay: replay a saved failing scenario (a seed fixture), or every
+fixture of a directory, against a server; say whether the violation still happens and
+where the new transcript first departs from the recorded one.
 
-Usage: arcp-conformance replay FIXTURE [options]
+Usage: arcp-conformance replay FIXTURE|DIR [options]
 
   FIXTURE                the fixture JSON file (e.g. fixtures/audit/seq-race.json)
+  DIR                    a directory of fixtures, such as a run's <out>/seeds: each of its
+                         *.json files in turn
   --url URL              server to replay against (default: $ARCP_URL; with neither, the
                          embedded reference runtime)
   --times N              replay N times; the violation counts as reproduced when any
@@ -194,7 +200,7 @@ Usage: arcp-conformance replay FIXTURE [options]
 
 Exit codes
   0  the server passes: no replay showed a violation
-  1  a violation reproduced
+  1  a violation reproduced (of any fixture, for a DIR)
   2  usage error: bad option, unreadable or invalid fixture, unreachable URL, refused
      token, or no replay engine available
 
@@ -203,8 +209,8 @@ Example
 `;
 
 export const LIST_HELP = `arcp-conformance list: show the requirement catalogue, how many tests check each
-requirement, and the coverage of the observable MUSTs per area. Collects the suites;
-runs nothing and needs no server.
+requirement, and the coverage of the observable MUSTs per area. Reads the suite map
+(suites/suite-map.json); loads no suite, runs nothing and needs no server.
 
 Usage: arcp-conformance list [options]
 

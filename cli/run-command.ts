@@ -258,6 +258,7 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
         include: runPlan.include,
         onlySuites: runPlan.settings.onlySuites,
         skipSuites: runPlan.settings.skipSuites,
+        requirements: { only: runPlan.settings.only, skip: runPlan.settings.skip },
         explicit: runPlan.explicitSuites,
         env: environment,
         ...(runPlan.settings.shard === undefined ? {} : { shard: runPlan.settings.shard }),

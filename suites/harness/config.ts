@@ -129,7 +129,7 @@ export interface TargetConfig {
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_WAIT_MS = 15_000;
-const MAX_TIMEOUT_MS = 10 * 60 * 1000;
+export const MAX_TIMEOUT_MS = 10 * 60 * 1000;
 
 /** A hello answered slower than this means a slow (loaded, remote) server: waits grow with it. */
 const QUICK_ROUND_TRIP_MS = 250;
