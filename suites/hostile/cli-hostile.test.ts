@@ -6,12 +6,11 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KIT_ROOT } from '../../cli/paths.ts';
 import { type CliResult, spawnCli } from '../../cli/testing/spawn-cli.ts';
 import type { ConformanceRecord, RecordTest } from '../../reporters/record.ts';
-import type { LaunchedServer } from '../leak/server-process.ts';
-import { launchHostileServer } from './hostile-process.ts';
+import { useHostileServer } from './use-hostile-server.ts';
 import { type Misbehaviour, misbehaviourPath } from './misbehaviour.ts';
 
 /** Far beyond what any of these runs needs, far below the run bound a hang would hit. */
@@ -23,13 +22,7 @@ const RUN_BOUND_MS = 300_000;
  */
 const SELECTION = ['--suites', join(KIT_ROOT, 'suites/jobs/jobs.suite.ts'), '--suites', join(KIT_ROOT, 'suites/jobs/lifecycle.suite.ts'), '--only', 'JOB-001,LIFE-003'];
 
-let server: LaunchedServer;
-beforeAll(async () => {
-  server = await launchHostileServer();
-}, 40_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const hostileServer = useHostileServer();
 
 interface KitRun extends CliResult {
   readonly record: ConformanceRecord;
@@ -38,7 +31,7 @@ interface KitRun extends CliResult {
 async function runKit(m: Misbehaviour, selection: readonly string[] = SELECTION): Promise<KitRun> {
   const cwd = mkdtempSync(join(tmpdir(), 'arcp-hostile-cli-'));
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARCP_')));
-  const result = await spawnCli(['run', '--url', `${server.url}${misbehaviourPath(m)}`, ...selection], {
+  const result = await spawnCli(['run', '--url', `${hostileServer().url}${misbehaviourPath(m)}`, ...selection], {
     cwd,
     env: { ...env, NO_COLOR: '1', ARCP_TOKEN: 'tok-hostile-cli' },
     boundMs: RUN_BOUND_MS,

@@ -7,11 +7,10 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE, type TargetConfig } from '../harness/config.ts';
 import type { Transcript } from '../harness/transcript.ts';
-import type { LaunchedServer } from '../leak/server-process.ts';
-import { launchHostileServer } from './hostile-process.ts';
+import { useHostileServer } from './use-hostile-server.ts';
 import { judgeRun, type JudgedRun } from './judge.ts';
 import type { RealSuitesReport } from './real-suites-main.ts';
 import { PROBE_REQUIREMENTS, probeBody, type ProbeOptions } from './kit-probe.ts';
@@ -31,17 +30,11 @@ const DEADLINE_MS = 6 * WAIT_MS + 4000;
 const RSS_BOUND_MB = 512;
 const SEED = 20_261_122;
 
-let server: LaunchedServer;
-beforeAll(async () => {
-  server = await launchHostileServer();
-}, 40_000);
-afterAll(async () => {
-  await server?.stop();
-});
+const hostileServer = useHostileServer();
 
 function target(m: Misbehaviour): TargetConfig {
   return {
-    url: `${server.url}${misbehaviourPath(m)}`,
+    url: `${hostileServer().url}${misbehaviourPath(m)}`,
     tokens: { primary: 'tok-hostile-probe' },
     profile: DEFAULT_PROFILE,
     timeoutMs: WAIT_MS,
@@ -205,7 +198,7 @@ describe('the kit against a hostile server', () => {
 /** Runs real suite files against the hostile server in a child process (see real-suites-main.ts). */
 function realSuites(m: Misbehaviour, files: readonly string[]): Promise<RealSuitesReport> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'suites/hostile/real-suites-main.ts', `${server.url}${misbehaviourPath(m)}`, ...files], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'suites/hostile/real-suites-main.ts', `${hostileServer().url}${misbehaviourPath(m)}`, ...files], {
       cwd: KIT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
