@@ -82,15 +82,19 @@ export const BOUNDED_LIMITS: TranscriptLimits = Object.freeze({
   inbox: 512,
 });
 
-/** In full mode: estimated bytes kept before the transcript turns bounded. */
-export const DEFAULT_FULL_MODE_BYTES = 256 * 1024 * 1024;
+/**
+ * In full mode: estimated bytes kept before the transcript turns bounded. The estimate runs
+ * low (a parsed frame costs V8 several times its wire size), so this stays well below the
+ * kit's memory target: a flood turns bounded after about 100k small frames.
+ */
+export const DEFAULT_FULL_MODE_BYTES = 64 * 1024 * 1024;
 
 export interface TranscriptOptions {
   /** Share a redactor between transcripts that see the same secrets. */
   readonly redactor?: Redactor;
   /** Keep a bounded part of the history (true: BOUNDED_LIMITS). Default: keep everything. */
   readonly bounded?: boolean | Partial<TranscriptLimits>;
-  /** Full mode only: the byte budget after which the transcript turns bounded (default 256 MiB). */
+  /** Full mode only: the byte budget after which the transcript turns bounded (default 64 MiB). */
   readonly fullModeBytes?: number;
   /** Fed every entry as it is recorded (add them before anything is recorded). */
   readonly observers?: readonly TranscriptObserver[];
@@ -142,7 +146,8 @@ function matches(entry: FrameEntry, filter: FrameFilter | undefined): boolean {
 const ELIDED_ENTRY_BYTES = 16 * 1024;
 
 function costOf(entry: TranscriptEntry): number {
-  const held = entry.kind !== 'frame' ? 0 : entry.elided === undefined ? entry.bytes : ELIDED_ENTRY_BYTES;
+  // What the entry holds: an elided frame its skeleton, a non-JSON message its raw head.
+  const held = entry.kind !== 'frame' ? 0 : entry.elided !== undefined ? ELIDED_ENTRY_BYTES : entry.raw !== undefined ? entry.raw.length : entry.bytes;
   return held + ENTRY_OVERHEAD_BYTES;
 }
 

@@ -24,7 +24,7 @@ const DEADLINE_MS = 6 * WAIT_MS + 4000;
 /**
  * The memory bound: this process's RSS stays below it through every run. The kit refuses
  * frames over 64 MiB (harness maxPayload), keeps at most 2 KiB of a non-JSON message, and a
- * transcript turns bounded past 256 MiB of kept entries; a 40 MiB frame costs its buffer, its
+ * transcript turns bounded past 64 MiB of kept entries; a 40 MiB frame costs its buffer, its
  * string and its parse attempt at once, briefly.
  */
 const RSS_BOUND_MB = 512;
