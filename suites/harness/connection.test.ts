@@ -8,6 +8,7 @@ import { type ScriptedServer, dig, serverFrame, startScriptedServer } from './te
 import { Transcript } from './transcript.ts';
 import type { ConnectionEntry, FrameEntry } from './transcript-types.ts';
 import { rejection } from './testing/rejection.ts';
+import { isUlid } from '../../spec/ulid.ts';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -41,6 +42,8 @@ describe('send', () => {
       connection.send('session.ack', { last_processed_seq: 3 }, { session_id: 's1' }),
     ];
     expect(new Set(ids).size).toBe(3);
+    // ULIDs: v1.0 §5.1 recommends them and some servers refuse any other id.
+    expect(ids.every(isUlid)).toBe(true);
     const peer = server.peers[0]!;
     const hello = await peer.next('session.hello');
     const cancel = await peer.next('job.cancel');
