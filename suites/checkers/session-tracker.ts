@@ -5,6 +5,7 @@
 // per connection, session and job; frames themselves are not kept (seq-history.ts keeps a
 // bounded fingerprint per seq).
 import type { ConnectionEntry, FrameEntry, TranscriptEntry } from '../harness/transcript-types.ts';
+import { jobErrorRole } from '../harness/job-holdings.ts';
 import { principalFromLabel } from './principals.ts';
 import { DEFAULT_REPLAY_WINDOW, type Lookup, type Receipt, SeqHistory } from './seq-history.ts';
 import {
@@ -497,7 +498,7 @@ export class SessionTracker {
         return;
       }
       default:
-        if (isSequencedFrame(wire)) this.observeSequenced(entry, wire, conn, facts);
+        if (isSequencedFrame(wire) && !this.isRejection(wire, conn)) this.observeSequenced(entry, wire, conn, facts);
     }
   }
 
@@ -530,6 +531,13 @@ export class SessionTracker {
       job.submitterPrincipal = session.principal;
     }
     session.owned.add(job.id);
+  }
+
+  /** A job.error naming no job its session holds answers a request: no terminal, no seq owed (harness/job-holdings.ts). */
+  private isRejection(wire: WireFrame, conn: ConnState): boolean {
+    if (wire.type !== 'job.error') return false;
+    const session = this.sessionOf(conn);
+    return jobErrorRole(wire.jobId, (id) => session !== undefined && (session.owned.has(id) || session.subscriptions.has(id))) === 'rejection';
   }
 
   private observeSequenced(entry: FrameEntry, wire: WireFrame, conn: ConnState, facts: Mutable<FrameFacts>): void {

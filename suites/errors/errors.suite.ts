@@ -216,9 +216,9 @@ conformanceTest('a job.cancel or job.subscribe naming an unknown job is rejected
       const jobId = unknownJobId();
       const after = session.mark();
       request.send(jobId);
-      // A job.error naming the unknown job is accepted too: it is no job's terminal.
+      // A job.error naming the unknown job (or any job the session does not hold) is a rejection.
       const reply = await session.watch(
-        (f) => f.type === 'session.error' || (f.type === 'job.error' && (f.job_id === undefined || f.job_id === jobId)),
+        isRejection,
         { description: `the rejection of ${request.what} for ${jobId}`, forMs: t.target.timeoutMs, after },
       );
       t.must('ERR-007', reply !== undefined && codeOf(reply) === 'JOB_NOT_FOUND', () => ({

@@ -8,6 +8,7 @@ import { validateFrame } from '../../spec/validate.ts';
 import { HarnessError } from './errors.ts';
 import { type FramePredicate, type WireFrame, isWireFrame, summarizeEntries } from './frames.ts';
 import { nextMessageId } from './ids.ts';
+import { JobHoldings } from './job-holdings.ts';
 import { ENTRY_OVERHEAD_BYTES, type Transcript } from './transcript.ts';
 import type { FrameEntry, FrameVerdict } from './transcript-types.ts';
 
@@ -144,6 +145,8 @@ export class Connection {
   /** Resolves once, when the socket is gone (either side); never rejects. */
   readonly closed: Promise<CloseInfo>;
   autoPong: boolean;
+  /** The jobs the session on this connection holds (shared across a session's resumes): decides what a job.error is. */
+  holdings = new JobHoldings();
 
   readonly #ws: WebSocket;
   /** Inbound entries; `#inbox[k]` is at mark `#inboxOffset + k`, kept from `#inboxHead` on. */
@@ -358,6 +361,7 @@ export class Connection {
       }
     }
     const entry = this.transcript.recordFrame({ conn: this.id, dir: 'in', frame, text, bytes: buffer.length, verdict });
+    this.holdings.observe(frame, entry.frame);
     const listeners = this.#listeners;
     for (let k = 0; k < listeners.length; k += 1) (listeners[k] as InboundListener)(frame, entry);
     if (isWireFrame(frame) && frame.type === 'session.ping') this.#onPing(frame);

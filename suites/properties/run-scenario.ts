@@ -10,6 +10,7 @@ import type { Profile } from '../harness/config.ts';
 import type { Connection } from '../harness/connection.ts';
 import { isHarnessError } from '../harness/errors.ts';
 import { isWireFrame, payloadOf, type WireFrame } from '../harness/frames.ts';
+import { isRejection } from '../harness/job-holdings.ts';
 import { connect, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
@@ -78,10 +79,6 @@ interface CancelRecord {
   readonly foreign: boolean;
   readonly afterTerminal: boolean;
   readonly sent: boolean;
-}
-
-function isRejection(frame: WireFrame): boolean {
-  return frame.type === 'session.error' || (frame.type === 'job.error' && frame.job_id === undefined);
 }
 
 function sleep(ms: number): Promise<void> {

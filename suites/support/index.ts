@@ -9,6 +9,7 @@ import { connect, connectRaw, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { type WireFrame, describeFrame, payloadOf } from '../harness/frames.ts';
+import { isRejection, isTerminal } from '../harness/job-holdings.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 import { principalLabel } from '../checkers/principals.ts';
 
@@ -60,9 +61,16 @@ export type SubmitOutcome =
   | { readonly accepted: true; readonly jobId: string; readonly frame: WireFrame }
   | { readonly accepted: false; readonly frame: WireFrame; readonly code: unknown };
 
-/** A rejected request: session.error, or a job.error that names no job (DESIGN §5). */
-export function isRejection(frame: WireFrame): boolean {
-  return frame.type === 'session.error' || (frame.type === 'job.error' && frame.job_id === undefined);
+// The rejection rule (DESIGN §5) lives in harness/job-holdings.ts, where the checkers read it too.
+export { isRejection, isTerminal } from '../harness/job-holdings.ts';
+
+/**
+ * DUPLICATE_KEY names the request kind it answers (a keyed submit), so it answers the
+ * submit even when it carries the job_id of a job the session holds; the checkers still
+ * count it as that job's terminal (a second one, when the job had already ended).
+ */
+function isDuplicateKeyAnswer(frame: WireFrame, payload: Readonly<Record<string, unknown>>): boolean {
+  return payload.idempotency_key !== undefined && frame.type === 'job.error' && payloadOf(frame).code === 'DUPLICATE_KEY';
 }
 
 export interface SubmitOptions {
@@ -79,7 +87,7 @@ export interface SubmitOptions {
  */
 export async function submit(session: Session, t: ConformanceContext, input: AgentScript | unknown, options: SubmitOptions = {}): Promise<SubmitOutcome> {
   const payload = { agent: options.agent ?? t.target.profile.agent, input, ...options.payload };
-  const frame = await session.request('job.submit', payload, (f) => f.type === 'job.accepted' || isRejection(f), {
+  const frame = await session.request('job.submit', payload, (f) => f.type === 'job.accepted' || isRejection(f) || isDuplicateKeyAnswer(f, payload), {
     description: `job.accepted or a rejection for job.submit of ${String(payload.agent)}`,
     timeoutMs: options.timeoutMs ?? t.target.timeoutMs,
   });
@@ -104,9 +112,7 @@ export async function submitAccepted(
   return outcome;
 }
 
-export function isTerminal(frame: WireFrame): boolean {
-  return (frame.type === 'job.result' || frame.type === 'job.error') && frame.job_id !== undefined;
-}
+
 
 /** Waits for job `jobId`'s terminal on the session, considering frames from `after`. */
 export function waitForTerminal(session: Session, jobId: string, timeoutMs: number, after = 0): Promise<WireFrame> {
