@@ -263,6 +263,23 @@ function detailOf(test: CollectedTest, verdict: Verdict): string | undefined {
   return undefined;
 }
 
+/**
+ * The record rule (issue 11): a requirement is PASS only when something judged it and it
+ * held. A test that failed outside a check (harness error, timeout, crash) concluded
+ * nothing, so none of its ids stays PASS or unjudged: each becomes FAIL naming the error.
+ */
+function concludedOutcomes(test: CollectedTest, verdict: Verdict): RequirementOutcome[] {
+  const outcomes = test.meta?.outcomes ?? [];
+  if (verdict !== 'FAIL' || outcomes.some((o) => o.verdict === 'FAIL')) return [...outcomes];
+  const stopped = `not concluded: the test stopped with ${firstLine(test.errors[0] ?? 'an error outside any check')}`;
+  const byId = new Map(outcomes.map((o) => [o.id, o]));
+  const ids = [...new Set([...(test.meta?.requirements ?? []), ...byId.keys()])];
+  return ids.map((id) => {
+    const judged = byId.get(id);
+    return judged !== undefined && judged.verdict !== 'PASS' ? judged : { id, verdict: 'FAIL' as const, detail: stopped };
+  });
+}
+
 function wouldBlock(verdict: Verdict, settings: RunSettings): boolean {
   return (
     verdict === 'FAIL' ||
@@ -286,7 +303,7 @@ function draftTest(test: CollectedTest, verdict: Verdict, input: RecordInput): D
     origin: 'test',
     requirements: [...(meta?.requirements ?? [])],
     verdict,
-    outcomes: (meta?.outcomes ?? []).map((o) => (o.detail === undefined ? o : { ...o, detail: redact(o.detail) })),
+    outcomes: concludedOutcomes(test, verdict).map((o) => (o.detail === undefined ? o : { ...o, detail: redact(o.detail) })),
     durationMs: Math.round(test.durationMs),
     ...(detail === undefined ? {} : { detail: redact(detail) }),
     ...(message === undefined ? {} : { message: redact(message) }),

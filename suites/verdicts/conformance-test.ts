@@ -2,6 +2,7 @@ import { it, type TestContext } from 'vitest';
 import { requirement } from '../../spec/requirements.ts';
 import type { Requirement } from '../../spec/requirement-types.ts';
 import { loadTargetConfig, type TargetConfig } from '../harness/config.ts';
+import { isHarnessError } from '../harness/errors.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { describeEntries } from './format.ts';
 import { isSelected, selectionFromEnv } from './selection.ts';
@@ -147,6 +148,17 @@ class Judge implements ConformanceContext {
     this.meta.replay = replay;
   }
 
+  /**
+   * A harness error (a wait that timed out, a socket that closed) says what was awaited and
+   * what arrived instead; this adds which requirements the test was judging when it stopped:
+   * those it had not concluded yet.
+   */
+  nameStop(error: unknown): void {
+    if (!isHarnessError(error)) return;
+    const open = this.declared.filter((id) => !this.outcomes.has(id));
+    error.message = `while judging ${(open.length > 0 ? open : this.declared).join(', ')}: ${error.message}`;
+  }
+
   /** Called after the body returns: every declared id must have been judged. */
   conclude(): void {
     const unjudged = this.declared.filter((id) => !this.outcomes.has(id));
@@ -180,6 +192,7 @@ export function conformanceTest(
         await body(judge);
       } catch (error) {
         if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : 'FAIL';
+        judge.nameStop(error);
         throw error;
       }
       judge.conclude();
