@@ -46,6 +46,8 @@ export interface RecordTest {
   readonly message?: string;
   readonly evidence?: EvidenceWindow;
   readonly replay?: ReplayInfo;
+  /** Kit notes (a cleanup that did not get what it expected, ...): reported, never a verdict. */
+  readonly notes?: readonly string[];
   /** Requirement ids this result fails on; empty when it does not fail. */
   readonly failingRequirements: readonly string[];
   /** Set when a baseline entry absorbed this failure. */
@@ -309,6 +311,7 @@ function draftTest(test: CollectedTest, verdict: Verdict, input: RecordInput): D
     ...(message === undefined ? {} : { message: redact(message) }),
     ...(evidence === undefined ? {} : { evidence }),
     ...(meta?.replay === undefined ? {} : { replay: meta.replay }),
+    ...(meta?.notes === undefined || meta.notes.length === 0 ? {} : { notes: meta.notes.map(redact) }),
     failingRequirements: wouldBlock(verdict, input.settings) ? failingIds(test, verdict, input.settings.strict) : [],
   };
 }

@@ -69,6 +69,8 @@ class Judge implements ConformanceContext {
 
   setReplay(): void {}
 
+  note(): void {}
+
   unjudged(): string[] {
     return this.declared.filter((id) => !this.judged.has(id));
   }

@@ -9,7 +9,7 @@ import { connect, connectRaw, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { type WireFrame, describeFrame, payloadOf } from '../harness/frames.ts';
-import { isRejection, isTerminal } from '../harness/job-holdings.ts';
+import { isRejection, isTerminal, jobIdOf } from '../harness/job-holdings.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 import { principalLabel } from '../checkers/principals.ts';
 
@@ -121,6 +121,25 @@ export function waitForTerminal(session: Session, jobId: string, timeoutMs: numb
     timeoutMs,
     after,
   });
+}
+
+/** How long a cleanup waits for a cancelled job's terminal before it gives up with a note. */
+const CLEANUP_TERMINAL_MS = 2000;
+
+/**
+ * Teardown of a job the test may still hold: unless its terminal already arrived, the
+ * owner's job.cancel, then a bounded wait for the terminal. Best effort: what it does not get
+ * is a kit note, never a verdict (cancel's own rules are judged by the cancel suites, once).
+ */
+export async function endJobQuietly(t: ConformanceContext, session: Session, jobId: string): Promise<void> {
+  const ended = (f: WireFrame) => isTerminal(f) && jobIdOf(f) === jobId;
+  try {
+    if (session.connection.framesSince(session.connection.inboxStart).some(ended)) return;
+    sendCancel(session, jobId, 'conformance cleanup');
+    await session.waitFor(ended, { description: `the terminal of job ${jobId} after the cleanup's cancel`, timeoutMs: Math.min(t.target.timeoutMs, CLEANUP_TERMINAL_MS), after: session.connection.inboxStart });
+  } catch (error) {
+    t.note(`cleanup of job ${jobId} did not complete (not a verdict): ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** Every frame the session's current connection received about `jobId`, in order. */

@@ -46,6 +46,10 @@ class CleanupContext implements ConformanceContext {
   setReplay(): void {
     throw new Error('withSessions set a replay');
   }
+
+  note(text: string): void {
+    throw new Error(`withSessions noted: ${text}`);
+  }
 }
 
 interface Closable {

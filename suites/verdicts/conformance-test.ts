@@ -50,6 +50,8 @@ export interface ConformanceContext {
   attachEvidence(entries: readonly TranscriptEntry[]): void;
   /** Record how a property run can be replayed. */
   setReplay(replay: NonNullable<ArcpTaskMeta['replay']>): void;
+  /** A kit note (e.g. a cleanup that did not get what it expected): reported, never a verdict. */
+  note(text: string): void;
 }
 
 export interface ConformanceSpec {
@@ -146,6 +148,10 @@ class Judge implements ConformanceContext {
 
   setReplay(replay: NonNullable<ArcpTaskMeta['replay']>): void {
     this.meta.replay = replay;
+  }
+
+  note(text: string): void {
+    this.meta.notes = [...(this.meta.notes ?? []), text];
   }
 
   /**

@@ -12,6 +12,7 @@ export interface Judgement {
 export class RecordingContext implements ConformanceContext {
   readonly target: TargetConfig;
   readonly judgements: Judgement[] = [];
+  readonly notes: string[] = [];
 
   constructor(url: string, env: Record<string, string> = {}) {
     this.target = loadTargetConfig({ ARCP_URL: url, ARCP_TOKEN: 'bearer-token-primary-0001', ARCP_TIMEOUT_MS: '1000', ...env });
@@ -37,4 +38,8 @@ export class RecordingContext implements ConformanceContext {
   attachEvidence(): void {}
 
   setReplay(): void {}
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
 }
