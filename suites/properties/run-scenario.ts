@@ -175,8 +175,10 @@ class Execution {
   /** Counts what a connection receives, feeds triggers, sends acks and learns secrets. */
   #track(client: Client, connection: Connection): void {
     const name = client.plan.name;
-    const onFrame = (frame: unknown): void => {
+    const onFrame = (frame: unknown, recorded: unknown): void => {
       this.#learnCredentials(frame);
+      // A rejection naming a job (a foreign cancel's job.error) is no job's terminal.
+      if (isWireFrame(recorded) && recorded.type === 'job.error' && isRejection(recorded)) return;
       // Learn the job id at once: its events may arrive in the same read as the job.accepted,
       // before the submit's own continuation runs.
       if (client.pendingSubmit !== undefined && isWireFrame(frame) && frame.type === 'job.accepted') {
@@ -190,8 +192,8 @@ class Execution {
         queueMicrotask(() => this.#ack(client, connection));
       }
     };
-    for (const entry of connection.inbox) onFrame(entry.frame);
-    connection.addInboundListener((frame) => onFrame(frame));
+    for (const entry of connection.inbox) onFrame(entry.frame, entry.frame);
+    connection.addInboundListener((frame, entry) => onFrame(frame, entry.frame));
   }
 
   #ack(client: Client, connection: Connection): void {

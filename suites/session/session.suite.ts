@@ -19,6 +19,7 @@ import {
   waitForTerminal,
   withAgentSession,
   withSessions,
+  waitForAgentEvent,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { describeFrame } from '../verdicts/format.ts';
@@ -379,7 +380,7 @@ conformanceTest('accepts session.bye as a clean close and sends nothing more on 
       // A job that is quiet when the bye goes out and talks again 300 ms later: a server
       // that keeps sending after the bye shows it, with nothing in flight to excuse it.
       const { jobId } = await submitAccepted(session, t, 'CLOSE-004', logsAroundPause(1, 300, 3));
-      await session.waitFor((f) => f.job_id === jobId && f.type === 'job.event', { description: `the first event of ${jobId}`, after: 0 });
+      await waitForAgentEvent(session, jobId, { after: 0 });
     }
     const after = session.mark();
     session.send('session.bye', { reason: 'client_shutdown' });
@@ -401,7 +402,7 @@ conformanceTest(
   (t: ConformanceContext) =>
     withAgentSession(t, async (session) => {
       const { jobId } = await submitAccepted(session, t, 'CLOSE-002', logsAroundPause(1, 400, 2));
-      await session.waitFor((f) => f.job_id === jobId && f.type === 'job.event', { description: `the first event of ${jobId}`, after: 0 });
+      await waitForAgentEvent(session, jobId, { after: 0 });
       await session.close({ reason: 'conformance close with a running job' });
       let replay: Awaited<ReturnType<typeof collectReplay>>;
       try {

@@ -12,6 +12,7 @@ import { type WireFrame, describeFrame, payloadOf } from '../harness/frames.ts';
 import { isRejection, isTerminal, jobIdOf } from '../harness/job-holdings.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 import { principalLabel } from '../checkers/principals.ts';
+import { isAgentEvent } from '../events/branch-markers.ts';
 
 export type Principal = 'primary' | 'secondary';
 
@@ -140,6 +141,25 @@ export async function endJobQuietly(t: ConformanceContext, session: Session, job
   } catch (error) {
     t.note(`cleanup of job ${jobId} did not complete (not a verdict): ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/**
+ * Waits until the session has received `count` (default 1) of the conformance agent's own
+ * events of `jobId` since `after`, and returns the last of them: "the first event" is the
+ * agent's first marked one, whatever unmarked events the runtime adds (events/branch-markers.ts).
+ */
+export function waitForAgentEvent(
+  session: Session,
+  jobId: string,
+  options: { readonly after: number; readonly count?: number; readonly timeoutMs?: number },
+): Promise<WireFrame> {
+  const count = options.count ?? 1;
+  let seen = 0;
+  return session.waitFor((f) => isAgentEvent(f, jobId) && ++seen >= count, {
+    description: count === 1 ? `the agent's first (marked) event of ${jobId}` : `${count} marked events of the agent of ${jobId}`,
+    after: options.after,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
 }
 
 /** Every frame the session's current connection received about `jobId`, in order. */
