@@ -66,6 +66,16 @@ describe('send', () => {
     expect(out[3]).toMatchObject({ frame: undefined, bytes: 3 });
   });
 
+  it('refuses to send a frame over 64 KiB (a common server limit), and sends one just under it', async () => {
+    const server = await serve(() => undefined);
+    const { connection, transcript } = await open(server.url);
+    const error = await rejection(Promise.resolve().then(() => connection.send('job.submit', { input: 'x'.repeat(64 * 1024) })));
+    expect(error.kind).toBe('protocol');
+    expect(error.message).toMatch(/job\.submit of \d+ bytes, over its 65536-byte frame budget/);
+    connection.send('job.submit', { input: 'x'.repeat(60 * 1024) });
+    expect(frameEntries(transcript, 'out')).toHaveLength(1);
+  });
+
   it('throws a closed HarnessError when sending on a closed connection', async () => {
     const server = await serve((peer) => peer.close(4000, 'go away'));
     const { connection } = await open(server.url);

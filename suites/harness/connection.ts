@@ -14,6 +14,12 @@ import type { FrameEntry, FrameVerdict } from './transcript-types.ts';
 
 export const DEFAULT_WAIT_MS = 5000;
 export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+/**
+ * Largest frame `send` writes: 64 KiB is a common server default, and a frame over it
+ * measures the server's limit, not what the test is about. A test about large frames
+ * writes them with `sendRaw`.
+ */
+export const OUTBOUND_FRAME_LIMIT_BYTES = 64 * 1024;
 
 export interface ConnectionOptions {
   readonly transcript: Transcript;
@@ -262,6 +268,12 @@ export class Connection {
     if (envelope.event_seq !== undefined) frame.event_seq = envelope.event_seq;
     frame.payload = payload;
     const text = JSON.stringify(frame);
+    const bytes = Buffer.byteLength(text);
+    if (bytes > OUTBOUND_FRAME_LIMIT_BYTES) {
+      throw new HarnessError('protocol', `the kit would send a ${type} of ${bytes} bytes, over its ${OUTBOUND_FRAME_LIMIT_BYTES}-byte frame budget (a test about large frames uses sendRaw)`, {
+        redact: (t) => this.#redact(t),
+      });
+    }
     this.#transmit(text, false, frame, validateFrame(frame), type);
     return id;
   }

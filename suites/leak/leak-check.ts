@@ -79,6 +79,7 @@ export class LeakCheckError extends Error {
 }
 
 const PERIOD_MS = 100;
+const MAX_PERIODS = 120;
 const ACK_EVERY = 200;
 const WARM_UP_MS = 2500;
 
@@ -88,12 +89,14 @@ function sleep(ms: number): Promise<void> {
 
 /** A job that emits `eventsPerSecond` log events for about `durationMs`, then finishes. */
 export function chattyScript(durationMs: number, eventsPerSecond: number, messageChars: number): AgentScript {
-  const periods = Math.max(1, Math.ceil(durationMs / PERIOD_MS));
-  const count = Math.max(1, Math.round((eventsPerSecond * PERIOD_MS) / 1000));
+  // At most MAX_PERIODS step pairs, so the submit stays far below a 64 KiB frame limit.
+  const periodMs = Math.max(PERIOD_MS, Math.ceil(durationMs / MAX_PERIODS));
+  const periods = Math.max(1, Math.ceil(durationMs / periodMs));
+  const count = Math.max(1, Math.round((eventsPerSecond * periodMs) / 1000));
   const message = 'leak-check '.padEnd(Math.max(11, Math.min(messageChars, 1024)), 'x');
   const steps: Step[] = [];
   for (let k = 0; k < periods; k += 1) {
-    steps.push({ op: 'emit', kind: 'log', count, body: { level: 'info', message } }, { op: 'sleep', ms: PERIOD_MS });
+    steps.push({ op: 'emit', kind: 'log', count, body: { level: 'info', message } }, { op: 'sleep', ms: periodMs });
   }
   steps.push({ op: 'finish', summary: 'leak check done' });
   return { steps };
