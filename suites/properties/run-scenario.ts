@@ -376,17 +376,34 @@ class Execution {
       return;
     }
     if (resume.afterMs > 0) await sleep(resume.afterMs);
-    const lastEventSeq = Math.max(client.ackedSeq, (session.lastEventSeq ?? 0) - resume.seqBack);
+    const owed = session.lastEventSeq ?? 0;
+    const lastEventSeq = Math.max(client.ackedSeq, owed - resume.seqBack);
     try {
       const resumed = await session.resume({ lastEventSeq, timeoutMs: this.#target.timeoutMs });
       client.state = 'connected';
       this.#collectResumeToken(session);
       this.#track(client, resumed.connection);
+      if (owed > lastEventSeq) await this.#awaitReplay(client, resumed.connection, owed);
     } catch (error) {
       if (!isHarnessError(error)) throw error;
       client.state = 'gone';
       this.#note(`${client.plan.name}: resume at last_event_seq ${lastEventSeq} failed (${error.message})`);
     }
+  }
+
+  /**
+   * The welcome may come before the replay: before the session's next action (which may cut
+   * this connection) the replay up to `owed`, the highest seq the session had received, must
+   * have arrived, or the run would end it unseen. Bounded; a replay that never comes is the
+   * resume checker's to judge.
+   */
+  async #awaitReplay(client: Client, connection: Connection, owed: number): Promise<void> {
+    const caughtUp = await connection.watch((f) => typeof f.event_seq === 'number' && f.event_seq >= owed, {
+      description: `the replay up to event_seq ${owed}`,
+      forMs: this.#target.timeoutMs,
+      after: 0,
+    });
+    if (caughtUp === undefined) this.#bounded(`${client.plan.name}: the replay after the resume did not reach event_seq ${owed} within ${this.#target.timeoutMs} ms`);
   }
 
   /** Where this cut falls in each job the session receives. */
