@@ -162,8 +162,8 @@ Usage: arcp-conformance replay FIXTURE [options]
   -h, --help             show this help
 
 Exit codes
-  0  the server passes: no replay showed a violation
-  1  a violation reproduced
+  0  the server passes: replays carried out the scenario and none showed a violation
+  1  a violation reproduced, or no replay could carry out the scenario (nothing tested)
   2  usage error: bad option, unreadable or invalid fixture, unreachable URL, refused
      token, or no replay engine available
 

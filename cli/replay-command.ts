@@ -95,6 +95,8 @@ export async function replayCommand(
   try {
     out.info(`Target: ${target.embedded ? `${target.shownUrl} at ${target.url}` : target.shownUrl}`);
     let hits = 0;
+    let exercised = 0;
+    let unexercised: string | undefined;
     const seen = new Set<string>();
     let shownDivergence = false;
     for (let run = 1; run <= times; run++) {
@@ -105,12 +107,14 @@ export async function replayCommand(
         if (error instanceof UsageError) throw error;
         throw new UsageError(`replay ${run}/${times} could not complete: ${oneLine(error)}`);
       }
+      if (result.unexercised === undefined) exercised += 1;
+      else unexercised = result.unexercised;
       const violated = result.violations.map((v) => v.requirement);
       violated.forEach((id) => seen.add(id));
       if (result.violations.length > 0) hits += 1;
       out.print(
         result.violations.length === 0
-          ? `replay ${run}/${times}: no violation`
+          ? `replay ${run}/${times}: ${result.unexercised === undefined ? 'no violation' : `could not carry out the scenario (${terminalSafe(oneLine(result.unexercised))})`}`
           : `replay ${run}/${times}: ${result.violations.map((v) => `${v.requirement}: ${terminalSafe(oneLine(v.message))}`).join('; ')}`,
       );
       // Where the run departed from the recording: once, and again for the first hit.
@@ -124,7 +128,11 @@ export async function replayCommand(
       out.print(`Reproduced in ${hits}/${times} replay${times === 1 ? '' : 's'}: ${[...seen].join(', ')}${unexpected.length > 0 ? ` (not in the fixture: ${unexpected.join(', ')})` : ''}`);
       return 1;
     }
-    out.print(`The server passes: no violation in ${times} replay${times === 1 ? '' : 's'} of ${fixture.violated.join(', ')}`);
+    if (exercised === 0) {
+      out.print(`Not tested: none of ${times} replay${times === 1 ? '' : 's'} could carry out the scenario (${terminalSafe(oneLine(unexercised ?? 'no reason recorded'))}), so it says nothing about ${fixture.violated.join(', ')}`);
+      return 1;
+    }
+    out.print(`The server passes: no violation in ${times} replay${times === 1 ? '' : 's'} of ${fixture.violated.join(', ')} (${exercised} of ${times} carried out the scenario)`);
     return 0;
   } finally {
     await target.stop();

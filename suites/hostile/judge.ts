@@ -71,6 +71,8 @@ class Judge implements ConformanceContext {
 
   note(): void {}
 
+  inconclusive(): void {}
+
   unjudged(): string[] {
     return this.declared.filter((id) => !this.judged.has(id));
   }

@@ -97,6 +97,8 @@ class Execution {
   readonly #cancels: CancelRecord[] = [];
   readonly #disconnects: JobPhase[] = [];
   #boundedWaits = 0;
+  /** Why this run could not carry out its scenario, if it could not (the first reason). */
+  #unexercised: string | undefined;
 
   constructor(scenario: Scenario, target: ScenarioTarget, options: RunOptions) {
     this.#scenario = scenario;
@@ -266,6 +268,7 @@ class Execution {
     } catch (error) {
       if (!isHarnessError(error)) throw error;
       this.#note(`${name} ${action.op}: ${error.message}`);
+      if (isHarnessError(error, 'closed')) this.#unexercised ??= `${name} lost its session at its ${action.op}: ${error.message}`;
     } finally {
       turn.release();
     }
@@ -299,6 +302,7 @@ class Execution {
     } catch (error) {
       client.pendingSubmit = undefined;
       this.#progress.rejected(job);
+      this.#unexercised ??= `job ${job} was never accepted`;
       throw error;
     }
     client.pendingSubmit = undefined;
@@ -306,6 +310,7 @@ class Execution {
     if (frame.type !== 'job.accepted' || typeof jobId !== 'string') {
       const p = payloadOf(frame);
       this.#note(`job ${job} was not accepted: ${String(frame.type)} ${String(p.code ?? '')} ${String(p.message ?? '')}`.trim());
+      this.#unexercised ??= `job ${job} was never accepted (${String(frame.type)} ${String(p.code ?? '')})`.replace(' )', ')');
       this.#progress.rejected(job);
       return;
     }
@@ -388,6 +393,7 @@ class Execution {
       if (!isHarnessError(error)) throw error;
       client.state = 'gone';
       this.#note(`${client.plan.name}: resume at last_event_seq ${lastEventSeq} failed (${error.message})`);
+      this.#unexercised ??= `${client.plan.name} could not resume (${error.message})`;
     }
   }
 
@@ -488,6 +494,7 @@ class Execution {
       cancels,
       disconnects: [...this.#disconnects],
       boundedWaits: this.#boundedWaits,
+      ...(this.#unexercised === undefined ? {} : { unexercised: this.#unexercised }),
     };
   }
 

@@ -50,6 +50,10 @@ class CleanupContext implements ConformanceContext {
   note(text: string): void {
     throw new Error(`withSessions noted: ${text}`);
   }
+
+  inconclusive(id: string): void {
+    throw new Error(`withSessions left ${id} inconclusive`);
+  }
 }
 
 interface Closable {

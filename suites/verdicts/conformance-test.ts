@@ -52,6 +52,11 @@ export interface ConformanceContext {
   setReplay(replay: NonNullable<ArcpTaskMeta['replay']>): void;
   /** A kit note (e.g. a cleanup that did not get what it expected): reported, never a verdict. */
   note(text: string): void;
+  /**
+   * The test ran but could not conclude `id` (e.g. a property stopped at a counterexample
+   * of another requirement): no verdict, not even PASS; the reason is noted.
+   */
+  inconclusive(id: string, reason: string): void;
 }
 
 export interface ConformanceSpec {
@@ -92,6 +97,7 @@ function resolveEvidence(source: EvidenceSource): Evidence {
 
 class Judge implements ConformanceContext {
   private readonly outcomes = new Map<string, RequirementOutcome>();
+  private readonly inconclusiveIds = new Set<string>();
 
   constructor(
     readonly target: TargetConfig,
@@ -154,6 +160,12 @@ class Judge implements ConformanceContext {
     this.meta.notes = [...(this.meta.notes ?? []), text];
   }
 
+  inconclusive(id: string, reason: string): void {
+    if (!this.declared.includes(id)) throw new Error(`test left ${id} inconclusive but does not declare it in its requirements`);
+    this.inconclusiveIds.add(id);
+    this.note(`${id} not concluded: ${reason}`);
+  }
+
   /**
    * A harness error (a wait that timed out, a socket that closed) says what was awaited and
    * what arrived instead; this adds which requirements the test was judging when it stopped:
@@ -167,7 +179,7 @@ class Judge implements ConformanceContext {
 
   /** Called after the body returns: every declared id must have been judged. */
   conclude(): void {
-    const unjudged = this.declared.filter((id) => !this.outcomes.has(id));
+    const unjudged = this.declared.filter((id) => !this.outcomes.has(id) && !this.inconclusiveIds.has(id));
     if (unjudged.length > 0) {
       throw new Error(`test declared ${unjudged.join(', ')} but never judged ${unjudged.length > 1 ? 'them' : 'it'}`);
     }

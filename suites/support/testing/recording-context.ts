@@ -42,4 +42,8 @@ export class RecordingContext implements ConformanceContext {
   note(text: string): void {
     this.notes.push(text);
   }
+
+  inconclusive(id: string, reason: string): void {
+    this.notes.push(`${id} not concluded: ${reason}`);
+  }
 }
