@@ -7,7 +7,9 @@ import { type WireFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
 import { helloPayload, type Session } from '../harness/session.ts';
 import { nextMessageId } from '../harness/ids.ts';
 import {
+  type CaseResult,
   evidenceAround,
+  judgeCases,
   isRejection,
   sendCancel,
   submit,
@@ -167,6 +169,7 @@ conformanceTest(
     withSessions(t, async (sessions) => {
       let session = await sessions.open();
       let survived = true;
+      const cases: CaseResult[] = [];
       for (const malformed of MALFORMED) {
         if (!session.connection.isOpen) {
           // The server closed the transport over the previous case: go on in a new session.
@@ -180,12 +183,16 @@ conformanceTest(
           forMs: t.target.timeoutMs,
           after,
         });
-        t.must('ERR-006', reply !== undefined && reply.type !== 'job.accepted' && codeOf(reply) === 'INVALID_REQUEST', () => ({
-          expected: `an error with code INVALID_REQUEST for ${malformed.name}`,
+        cases.push({
+          name: malformed.name,
+          ok: reply !== undefined && reply.type !== 'job.accepted' && codeOf(reply) === 'INVALID_REQUEST',
+          expected: 'an error with code INVALID_REQUEST',
           actual: reply === undefined ? `no reply within ${t.target.timeoutMs} ms; socket ${session.connection.isOpen ? 'open' : 'closed'}` : describeFrame(reply),
-          transcript: session.transcript.entries.slice(-6),
-        }));
+          frames: reply === undefined ? [] : [reply],
+        });
       }
+      // Every case is judged and each failed one reported, not only the first.
+      judgeCases(t, session, 'ERR-006', cases);
       // Anything still in flight about the malformed submits would show up here.
       await session.watch(() => false, { description: 'nothing (settling)', forMs: 300 });
       const jobs = session.transcript.frames({ dir: 'in', type: 'job.accepted' });

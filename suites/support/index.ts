@@ -347,6 +347,29 @@ export async function runToTerminal(
   return { jobId, accepted: frame, terminal, frames: framesOfJob(session, jobId, mark), mark };
 }
 
+/** One case of a test that judges several under one requirement. */
+export interface CaseResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly expected: string;
+  readonly actual: string;
+  /** Frames that show the case (highlighted in the evidence). */
+  readonly frames?: readonly WireFrame[];
+}
+
+/**
+ * Judges every case of a test under `id` at once: a test checks all its cases and reports
+ * each failed one, never only the first (a later case may show a different bug).
+ */
+export function judgeCases(t: ConformanceContext, session: Session, id: string, cases: readonly CaseResult[]): void {
+  const failed = cases.filter((c) => !c.ok);
+  t.must(id, failed.length === 0, () => ({
+    expected: `all ${cases.length} cases: ${failed.map((c) => `${c.name}: ${c.expected}`).join('; ')}`,
+    actual: `${failed.length} of ${cases.length} cases failed: ${failed.map((c) => `${c.name}: ${c.actual}`).join('; ')}`,
+    ...evidenceAround(session, ...failed.flatMap((c) => c.frames ?? [])),
+  }));
+}
+
 /** One line naming a frame for evidence: `job.error job=J seq=7 code=CANCELLED final_status=cancelled`. */
 export function brief(frame: WireFrame | undefined): string {
   return frame === undefined ? 'nothing' : describeFrame(frame);
