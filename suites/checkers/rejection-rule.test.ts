@@ -44,3 +44,23 @@ describe('the rejection rule in the checkers', () => {
     expect(findings(check(t.build())).filter((f) => f.requirement === 'LIFE-001')).toEqual([{ requirement: 'LIFE-001', witnesses: [first, second] }]);
   });
 });
+
+describe('one observation, one verdict: a terminal under a reused seq', () => {
+  it('counts a subscriber\'s terminal that reuses a seq as delivered (SEQ-002 judges the seq, not LIFE-001)', () => {
+    const t = transcript();
+    const { c1, c2 } = t.ownerAndSubscriber({ steps: [{ op: 'emit', kind: 'log' }, { op: 'finish' }] });
+    // The subscriber's own job takes seq 1 and 2 on its session first.
+    c2.submit();
+    c2.accepted('j2');
+    c2.event('j2', { seq: 1 });
+    c2.result('j2', { seq: 2 });
+    c1.event('j1', { seq: 1 });
+    c1.result('j1', { seq: 2 });
+    // The forwarded frames restart at 1: a per-subscription counter, not the session's sequence.
+    c2.event('j1', { seq: 1 });
+    c2.result('j1', { seq: 2 });
+    const ids = new Set(findings(check(t.build())).map((f) => f.requirement));
+    expect(ids.has('SEQ-002') || ids.has('SEQ-001')).toBe(true);
+    expect(ids.has('LIFE-001')).toBe(false);
+  });
+});

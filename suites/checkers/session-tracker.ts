@@ -554,7 +554,10 @@ export class SessionTracker {
     if (facts.fresh) session.history.record(wire.seq, fingerprint, entry.index);
     if (job === undefined) return;
     facts.priorTerminal = session.terminals.get(job.id);
-    if (facts.fresh && facts.priorTerminal === undefined && isTerminalFrame(wire)) {
+    // A different frame under a seq already seen is no replay: the seq is SEQ-001/002's to
+    // judge, but the terminal was still delivered (else LIFE-001 would judge the same frame again).
+    const reusedSeq = receipt.state === 'seen' && receipt.receipt.fingerprint !== fingerprint;
+    if ((facts.fresh || reusedSeq) && facts.priorTerminal === undefined && isTerminalFrame(wire)) {
       const record: TerminalRecord = {
         session: session.id,
         seq: wire.seq,
