@@ -94,6 +94,7 @@ function judge(t: ConformanceContext, property: PropertyDefinition, outcome: Pro
   if (failure === undefined && exercised === 0) {
     t.untestable(`none of the ${outcome.runs} runs could carry out its scenario (${unexercised ?? 'no reason recorded'}), so nothing was judged`);
   }
+  if (exercised < outcome.runs) t.note(`only ${exercised} of ${outcome.runs} runs carried out their scenario (latest reason: ${unexercised ?? 'none recorded'})`);
   for (const id of property.requirements) {
     if (groups.has(id)) continue;
     if (failure !== undefined) {

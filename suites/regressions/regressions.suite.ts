@@ -42,6 +42,7 @@ for (const loaded of committedFixtures()) {
     if (found.size === 0 && outcome.exercised === 0) {
       t.untestable(`none of the ${outcome.runs} replays could carry out the scenario (${outcome.unexercised ?? 'no reason recorded'}), so it proves nothing fixed`);
     }
+    if (outcome.exercised < outcome.runs) t.note(`only ${outcome.exercised} of ${outcome.runs} replays carried out the scenario (latest reason: ${outcome.unexercised ?? 'none recorded'})`);
     const run = `replay ${outcome.runs} of ${REPLAYS} (${outcome.exercised} carried out the scenario) of ${describeScenario(fixture.scenario)}`;
     for (const id of fixture.violated) {
       const violations = outcome.violations.filter((v) => v.requirement === id);
