@@ -210,12 +210,16 @@ Example
 `;
 
 export const LIST_HELP = `arcp-conformance list: show the requirement catalogue, how many tests check each
-requirement, and the coverage of the observable MUSTs per area. Reads the suite map
-(suites/suite-map.json); loads no suite, runs nothing and needs no server.
+requirement, and the coverage of the observable MUSTs per area. Under each requirement:
+what the kit checks, in its words, and the sentences of the ARCP drafts it rests on
+(section and verbatim quote; a MUST always quotes a MUST, MUST NOT or REQUIRED
+sentence). Reads the suite map (suites/suite-map.json); loads no suite, runs nothing
+and needs no server.
 
 Usage: arcp-conformance list [options]
 
-  --json                 print the listing as JSON (requirements with their tests, coverage)
+  --json                 print the listing as JSON (requirements with their text, quotes
+                         and tests; coverage)
   --suites GLOB          (kit development) collect these suite files instead of
                          suites/**/*.suite.ts
   --debug                show stack traces and vitest's log
