@@ -9,7 +9,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { FrameEntry } from '../harness/transcript-types.ts';
 import { PROPERTIES } from './properties.ts';
 import { runScenario } from './run-scenario.ts';
-import { SCENARIO_VERSION, type Scenario } from './scenario.ts';
+import { SCENARIO_VERSION, type Scenario, type ScenarioAction } from './scenario.ts';
 import { startReferenceTarget, type ReferenceTarget } from './testing/reference-target.ts';
 
 const HOLD_MS = 300;
@@ -56,23 +56,15 @@ async function replayDelayingProxy(upstream: string): Promise<{ url: string; clo
   };
 }
 
-// The owner drops after 4 events and resumes 3 back; its next action drops it for good at once.
+// The owner drops after its 6 events and resumes 3 back; its next action drops it for good at once.
+const submit: ScenarioAction = { op: 'submit', job: 0, when: { on: 'start' } };
+const dropAndResume: ScenarioAction = { op: 'disconnect', how: 'drop', when: { on: 'events', job: 0, count: 6 }, resume: { afterMs: 0, seqBack: 3 } };
+const dropForGood: ScenarioAction = { op: 'disconnect', how: 'drop', when: { on: 'events', job: 0, count: 6 }, resume: null };
 const scenario: Scenario = {
   version: SCENARIO_VERSION,
   property: 'mid-job-disconnects',
   jobs: [{ script: { steps: [{ op: 'emit', kind: 'log', count: 6 }, { op: 'wait_cancel', max_ms: 1500 }, { op: 'finish' }] } }],
-  sessions: [
-    {
-      name: 'owner',
-      principal: 'primary',
-      ackEvery: 0,
-      actions: [
-        { op: 'submit', job: 0, when: { on: 'start' } },
-        { op: 'disconnect', how: 'drop', when: { on: 'events', job: 0, count: 6 }, resume: { afterMs: 0, seqBack: 3 } },
-        { op: 'disconnect', how: 'drop', when: { on: 'events', job: 0, count: 6 }, resume: null },
-      ],
-    },
-  ],
+  sessions: [{ name: 'owner', principal: 'primary', ackEvery: 0, actions: [submit, dropAndResume, dropForGood] }],
 };
 
 describe('the scenario runner after a resume', () => {
