@@ -323,6 +323,10 @@ class Fail(Exception):
         self.step = step
 
 
+class JobEnded(Exception):
+    """The SDK ended the job under the script (its lease watchdog): the script stops, silently."""
+
+
 def script_error(step: dict[str, Any]) -> ARCPError:
     """The ARCPError whose code/message/retryable the SDK writes into job.error."""
     code = step["code"]
@@ -349,6 +353,11 @@ class ScriptRun:
         return {"branch": branch, "i": i}
 
     async def emit(self, kind: str, body: dict[str, Any]) -> None:
+        if self.ctx.job.state != "running":
+            # The SDK ended the job (its lease watchdog sends job.error, then cancels the agent's
+            # task); a parallel branch or a lingering script runs in a task of its own, which
+            # that cancel reaches only through us: stop before emitting after the terminal.
+            raise JobEnded
         if kind == "metric":
             value = body.get("value")
             if isinstance(value, (int, float)) and not isinstance(value, bool) and not (
@@ -365,6 +374,8 @@ class ScriptRun:
             outcome: Exception = Finish({"op": "finish"})
         except (Finish, Fail) as ended:
             outcome = ended
+        except JobEnded:
+            return None
         if self.cancelled.is_set():
             return None  # lingering after a cancel: the job's one terminal is the SDK's
         if isinstance(outcome, Fail):
@@ -482,13 +493,15 @@ def _now_iso() -> str:
 
 async def run_with_linger(run: ScriptRun, linger_ms: int) -> Any:
     """Runs the script; on cancel keeps it running up to linger_ms, then lets the SDK end the job."""
+    if linger_ms == 0:
+        return await run.run()  # in the SDK's own task: its cancel stops the script at once
     inner = asyncio.create_task(run.run())
     try:
         return await asyncio.shield(inner)
     except asyncio.CancelledError:
         if inner.done() and not inner.cancelled():
             return inner.result()  # the script ended just as the cancel landed
-        if linger_ms > 0 and run.ctx.job.state == "running":
+        if run.ctx.job.state == "running":
             run.cancelled.set()
             deadline = asyncio.get_running_loop().time() + linger_ms / 1000
             while not inner.done():
