@@ -538,9 +538,10 @@ def conformance_agent(version: str):  # noqa: ANN201
 def _options(argv: list[str]) -> argparse.Namespace:
     env = os.environ
     parser = argparse.ArgumentParser(description="ARCP Python SDK conformance host")
-    parser.add_argument("--port", type=int, default=int(env.get("ARCP_PORT", "0")))
-    parser.add_argument("--heartbeat", type=int, default=int(env.get("ARCP_HEARTBEAT_SEC", "30")))
-    parser.add_argument("--resume-window", type=int, default=int(env.get("ARCP_RESUME_WINDOW_SEC", "600")))
+    # String defaults go through `type` too, so a bad variable is a clear usage error.
+    parser.add_argument("--port", type=int, default=env.get("ARCP_PORT", "0"))
+    parser.add_argument("--heartbeat", type=int, default=env.get("ARCP_HEARTBEAT_SEC", "30"))
+    parser.add_argument("--resume-window", type=int, default=env.get("ARCP_RESUME_WINDOW_SEC", "600"))
     options = parser.parse_args(argv)
     if options.heartbeat < 0 or options.resume_window < 0 or not 0 <= options.port <= 65535:
         parser.error("--port, --heartbeat and --resume-window must be non-negative")
