@@ -16,6 +16,13 @@ const record = {
   ],
 };
 
+it('keys a property counterexample by its test alone: which requirements the first counterexample breaks varies with timing', () => {
+  const property = { ...test('property', 'FAIL', [{ id: 'SEQ-002', verdict: 'FAIL' }, { id: 'LIFE-001', verdict: 'FAIL' }], 'seq fault'), replay: { seed: 1 } } as RecordTest;
+  expect(observedVerdicts({ tests: [property] })).toEqual([
+    { test: 'suites/x.suite.ts > property', requirement: null, verdict: 'FAIL', detail: 'counterexample breaks SEQ-002, LIFE-001: seq fault' },
+  ]);
+});
+
 const expected: Expectations = {
   subject: 'a server',
   entries: [
