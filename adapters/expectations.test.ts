@@ -16,13 +16,6 @@ const record = {
   ],
 };
 
-it('keys a property counterexample by its test alone: which requirements the first counterexample breaks varies with timing', () => {
-  const property = { ...test('property', 'FAIL', [{ id: 'SEQ-002', verdict: 'FAIL' }, { id: 'LIFE-001', verdict: 'FAIL' }], 'seq fault'), replay: { seed: 1 } } as RecordTest;
-  expect(observedVerdicts({ tests: [property] })).toEqual([
-    { test: 'suites/x.suite.ts > property', requirement: null, verdict: 'FAIL', detail: 'counterexample breaks SEQ-002, LIFE-001: seq fault' },
-  ]);
-});
-
 const expected: Expectations = {
   subject: 'a server',
   entries: [
@@ -36,6 +29,13 @@ describe('expectations of the kit on a real server', () => {
     expect(observedVerdicts(record).map((o) => [o.test, o.requirement, o.verdict])).toEqual([
       ['suites/x.suite.ts > cancel', 'CANCEL-001', 'FAIL'],
       ['suites/x.suite.ts > harness', null, 'FAIL'],
+    ]);
+  });
+
+  it('keys a property counterexample by its test alone: which requirements the first counterexample breaks varies with timing', () => {
+    const property = { ...test('property', 'FAIL', [{ id: 'SEQ-002', verdict: 'FAIL' }, { id: 'LIFE-001', verdict: 'FAIL' }], 'seq fault'), replay: { seed: 1 } } as RecordTest;
+    expect(observedVerdicts({ tests: [property] })).toEqual([
+      { test: 'suites/x.suite.ts > property', requirement: null, verdict: 'FAIL', detail: 'counterexample breaks SEQ-002, LIFE-001: seq fault' },
     ]);
   });
 
@@ -73,6 +73,11 @@ describe('expectations of the kit on a real server', () => {
       { test: 'suites/x.suite.ts > harness', requirement: null, verdict: 'FAIL', server: TODO, basis: TODO },
     ]);
     expect(unexplained(next)).toHaveLength(2);
+    // A slot new to a test that had another slot before carries that reasoning as a hint.
+    const renamed = updatedExpectations({ ...expected, entries: [expected.entries[1]!] }, [
+      { test: 'suites/x.suite.ts > harness', requirement: 'SUB-003', verdict: 'FAIL', detail: '' },
+    ]);
+    expect(renamed.entries[0]!.basis).toBe(`${TODO} (this test before, (test) FAIL: times out | KIT: teardown)`);
     expect(unexplained(updatedExpectations(expected, observedVerdicts(record)))).toEqual([]);
   });
 });

@@ -147,13 +147,14 @@ export function updatedExpectations(previous: Expectations, observed: readonly O
   const old = new Map(previous.entries.map((e) => [slot(e), e]));
   const entries = observed.map((o): Expectation => {
     const prior = old.get(slot(o));
-    return {
-      test: o.test,
-      requirement: o.requirement,
-      verdict: o.verdict,
-      server: prior?.server ?? TODO,
-      basis: prior === undefined || prior.verdict !== o.verdict ? (prior ? `${TODO} (was ${prior.verdict}: ${prior.basis})` : TODO) : prior.basis,
-    };
+    if (prior !== undefined && prior.verdict === o.verdict) return prior;
+    const slotOf = { test: o.test, requirement: o.requirement, verdict: o.verdict };
+    if (prior !== undefined) return { ...slotOf, server: prior.server, basis: `${TODO} (was ${prior.verdict}: ${prior.basis})` };
+    // The same test judged under another slot before (e.g. a harness error that now names its
+    // requirements): show that reasoning to whoever explains the new entry.
+    const sameTest = previous.entries.find((e) => e.test === o.test);
+    const hint = sameTest === undefined ? '' : ` (this test before, ${sameTest.requirement ?? '(test)'} ${sameTest.verdict}: ${sameTest.server} | ${sameTest.basis})`;
+    return { ...slotOf, server: TODO, basis: `${TODO}${hint}` };
   });
   return { ...previous, entries };
 }
