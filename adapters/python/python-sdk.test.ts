@@ -3,6 +3,7 @@
 // expectations (adapters/python/expected.json) in both directions. A verdict that appears,
 // disappears or changes fails this test with a readable diff; so does an unexplained entry.
 // Refresh after a deliberate change: `npx tsx adapters/python/update-expected.ts`.
+import { rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KIT_ROOT } from '../../cli/paths.ts';
@@ -26,5 +27,6 @@ describe('the Python SDK host under the kit', () => {
 
     const diffs = differences(expected, observedVerdicts(record));
     expect(diffs, `${formatDifferences(diffs, shownPath)}\n(reports: ${run.outDir})`).toEqual([]);
+    rmSync(run.outDir, { recursive: true, force: true }); // kept above when a verdict differs
   });
 });
