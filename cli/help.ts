@@ -8,6 +8,8 @@ Commands
   run       run the conformance suites against a server; per-requirement verdicts,
             JUnit, HTML and JSON reports, an exit code for CI (the default command)
   merge     merge the reports of a sharded run (run --shard I/N) into one
+  compare   put the records of several runs (one server each) side by side:
+            one HTML and one Markdown table, requirements down, servers across
   replay    replay one saved failing scenario (a seed fixture) against a server
   list      show the requirement catalogue, the tests that check each requirement,
             and the coverage
@@ -24,6 +26,7 @@ Examples
   arcp-conformance                                  everything, against the embedded reference runtime
   ARCP_TOKEN=... arcp-conformance run --url wss://arcp.example.com/v1
   arcp-conformance merge shard-reports/             one report from the shards of a sharded run
+  arcp-conformance compare report-a/ report-b/      two servers' runs side by side
 `;
 
 export const RUN_HELP = `arcp-conformance run: run the ARCP v1.1 conformance suites against a server and report
@@ -46,7 +49,8 @@ Target
   --profile FILE         server profile JSON: resumeForm, closeForm, agent, subprotocol,
                          features, subscribePolicy, listPolicy (default: $ARCP_PROFILE,
                          else the forms DESIGN.md names)
-  --timeout MS           bound of every single wait for the server (default: 5000)
+  --timeout MS           bound of every single wait for the server (default: 5000);
+                         grows up to 4x when the server answers the preflight slowly
   --max-wait MS          longest a test may wait for a server timer (heartbeat loss,
                          resume window, max_runtime_sec); tests that would need longer
                          are UNTESTABLE (default: 15000)
@@ -142,6 +146,32 @@ Example
   arcp-conformance merge shard-reports/ --out merged --report github
 `;
 
+export const COMPARE_HELP = `arcp-conformance compare: put the records of several runs (one server each) side by
+side: requirements down in the catalogue's order, servers across, each cell the verdict,
+linked to the test behind it (its sequence diagram) in that server's report.html, and a
+summary row per server (requirements by verdict, MUST failures).
+
+Usage: arcp-conformance compare PATH... [options]
+
+  PATH                   a run's --out directory (holding record.json and, for the links,
+                         report.html), or a record.json file; the column is named after
+                         its directory
+  --out DIR              directory receiving compare.html and compare.md (default:
+                         ./arcp-conformance-compare); the links are relative, so keep the
+                         runs' directories where they are, or move them together
+  --debug                show stack traces
+  -h, --help             show this help
+
+Exit codes
+  0  the comparison was written (whatever the servers' verdicts)
+  2  usage error: bad option, a PATH without record.json, a record this kit cannot read
+
+Example
+  arcp-conformance run --url ws://a.example/arcp --out runs/server-a
+  arcp-conformance run --url ws://b.example/arcp --out runs/server-b
+  arcp-conformance compare runs/server-a runs/server-b --out runs/compare
+`;
+
 export const REPLAY_HELP = `arcp-conformance replay: replay one saved failing scenario (a seed fixture) against a
 server; say whether the violation still happens and where the new transcript first
 departs from the recorded one.
@@ -155,7 +185,8 @@ Usage: arcp-conformance replay FIXTURE [options]
                          replay shows it (default: 1)
   --token-file FILE      tokens, as for run (default: environment ARCP_TOKEN, ARCP_TOKEN_2)
   --profile FILE         server profile JSON, as for run (default: $ARCP_PROFILE)
-  --timeout MS           bound of every single wait for the server (default: 5000)
+  --timeout MS           bound of every single wait for the server (default: 5000);
+                         grows up to 4x when the server answers the preflight slowly
   --defect NAME          (kit development) switch on a defect of the embedded reference
                          runtime; repeatable
   --debug                show stack traces
@@ -195,7 +226,7 @@ Examples
 
 export const HELP_HELP = `arcp-conformance help: show the help of a command.
 
-Usage: arcp-conformance help [run|merge|replay|list|serve]
+Usage: arcp-conformance help [run|merge|compare|replay|list|serve]
 
 Example
   arcp-conformance help run

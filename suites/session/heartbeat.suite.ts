@@ -1,6 +1,7 @@
 // Heartbeats (v1.1 §6.2, §6.4) and feature negotiation seen through them. Several checks
 // wait on the server's heartbeat timer, so the tests of this file run concurrently.
 import { describe } from 'vitest';
+import { timerWaitMs } from '../harness/config.ts';
 import { type WireFrame, isType, payloadOf } from '../harness/frames.ts';
 import { isHarnessError } from '../harness/errors.ts';
 import type { Session } from '../harness/session.ts';
@@ -111,7 +112,7 @@ describe.concurrent('heartbeats', () => {
         // The server may give up on a silent client after two intervals (v1.1 §6.4); the job
         // pauses past that, then finishes on its own.
         const pauseMs = Math.ceil(2.5 * interval) + 500;
-        requireWait(t, pauseMs + t.target.timeoutMs, 'heartbeat loss (two heartbeat intervals)');
+        requireWait(t, timerWaitMs(t.target, pauseMs), 'heartbeat loss (two heartbeat intervals)');
         session.connection.autoPong = false;
         const { jobId } = await submitAccepted(session, t, 'HB-003', logsAroundPause(1, pauseMs, 2));
         const closed = await session.connection.closedWithin(Math.ceil(2.5 * interval));
