@@ -24,6 +24,7 @@ import {
   waitForTerminal,
   withAgentSession,
   withSessions,
+  waitForAgentEvent,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 
@@ -36,7 +37,7 @@ function cancellable(maxMs: number, extra: Partial<AgentScript> = {}): AgentScri
 async function startLiveJob(session: Session, t: ConformanceContext, id: string, script: AgentScript): Promise<{ jobId: string; mark: number }> {
   const mark = session.mark();
   const { jobId } = await submitAccepted(session, t, id, script);
-  await session.waitFor((f) => f.type === 'job.event' && f.job_id === jobId, { description: `the first event of ${jobId}`, after: mark });
+  await waitForAgentEvent(session, jobId, { after: mark });
   return { jobId, mark };
 }
 

@@ -83,10 +83,12 @@ class StatusChecker extends FrameChecker {
     const cancels = this.tracker.job(report.jobId)?.cancels;
     const cancelAfterTerminal = cancels?.lastIndex !== undefined && cancels.lastIndex > known.index ? cancels.lastIndex : undefined;
     const text = `Job ${report.jobId} was ${known.status} (${known.source}) but ${report.source} reports "${report.status}"`;
-    if (report.terminal && report.status === 'cancelled' && cancelAfterTerminal !== undefined) {
+    const afterCancel = report.status === 'cancelled' && cancelAfterTerminal !== undefined;
+    if (report.terminal && afterCancel) {
       this.log.add('CANCEL-004', `${text} after a cancel of the already-terminal job.`, [known.index, cancelAfterTerminal, report.index]);
     } else {
-      this.log.add('LIFE-004', `${text}.`, [known.index, report.requestIndex, report.index]);
+      const why = afterCancel ? ' after a cancel of the already-terminal job' : '';
+      this.log.add('LIFE-004', `${text}${why}.`, [known.index, report.requestIndex, report.index]);
     }
   }
 }
