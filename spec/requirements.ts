@@ -82,6 +82,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'A session.hello with an invalid bearer token is answered with session.error code UNAUTHENTICATED and a transport close, never with session.welcome.' },
   { id: 'AUTH-003', section: '1.0 §6.1', level: 'MUST', features: [], observable: true, needsAgent: false,
     text: 'Frames other than session.hello received before a successful welcome are rejected and never acted on (no job is created).' },
+  { id: 'AUTH-004', section: '1.1 §6.6', level: 'MUST', features: [], observable: true, needsAgent: false,
+    text: 'A resume authenticated as a principal other than the session\'s own gets no welcome for that session, whatever resume token it presents (the session would reveal that principal\'s jobs).' },
 
   // HELLO: hello / welcome & feature negotiation (1.1 §6.2, 1.0 §6.2)
   { id: 'HELLO-001', section: '1.1 §6.2', level: 'MUST', features: [], observable: true, needsAgent: false,
@@ -148,6 +150,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'Each page holds at most `limit` jobs, and following `next_cursor` until it is null yields every matching job exactly once.' },
   { id: 'LIST-007', section: '1.1 §6.6', level: 'SHOULD', features: LIST, observable: true, needsAgent: true,
     text: 'A finished job stays listed, with its terminal status, at least while its events are within the resume window.' },
+  { id: 'LIST-008', section: '1.1 §6.6', level: 'MUST', features: [], observable: true, needsAgent: true,
+    text: 'A job.cancel or job.subscribe naming a job another principal may not observe gets the same answer (type and code, or silence) as one naming a job id that does not exist.' },
 
   // CLOSE: session close (1.1 §6.7, 1.0 §6.4)
   { id: 'CLOSE-001', section: '1.1 §6.7', level: 'SHOULD', features: [], observable: true, needsAgent: false,

@@ -22,7 +22,7 @@ import { conformanceTest, type ConformanceContext } from '../verdicts/conformanc
 import { describeOutcome, runToTerminal, toolOutcomes } from '../leases/support.ts';
 import { heldScript, releaseHeldJob, requestSubscribe, sameJson, waitForMarkers } from '../subscribe/support.ts';
 import type { Feature } from '../../spec/features.ts';
-import { credentialLease, credentialsOf, frameWithCredential, listAllJobs, requireCredentials } from './support.ts';
+import { credentialLease, credentialsOf, frameWithCredential, listAllJobs, requireCredentials, startHeldJob } from './support.ts';
 
 /** How long a job is watched for a cancel that must not have happened. */
 const QUIET_MS = 400;
@@ -32,14 +32,6 @@ async function openOwner(t: ConformanceContext, sessions: TestSessions, ...featu
   requireFeatures(t, owner, ...features);
   requireAgent(t, owner);
   return owner;
-}
-
-/** A held job (subscribe/support.ts) whose first event reached the owner. */
-async function startHeldJob(t: ConformanceContext, owner: Session, id: string, lease?: Record<string, string[]>) {
-  const mark = owner.mark();
-  const submitted = await submitAccepted(owner, t, id, heldScript(1, 1), lease ? { payload: { lease_request: lease } } : {});
-  await waitForMarkers(owner, submitted.jobId, 1, t.target.timeoutMs, mark);
-  return submitted;
 }
 
 function requireForeignSubscribe(t: ConformanceContext): void {
