@@ -21,6 +21,10 @@ const ELSEWHERE: Readonly<Record<string, CaughtElsewhere>> = {
     test: 'suites/leak/leak-check.test.ts',
     why: 'a memory leak with no wire symptom; the --server-cmd leak check samples the server RSS (LEAK-001)',
   },
+  'cancel-reveals-existence': {
+    test: 'suites/security/existence-policy.test.ts',
+    why: 'the embedded reference lets other principals subscribe (subscribePolicy "any"), so job existence is no secret there; the test runs LIST-008 against a same-principal reference',
+  },
 };
 
 const RUN_TIMEOUT_MS = 10 * 60_000;
