@@ -122,7 +122,12 @@ export class LeaseState {
    * model, budget. Undefined when the operation is allowed.
    */
   authorize(op: Operation, now: number): Denial | undefined {
-    const key = JSON.stringify([op.capability, op.target, op.model]);
+    return this.#grant(op, now) ?? this.#spend();
+  }
+
+  // Expiry, capability and model: what the expiry-cached-grant defect remembers per operation.
+  #grant(op: Operation, now: number): Denial | undefined {
+    const key = JSON.stringify([op.capability, op.target, op.model ?? null]);
     if (this.#granted.has(key) && this.#defects?.has('expiry-cached-grant')) return undefined;
     if (this.expired(now)) return { code: 'LEASE_EXPIRED', message: `lease expired at ${this.constraints?.expires_at}` };
     const target = canonicalTarget(op.capability, op.target);
@@ -137,11 +142,16 @@ export class LeaseState {
         return { code: 'PERMISSION_DENIED', message: `model ${JSON.stringify(op.model)} is not covered by model.use` };
       }
     }
+    this.#granted.add(key);
+    return undefined;
+  }
+
+  // v1.1 §9.6: a counter at or below zero refuses (the budget-zero-allows defect: only below).
+  #spend(): Denial | undefined {
     const exhausted = this.#defects?.has('budget-zero-allows') ? (left: number) => left < 0 : (left: number) => left <= 0;
     for (const [currency, left] of this.#budget ?? []) {
       if (exhausted(left)) return { code: 'BUDGET_EXHAUSTED', message: `${currency} budget exhausted` };
     }
-    this.#granted.add(key);
     return undefined;
   }
 
