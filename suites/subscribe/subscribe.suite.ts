@@ -168,6 +168,26 @@ describe('subscribe', () => {
   );
 
   conformanceTest(
+    'a subscriber with history that joins after a live subscriber still gets each event once, in order',
+    { requirements: ['SUB-003', 'SUB-005'] },
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await openOwner(t, sessions);
+        const { jobId } = await startHeldJob(t, owner, 'SUB-003', 3, 2);
+        const live = await sessions.open({ label: 'live subscriber (same principal)' });
+        await subscribeAccepted(live, t, 'SUB-003', jobId);
+        const late = await sessions.open({ label: 'later subscriber with history' });
+        const { got, evidence } = await followToTheEnd(t, owner, late, jobId, { history: true, fromEventSeq: 0 });
+        t.must(
+          'SUB-003',
+          sameJson(got.slice(0, 3), [0, 1, 2]) && got.filter((i) => i < 3).length === 3,
+          evidence('the three earlier events replayed once each, in order, though another session already followed the job live: markers [0, 1, 2] first'),
+        );
+        t.must('SUB-005', sameJson(got, [0, 1, 2, 3, 4]), evidence('every event of the job exactly once across replay and live delivery: markers [0, 1, 2, 3, 4]'));
+      }),
+  );
+
+  conformanceTest(
     'with history from a later event_seq a subscriber gets only the events after it, then the live events',
     { requirements: ['SUB-003', 'SUB-005'] },
     (t: ConformanceContext) =>
