@@ -22,7 +22,7 @@ export const DEFECTS = [
     name: 'cancel-after-terminal',
     breaks: 'v1.1 §7.3-7.4: exactly one terminal per job; cancel applies only to a non-terminal job',
     description: 'audit ruby-cancel-after-terminal: cancelling a finished job emits a second terminal job.error CANCELLED and flips the stored status to cancelled',
-    requirements: ['CANCEL-004'],
+    requirements: ['CANCEL-004', 'LIFE-001'],
   },
   {
     name: 'subscription-leak',
@@ -34,7 +34,7 @@ export const DEFECTS = [
     name: 'replay-drops-events',
     breaks: 'v1.0 §6.3 / §8.3: resume replays every event with seq > last_event_seq',
     description: 'off-by-one in resume: the first missed event (last_event_seq + 1) is not replayed',
-    requirements: ['RESUME-003', 'SEQ-004'],
+    requirements: ['RESUME-003', 'SEQ-004', 'ACK-005'],
   },
   {
     name: 'replay-duplicates',
@@ -46,19 +46,19 @@ export const DEFECTS = [
     name: 'resume-token-reused',
     breaks: 'v1.1 §6.3: the resume token rotates on every successful welcome',
     description: 'the welcome after a resume carries the same resume token, and that token keeps working',
-    requirements: ['RESUME-002'],
+    requirements: ['RESUME-002', 'RESUME-006'],
   },
   {
     name: 'close-cancels-jobs',
     breaks: 'v1.1 §6.7: in-flight jobs are not affected by session.close',
     description: 'session.close cancels the running jobs the session submitted (job.error CANCELLED)',
-    requirements: ['CLOSE-002'],
+    requirements: ['CLOSE-002', 'CLOSE-003'],
   },
   {
     name: 'drop-kills-jobs',
     breaks: 'v1.1 §6.4 / v1.0 §1.2: jobs survive a transport drop and a heartbeat loss',
     description: 'when the transport drops, the jobs the session submitted end with job.error CANCELLED',
-    requirements: ['LIFE-006', 'HB-003'],
+    requirements: ['LIFE-006', 'HB-003', 'RESUME-004', 'CANCEL-008'],
   },
   {
     name: 'subscriber-can-cancel',
@@ -173,7 +173,7 @@ export const DEFECTS = [
     name: 'history-dup-after-live',
     breaks: 'v1.1 §7.6: a subscription with history delivers each event once',
     description: 'a subscriber with history that joins a job another session already subscribes to joins that fan-out group at the group\'s start, so the replayed events come again live',
-    requirements: ['SUB-003'],
+    requirements: ['SUB-003', 'SUB-005'],
   },
 ] as const satisfies readonly Defect[];
 
