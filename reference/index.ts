@@ -5,5 +5,5 @@ export { runServe, parseServeArgs } from './serve.ts';
 export { DEFECTS, DEFECT_NAMES, isDefectName, type Defect, type DefectName } from './defects.ts';
 export { DEFAULT_TOKENS } from './auth.ts';
 export { CONFORMANCE_AGENT } from './agents.ts';
-export type { ReferenceOptions, SubscribePolicy } from './options.ts';
+export { CONFORMANCE_TIMERS, type ReferenceOptions, type SubscribePolicy } from './options.ts';
 export type { RuntimeStats, SessionStats } from './runtime.ts';

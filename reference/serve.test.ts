@@ -4,7 +4,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseServeArgs } from './serve.ts';
+import { CONFORMANCE_TIMERS } from './options.ts';
+import { parseServeArgs, runServe } from './serve.ts';
 import { TestClient } from './testing/client.ts';
 
 const ENTRY = fileURLToPath(new URL('./serve-main.ts', import.meta.url));
@@ -81,6 +82,17 @@ describe('parseServeArgs', () => {
       defects: ['seq-race', 'list-jobs-leak'],
     });
     expect(parseServeArgs(['--help'])).toBe('help');
+  });
+
+  it('defaults to the short timers a conformance run can wait out', () => {
+    expect(parseServeArgs([])).toEqual({ heartbeatSec: CONFORMANCE_TIMERS.heartbeatSec, resumeWindowSec: CONFORMANCE_TIMERS.resumeWindowSec });
+  });
+
+  it('answers a bad flag with one line, not the whole usage', async () => {
+    const lines: string[] = [];
+    const code = await runServe(['--port', 'x'], { stdout: (l) => lines.push(l), stderr: (l) => lines.push(l) });
+    expect(code).toBe(2);
+    expect(lines).toEqual(['arcp-conformance serve: --port must be a whole number >= 0 (got "x") (see: arcp-conformance serve --help)']);
   });
 
   it('never echoes a stray argument (it may be a token)', () => {

@@ -28,8 +28,10 @@ export async function replayLeak(target: ReplayTarget): Promise<ReplayResult> {
     profile: target.profile,
     timeoutMs: target.timeoutMs,
   });
+  // An undecided measurement accuses nobody: the replay stops with the reason (exit 2).
+  if (result.verdict === 'inconclusive') throw new Error(`the memory measurement was inconclusive: ${result.summary}`);
   return {
-    violations: result.passed ? [] : [{ requirement: 'LEAK-001', message: result.summary, witnesses: [] }],
+    violations: result.verdict === 'pass' ? [] : [{ requirement: 'LEAK-001', message: result.summary, witnesses: [] }],
     transcript: transcript.entries,
   };
 }

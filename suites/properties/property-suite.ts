@@ -6,11 +6,10 @@
 // (MUST) or warns (SHOULD) with its sentence, the transcript window that proves it, and the
 // fixture of the failure that found it.
 import { onTestFinished } from 'vitest';
-import { requirement } from '../../spec/requirements.ts';
 import type { Violation } from '../checkers/index.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { openSession, requireAgent } from '../support/index.ts';
-import { ConformanceFailure, conformanceTest, type ConformanceContext } from '../verdicts/conformance-test.ts';
+import { brokenVerdict, ConformanceFailure, conformanceTest, type ConformanceContext } from '../verdicts/conformance-test.ts';
 import { formatExploration, type ExplorationSummary } from './exploration.ts';
 import { fixturesDir, replayCommand } from './fixtures.ts';
 import type { PropertyDefinition } from './properties.ts';
@@ -118,8 +117,7 @@ function judge(t: ConformanceContext, property: PropertyDefinition, outcome: Pro
   for (const id of property.requirements) {
     if (groups.has(id)) continue;
     const evidence = { expected: `no run breaks ${id}`, actual: `${outcome.runs} runs, none broke it` };
-    if (requirement(id).level === 'SHOULD') t.should(id, true, evidence);
-    else t.must(id, true, evidence);
+    t.should(id, true, evidence);
   }
   const broken: string[] = [];
   for (const [id, { violations, failure }] of groups) {
@@ -128,7 +126,7 @@ function judge(t: ConformanceContext, property: PropertyDefinition, outcome: Pro
       actual: violations.map((v) => v.message).join(' | '),
       transcript: witnessWindow(failure.transcript, violations),
     });
-    if (requirement(id).level === 'SHOULD') {
+    if (brokenVerdict(id) === 'WARN') {
       t.should(id, false, evidence);
       continue;
     }
@@ -140,7 +138,7 @@ function judge(t: ConformanceContext, property: PropertyDefinition, outcome: Pro
     }
   }
   if (broken.length > 0) {
-    const ids = [...groups.keys()].filter((id) => requirement(id).level !== 'SHOULD');
+    const ids = [...groups.keys()].filter((id) => brokenVerdict(id) === 'FAIL');
     throw new ConformanceFailure(
       ids[0] as string,
       `property ${property.name} broke ${ids.join(', ')} in ${outcome.failures.length} distinct failure(s) (seed ${outcome.seed}, ${outcome.runs} runs)\n\n${broken.join('\n\n')}`,
