@@ -3,7 +3,7 @@
 import type { AgentScript } from '../../spec/agent-script.ts';
 import { type WireFrame, payloadOf } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
-import { QUIET_MS, brief, evidenceAround, framesOfJob, isTerminal, submitAccepted } from '../support/index.ts';
+import { QUIET_MS, brief, evidenceAround, framesOfJob, isTerminal, submitAccepted, waitForAgentEvent } from '../support/index.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 
 /** A job that emits one event and then waits (bounded) for a cancel; without one it finishes. */
@@ -15,7 +15,7 @@ export function cancellable(maxMs: number, extra: Partial<AgentScript> = {}): Ag
 export async function startLiveJob(session: Session, t: ConformanceContext, id: string, script: AgentScript): Promise<{ jobId: string; mark: number }> {
   const mark = session.mark();
   const { jobId } = await submitAccepted(session, t, id, script);
-  await session.waitFor((f) => f.type === 'job.event' && f.job_id === jobId, { description: `the first event of ${jobId}`, after: mark });
+  await waitForAgentEvent(session, jobId, { after: mark });
   return { jobId, mark };
 }
 

@@ -114,9 +114,20 @@ function judge(t: ConformanceContext, property: PropertyDefinition, outcome: Pro
   const groups = groupByRequirement(outcome.failures);
   const undeclared = [...groups.keys()].filter((id) => !property.requirements.includes(id));
   if (undeclared.length > 0) throw new Error(`property ${property.name} produced ${undeclared.join(', ')}, which it does not declare (a kit bug)`);
+  const { exercised, unexercised } = outcome.exploration;
+  const failure = outcome.failure;
+  if (failure === undefined && exercised === 0) {
+    t.untestable(`none of the ${outcome.runs} runs could carry out its scenario (${unexercised ?? 'no reason recorded'}), so nothing was judged`);
+  }
+  if (exercised < outcome.runs) t.note(`only ${exercised} of ${outcome.runs} runs carried out their scenario (latest reason: ${unexercised ?? 'none recorded'})`);
   for (const id of property.requirements) {
     if (groups.has(id)) continue;
-    const evidence = { expected: `no run breaks ${id}`, actual: `${outcome.runs} runs, none broke it` };
+    if (failure !== undefined && outcome.interrupted) {
+      // The campaign keeps looking after a counterexample, but its time ran out first: the other ids had a short search.
+      t.inconclusive(id, `the campaign ran out of time after its counterexample(s) of ${[...groups.keys()].join(', ')} (${outcome.runs} runs)`);
+      continue;
+    }
+    const evidence = { expected: `no run breaks ${id}`, actual: `${exercised} of ${outcome.runs} runs carried out their scenario, none broke it` };
     t.should(id, true, evidence);
   }
   const broken: string[] = [];

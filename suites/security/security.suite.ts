@@ -8,6 +8,7 @@ import { payloadOf, type WireFrame } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
 import {
   type TestSessions,
+  endJobQuietly,
   evidenceAround,
   isRejection,
   requireAgent,
@@ -84,8 +85,7 @@ describe('security', () => {
           actual: `${String(stopped?.type)} code=${String(payloadOf(stopped as WireFrame).code)} at the owner`,
           ...evidenceAround(owner, stopped as WireFrame),
         }));
-        await releaseHeldJob(owner, t, jobId);
-        await waitForTerminal(owner, jobId, t.target.timeoutMs);
+        await endJobQuietly(t, owner, jobId);
       }),
   );
 
@@ -148,8 +148,7 @@ describe('security', () => {
           actual: `${String(leak?.type)} contains one`,
           ...evidenceAround(foreign, accepted, leak as WireFrame),
         }));
-        await releaseHeldJob(owner, t, jobId);
-        await waitForTerminal(owner, jobId, t.target.timeoutMs);
+        await endJobQuietly(t, owner, jobId);
       }),
   );
 
@@ -175,8 +174,7 @@ describe('security', () => {
           actual: `a row for ${jobId} with status ${String(row?.status)}`,
           ...evidenceAround(foreign, accepted, ...pages),
         }));
-        await releaseHeldJob(owner, t, jobId);
-        await waitForTerminal(owner, jobId, t.target.timeoutMs);
+        await endJobQuietly(t, owner, jobId);
       }),
   );
 

@@ -7,7 +7,7 @@ import { describe } from 'vitest';
 import { JOB_STATUSES, isTerminalStatus } from '../../spec/primitives.ts';
 import { payloadOf, type WireFrame } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
-import { type TestSessions, evidenceAround, requireAgent, requireFeatures, submitAccepted, waitForTerminal, withSessions } from '../support/index.ts';
+import { type TestSessions, endJobQuietly, evidenceAround, requireAgent, requireFeatures, submitAccepted, waitForTerminal, withSessions } from '../support/index.ts';
 import { conformanceTest, type ConformanceContext } from '../verdicts/conformance-test.ts';
 import {
   HOLD_MAX_MS,
@@ -101,8 +101,7 @@ describe('subscribe', () => {
           actual: entry?.verdict.valid === false ? entry.verdict.errors.join('; ') : 'no verdict recorded',
           ...evidenceAround(subscriber, frame),
         }));
-        await releaseHeldJob(owner, t, jobId);
-        await waitForTerminal(owner, jobId, t.target.timeoutMs);
+        await endJobQuietly(t, owner, jobId);
       }),
   );
 
@@ -150,8 +149,7 @@ describe('subscribe', () => {
             ...evidenceAround(subscriber, frame),
           }));
         }
-        await releaseHeldJob(owner, t, jobId);
-        await waitForTerminal(owner, jobId, t.target.timeoutMs);
+        await endJobQuietly(t, owner, jobId);
       }),
   );
 
@@ -300,8 +298,7 @@ describe('subscribe', () => {
         });
         t.must('SUB-008', refused, evidence);
         t.must('SUB-007', refused, evidence);
-        await releaseHeldJob(owner, t, jobId);
-        await waitForTerminal(owner, jobId, t.target.timeoutMs);
+        await endJobQuietly(t, owner, jobId);
         const isJobFrame = (f: WireFrame) => f !== outcome.frame && f.job_id === jobId && ['job.event', 'job.result', 'job.error'].includes(String(f.type));
         const leaked = await foreign.watch(isJobFrame, {
           description: `any event or terminal of job ${jobId} on the refused session`,
