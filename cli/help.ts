@@ -197,6 +197,9 @@ Usage: arcp-conformance replay FIXTURE|DIR [options]
                          grows up to 4x when the server answers the preflight slowly
   --defect NAME          (kit development) switch on a defect of the embedded reference
                          runtime; repeatable
+  --server-cmd CMD       start the server with CMD (it prints its URL first) and stop it
+                         after; needed by fixtures of leaks (LEAK-001), which replay their
+                         scenario amplified while the kit samples the server's memory
   --debug                show stack traces
   -h, --help             show this help
 
@@ -207,8 +210,10 @@ Exit codes
   2  usage error: bad option, unreadable or invalid fixture, unreachable URL, refused
      token, or no replay engine available
 
-Example
+Examples
   arcp-conformance replay fixtures/audit/seq-race.json --url ws://127.0.0.1:8080/arcp --times 20
+  ARCP_TOKEN=tok-alice arcp-conformance replay fixtures/audit/subscription-leak.json \
+      --server-cmd "npx arcp-conformance serve --port 0 --resume-window-sec 2"
 `;
 
 export const LIST_HELP = `arcp-conformance list: show the requirement catalogue, how many tests check each

@@ -8,17 +8,15 @@ import { payloadOf } from '../harness/frames.ts';
 import {
   brief,
   evidenceAround,
-  findListedJob,
   judgeNothingAfterTerminal,
-  QUIET_MS,
   runToTerminal,
   submitAccepted,
-  subscribeTo,
   waitForTerminal,
   withAgentSession,
   waitForAgentEvent,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
+import { judgeFinalStatuses, requireStatusView } from './final-status.ts';
 
 describe('jobs: lifecycle and terminals', () => {
   conformanceTest(
@@ -87,38 +85,12 @@ describe('jobs: lifecycle and terminals', () => {
     { requirements: ['LIFE-004'] },
     (t: ConformanceContext) =>
       withAgentSession(t, async (s, sessions) => {
-        const canList = s.features.has('list_jobs');
-        const canSubscribe = s.features.has('subscribe');
-        if (!canList && !canSubscribe) t.notApplicable('features not negotiated: list_jobs and subscribe (either shows a job\'s status)');
+        requireStatusView(t, s);
         const runs = [
           await runToTerminal(s, t, 'LIFE-004', { steps: [{ op: 'finish' }] }),
           await runToTerminal(s, t, 'LIFE-004', { steps: [{ op: 'fail', code: 'INTERNAL_ERROR', message: 'scripted' }] }),
         ];
-        const watcher = canSubscribe ? await sessions.open({ label: 'watcher' }) : undefined;
-        // Twice, a moment apart: the status is final, not just final for now.
-        for (const round of [1, 2]) {
-          if (round === 2) await s.watch(() => false, { description: 'a pause between two looks at the status', forMs: QUIET_MS });
-          for (const run of runs) {
-            const final = payloadOf(run.terminal).final_status;
-            if (canList) {
-              const { row, listing } = await findListedJob(s, t, run.jobId, run.accepted);
-              const status = row?.status;
-              t.must('LIFE-004', status === final, () => ({
-                expected: `job ${run.jobId} listed with status ${JSON.stringify(final)} (its terminal: ${brief(run.terminal)})`,
-                actual: `${brief(listing)}: row status ${JSON.stringify(status)}`,
-                ...evidenceAround(s, run.terminal, listing),
-              }));
-            }
-            if (watcher !== undefined) {
-              const subscribed = await subscribeTo(watcher, t, run.jobId);
-              t.must('LIFE-004', payloadOf(subscribed).current_status === final, () => ({
-                expected: `job.subscribed current_status ${JSON.stringify(final)} for job ${run.jobId}`,
-                actual: brief(subscribed),
-                ...evidenceAround(s, run.terminal, subscribed),
-              }));
-            }
-          }
-        }
+        await judgeFinalStatuses(t, s, sessions, runs);
       }),
   );
 
