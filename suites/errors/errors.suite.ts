@@ -273,10 +273,16 @@ conformanceTest('LEASE_EXPIRED and BUDGET_EXHAUSTED errors carry retryable false
       });
       await waitForTerminal(session, jobId, t.target.timeoutMs, 0);
       const errors = errorsIn(session.connection.framesSince(0).filter((f) => f.job_id === jobId)).filter((e) => e.payload.code === 'BUDGET_EXHAUSTED');
-      t.must('ERR-003', errors.length > 0 && errors.every((e) => e.payload.retryable === false), () => ({
+      // No BUDGET_EXHAUSTED at all is BUDGET-004's observation (leases suite), judged there once;
+      // ERR-003 judges only the retryable flag of the errors that did arrive.
+      if (errors.length === 0) {
+        t.note(`ERR-003: job ${jobId} got no BUDGET_EXHAUSTED error to judge (BUDGET-004 judges its absence): ${describeFrames(session.connection.framesSince(0).filter((f) => f.job_id === jobId))}`);
+        return;
+      }
+      t.must('ERR-003', errors.every((e) => e.payload.retryable === false), () => ({
         expected: `a BUDGET_EXHAUSTED error with retryable false for the tool call of job ${jobId} after its USD budget reached 0`,
-        actual: errors.length === 0 ? `no BUDGET_EXHAUSTED error: ${describeFrames(session.connection.framesSince(0).filter((f) => f.job_id === jobId))}` : errors.map((e) => `${e.where} retryable ${JSON.stringify(e.payload.retryable)}`).join('; '),
-        ...evidenceAround(session, ...(errors.length > 0 ? errors.map((e) => e.frame) : [])),
+        actual: errors.map((e) => `${e.where} retryable ${JSON.stringify(e.payload.retryable)}`).join('; '),
+        ...evidenceAround(session, ...errors.map((e) => e.frame)),
       }));
     }
   }),
