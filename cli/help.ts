@@ -86,6 +86,8 @@ Other
                          suites/**/*.suite.ts
   --defect NAME          (kit development) switch on a defect of the embedded reference
                          runtime; repeatable
+  --variant NAME         (kit development) switch on a legal variant of the embedded
+                         reference runtime (see serve --help); repeatable
   -h, --help             show this help
 
 Environment (a flag wins over its variable)
@@ -158,6 +160,8 @@ Usage: arcp-conformance replay FIXTURE [options]
   --timeout MS           bound of every single wait for the server (default: 5000)
   --defect NAME          (kit development) switch on a defect of the embedded reference
                          runtime; repeatable
+  --variant NAME         (kit development) switch on a legal variant of the embedded
+                         reference runtime (see serve --help); repeatable
   --debug                show stack traces
   -h, --help             show this help
 

@@ -51,6 +51,7 @@ export const RUN_FLAGS: FlagSpecs = {
   debug: { kind: 'boolean' },
   suites: { kind: 'string', repeatable: true },
   defect: { kind: 'string', repeatable: true },
+  variant: { kind: 'string', repeatable: true },
 };
 
 const DEFAULT_RUN_TIMEOUT_MS = 60 * 60 * 1000;
@@ -148,6 +149,7 @@ function workerEnv(target: ResolvedTarget, settings: RunSettings, outDir: string
     ARCP_SERVER_PID: target.serverPid === undefined ? '' : String(target.serverPid),
     ARCP_EMBEDDED: target.embedded ? '1' : '',
     ARCP_EMBEDDED_DEFECTS: target.embedded ? target.defects.join(',') : '',
+    ARCP_EMBEDDED_VARIANTS: target.embedded ? target.variants.join(',') : '',
     ARCP_URL: target.url,
     ARCP_TOKEN: target.tokens.primary,
     ARCP_TOKEN_2: target.tokens.secondary ?? '',
@@ -214,6 +216,7 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
     ...(stringFlag(args, 'token-file') === undefined ? {} : { tokenFile: stringFlag(args, 'token-file') as string }),
     ...((stringFlag(args, 'profile') ?? env.ARCP_PROFILE) ? { profilePath: (stringFlag(args, 'profile') ?? env.ARCP_PROFILE) as string } : {}),
     defects: listFlag(args, 'defect'),
+    variants: listFlag(args, 'variant'),
     timeoutMs: runPlan.settings.timeoutMs,
     env,
     cwd,

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { DEFECTS, isDefectName, type DefectName } from './defects.ts';
 import type { ReferenceOptions } from './options.ts';
+import { VARIANTS, isVariantName, type VariantName } from './variants.ts';
 import { startReference } from './server.ts';
 
 const USAGE = `Usage: arcp-conformance serve [options]
@@ -16,6 +17,7 @@ Options:
   --heartbeat-sec N         heartbeat interval in seconds (default 30)
   --resume-window-sec N     resume window in seconds (default 600)
   --defect NAME             switch on a defect (repeatable; see below)
+  --variant NAME            switch on a legal variant (repeatable; see below)
   --help                    this text
 
 Example:
@@ -23,6 +25,9 @@ Example:
 
 Defects:
 ${DEFECTS.map((d) => `  ${d.name.padEnd(24)}${d.description}`).join('\n')}
+
+Legal variants (behaviours the spec allows; the kit must pass with any of them):
+${VARIANTS.map((v) => `  ${v.name.padEnd(24)}${v.description}`).join('\n')}
 `;
 
 class UsageError extends Error {}
@@ -51,6 +56,7 @@ export function parseServeArgs(argv: readonly string[]): ReferenceOptions | 'hel
         'heartbeat-sec': { type: 'string' },
         'resume-window-sec': { type: 'string' },
         defect: { type: 'string', multiple: true },
+        variant: { type: 'string', multiple: true },
         help: { type: 'boolean' },
       },
     }));
@@ -92,6 +98,14 @@ export function parseServeArgs(argv: readonly string[]): ReferenceOptions | 'hel
     }
     options.defects = defects;
   }
+  if (values.variant !== undefined) {
+    const variants: VariantName[] = [];
+    for (const name of values.variant) {
+      if (!isVariantName(name)) throw new UsageError(`unknown variant ${JSON.stringify(name)}; known: ${VARIANTS.map((v) => v.name).join(', ')}`);
+      variants.push(name);
+    }
+    options.variants = variants;
+  }
   return options;
 }
 
@@ -127,8 +141,9 @@ export async function runServe(argv: string[], io: ServeIo = processIo): Promise
     return 1;
   }
   io.stdout(server.url);
-  const defects = options.defects ?? [];
-  io.stderr(`arcp reference runtime listening on ${server.url}${defects.length > 0 ? ` (defects: ${defects.join(', ')})` : ''}`);
+  const switched = [['defects', options.defects ?? []], ['variants', options.variants ?? []]] as const;
+  const notes = switched.filter(([, names]) => names.length > 0).map(([what, names]) => `${what}: ${names.join(', ')}`);
+  io.stderr(`arcp reference runtime listening on ${server.url}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
