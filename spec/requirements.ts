@@ -198,6 +198,10 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'An abrupt transport drop never ends a job: it keeps running server-side until its own terminal.' },
   { id: 'LIFE-007', section: '1.0 §7.3', level: 'MUST', features: [], observable: true, needsAgent: true,
     text: 'A job whose agent fails ends with a job.error carrying final_status "error", a code and a message.' },
+  // v1.1 §8.4 says only "When `result_id` is absent, the result is inline in the payload": the field name is ours
+  // (spec/conformance-agent.md, every example client reads `result`), so another name is an interoperability WARN.
+  { id: 'LIFE-008', section: '1.1 §8.4', level: 'SHOULD', features: [], observable: true, needsAgent: true,
+    text: 'job.result carries an inline result under the field `result`, the name clients read.' },
 
   // CANCEL: cancellation (1.1 §7.4, §7.6, §14; 1.0 §7.4)
   { id: 'CANCEL-001', section: '1.1 §7.4', level: 'MUST', features: [], observable: true, needsAgent: true,

@@ -7,21 +7,21 @@ import { payloadOf } from '../harness/frames.ts';
 import {
   brief,
   evidenceAround,
-  findListedJob,
   judgeNothingAfterTerminal,
   QUIET_MS,
   runToTerminal,
   submitAccepted,
-  subscribeTo,
   waitForTerminal,
   withAgentSession,
 } from '../support/index.ts';
+import { viewsOfJob } from '../support/job-views.ts';
+import { readInlineResult } from '../support/results.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 
 describe('jobs: lifecycle and terminals', () => {
   conformanceTest(
-    'a job that finishes ends with exactly one job.result with final_status success, and nothing after it',
-    { requirements: ['LIFE-001', 'LIFE-002', 'LIFE-003'] },
+    'a job that finishes ends with exactly one job.result with final_status success and its inline result, and nothing after it',
+    { requirements: ['LIFE-001', 'LIFE-002', 'LIFE-003', 'LIFE-008'] },
     (t: ConformanceContext) =>
       withAgentSession(t, async (s) => {
         const run = await runToTerminal(s, t, 'LIFE-001', { steps: [{ op: 'emit', kind: 'log', count: 3 }, { op: 'finish', summary: 'done' }] });
@@ -30,6 +30,7 @@ describe('jobs: lifecycle and terminals', () => {
           actual: brief(run.terminal),
           ...evidenceAround(s, run.terminal),
         }));
+        readInlineResult(t, s, run.terminal);
         await judgeNothingAfterTerminal(t, s, run.jobId, run.terminal, { oneTerminal: 'LIFE-001' });
       }),
   );
@@ -92,27 +93,17 @@ describe('jobs: lifecycle and terminals', () => {
           await runToTerminal(s, t, 'LIFE-004', { steps: [{ op: 'finish' }] }),
           await runToTerminal(s, t, 'LIFE-004', { steps: [{ op: 'fail', code: 'INTERNAL_ERROR', message: 'scripted' }] }),
         ];
-        const watcher = canSubscribe ? await sessions.open({ label: 'watcher' }) : undefined;
         // Twice, a moment apart: the status is final, not just final for now.
         for (const round of [1, 2]) {
           if (round === 2) await s.watch(() => false, { description: 'a pause between two looks at the status', forMs: QUIET_MS });
+          const watcher = canSubscribe ? await sessions.open({ label: `watcher ${round}` }) : undefined;
           for (const run of runs) {
             const final = payloadOf(run.terminal).final_status;
-            if (canList) {
-              const { row, listing } = await findListedJob(s, t, run.jobId, run.accepted);
-              const status = row?.status;
-              t.must('LIFE-004', status === final, () => ({
-                expected: `job ${run.jobId} listed with status ${JSON.stringify(final)} (its terminal: ${brief(run.terminal)})`,
-                actual: `${brief(listing)}: row status ${JSON.stringify(status)}`,
-                ...evidenceAround(s, run.terminal, listing),
-              }));
-            }
-            if (watcher !== undefined) {
-              const subscribed = await subscribeTo(watcher, t, run.jobId);
-              t.must('LIFE-004', payloadOf(subscribed).current_status === final, () => ({
-                expected: `job.subscribed current_status ${JSON.stringify(final)} for job ${run.jobId}`,
-                actual: brief(subscribed),
-                ...evidenceAround(s, run.terminal, subscribed),
+            for (const view of await viewsOfJob(t, s, watcher, run.jobId, run.accepted)) {
+              t.must('LIFE-004', view.status === final, () => ({
+                expected: `the ${view.where} of job ${run.jobId} with status ${JSON.stringify(final)} (its terminal: ${brief(run.terminal)})`,
+                actual: `status ${JSON.stringify(view.status)} (${brief(view.frame)})`,
+                ...evidenceAround(s, run.terminal, view.frame),
               }));
             }
           }
