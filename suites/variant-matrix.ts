@@ -1,0 +1,82 @@
+// The variant matrix (DESIGN §8, precision): the kit against the reference runtime with each
+// legal variant on, alone and all at once. Every verdict must be PASS or one the variant
+// explains (suites/variant-expectations.ts); a FAIL or UNTESTABLE is the kit failing a legal
+// server. `npm run variant-matrix` measures it into suites/variant-matrix.json;
+// suites/variant-matrix.test.ts re-checks it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VARIANT_NAMES, type VariantName } from '../reference/variants.ts';
+import { KIT_ROOT, type KitRun } from './defect-matrix.ts';
+import { EMBEDDED_BASELINE, type ExpectedVerdict, VARIANT_EXPECTATIONS } from './variant-expectations.ts';
+
+export const VARIANT_MATRIX_FILE = join(KIT_ROOT, 'suites', 'variant-matrix.json');
+
+/** The row of the run with every variant on. */
+export const ALL_VARIANTS = '(all at once)';
+
+/** One requirement's non-PASS verdict in one test of a run. */
+export interface NonPass {
+  readonly test: string;
+  /** The requirement id, or `(test)` when the test concluded no requirement (a harness error). */
+  readonly requirement: string;
+  readonly verdict: string;
+  readonly detail?: string;
+  /** Why the variant gives it (from the expectations); absent: unexplained. */
+  readonly why?: string;
+}
+
+export interface VariantRun {
+  readonly variants: readonly string[];
+  /** The `--only` selectors of the run. */
+  readonly only: readonly string[];
+  readonly exit: number;
+  readonly nonPass: readonly NonPass[];
+}
+
+export interface VariantMatrix {
+  readonly note: string;
+  readonly runs: Readonly<Record<string, VariantRun>>;
+}
+
+/** Every non-PASS requirement verdict of a run, one per (test, requirement). */
+export function nonPassOf(run: KitRun): NonPass[] {
+  const found: NonPass[] = [];
+  for (const test of run.tests) {
+    if (test.verdict === 'PASS') continue;
+    const outcomes = (test.outcomes ?? []).filter((o) => o.verdict !== 'PASS');
+    if (outcomes.length === 0) {
+      found.push({ test: test.key, requirement: '(test)', verdict: test.verdict, ...(test.detail ? { detail: test.detail } : {}) });
+      continue;
+    }
+    for (const o of outcomes) found.push({ test: test.key, requirement: o.id, verdict: o.verdict, ...(o.detail ? { detail: o.detail } : {}) });
+  }
+  return found.sort((a, b) => (a.test + a.requirement < b.test + b.requirement ? -1 : 1));
+}
+
+/** What the embedded run with `variants` on may say besides PASS. */
+export function expectedWith(variants: readonly VariantName[]): ExpectedVerdict[] {
+  return [...EMBEDDED_BASELINE, ...variants.flatMap((v) => VARIANT_EXPECTATIONS[v].gives)];
+}
+
+/** Attaches the reason to each non-PASS verdict the variants explain; FAIL and UNTESTABLE never are. */
+export function explain(found: readonly NonPass[], variants: readonly VariantName[]): NonPass[] {
+  const expected = expectedWith(variants);
+  return found.map((n) => {
+    const why = expected.find((e) => e.requirement === n.requirement && e.verdict === n.verdict)?.why;
+    return why === undefined ? n : { ...n, why };
+  });
+}
+
+export function unexplained(found: readonly NonPass[]): NonPass[] {
+  return found.filter((n) => n.why === undefined);
+}
+
+export function describeNonPass(n: NonPass): string {
+  return `${n.verdict} ${n.requirement} in ${n.test}${n.detail ? `: ${n.detail.slice(0, 300)}` : ''}`;
+}
+
+export function readVariantMatrix(): VariantMatrix {
+  return JSON.parse(readFileSync(VARIANT_MATRIX_FILE, 'utf8')) as VariantMatrix;
+}
+
+export { VARIANT_NAMES };
