@@ -23,14 +23,14 @@ const RUN_TIMEOUT_MS = 10 * 60_000;
 
 async function measure(variants: readonly VariantName[], only: readonly string[]): Promise<VariantRun> {
   const run = await runKit(['--only', only.join(',')], [], RUN_TIMEOUT_MS, variants);
-  return { variants, only, exit: run.code, nonPass: explain(nonPassOf(run), variants) };
+  return { variants, only, exit: run.code, tests: run.tests.length, nonPass: explain(nonPassOf(run), variants) };
 }
 
 function report(name: string, run: VariantRun): boolean {
   const bad = unexplained(run.nonPass);
-  console.log(`${name}: exit ${run.exit}, ${run.nonPass.length} non-PASS, ${bad.length} unexplained`);
+  console.log(`${name}: exit ${run.exit}, ${run.tests} tests, ${run.nonPass.length} non-PASS, ${bad.length} unexplained`);
   for (const n of bad) console.log(`  UNEXPLAINED ${describeNonPass(n)}`);
-  return run.exit === 0 && bad.length === 0;
+  return run.exit === 0 && run.tests > 0 && bad.length === 0;
 }
 
 async function main(): Promise<void> {

@@ -22,6 +22,7 @@ describe('the variant matrix', () => {
     it(`${name}: the measured run exited 0 and every non-PASS verdict is explained by the variant`, () => {
       expect(unexplained(run.nonPass).map(describeNonPass)).toEqual([]);
       expect(run.exit).toBe(0);
+      expect(run.tests, 'the run judged nothing').toBeGreaterThan(0);
     });
   }
 

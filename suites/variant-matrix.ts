@@ -30,6 +30,8 @@ export interface VariantRun {
   /** The `--only` selectors of the run. */
   readonly only: readonly string[];
   readonly exit: number;
+  /** How many tests ran (a run of none judged nothing). */
+  readonly tests: number;
   readonly nonPass: readonly NonPass[];
 }
 
