@@ -2,7 +2,7 @@
 // variant on at once, then each variant alone on the suites it touches, and rewrites
 // suites/variant-matrix.json with each run's non-PASS verdicts and why the variant gives
 // them. Exits 1 when a run has a verdict no variant explains (the kit fails a legal server).
-//   npm run variant-matrix [-- NAME ...]   (only the named variants' rows; the rest kept)
+//   npm run variant-matrix [-- NAME ...]   (only the named rows, `all` for the all-at-once one; the rest kept)
 import { existsSync, writeFileSync } from 'node:fs';
 import { VARIANT_NAMES, type VariantName, isVariantName } from '../reference/variants.ts';
 import { EXAMPLE_SUITES, runKit } from './defect-matrix.ts';
@@ -35,11 +35,12 @@ function report(name: string, run: VariantRun): boolean {
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
-  for (const name of asked) if (!isVariantName(name)) throw new Error(`unknown variant ${name}; known: ${VARIANT_NAMES.join(', ')}`);
-  const names = asked.length > 0 ? (asked as VariantName[]) : VARIANT_NAMES;
+  const named = asked.filter((a) => a !== 'all');
+  for (const name of named) if (!isVariantName(name)) throw new Error(`unknown variant ${name}; known: all, ${VARIANT_NAMES.join(', ')}`);
+  const names = asked.length > 0 ? (named as VariantName[]) : VARIANT_NAMES;
   const runs: Record<string, VariantRun> = existsSync(VARIANT_MATRIX_FILE) ? { ...readVariantMatrix().runs } : {};
   let ok = true;
-  if (asked.length === 0) {
+  if (asked.length === 0 || asked.includes('all')) {
     runs[ALL_VARIANTS] = await measure(VARIANT_NAMES, EXAMPLE_SUITES);
     ok = report(ALL_VARIANTS, runs[ALL_VARIANTS]) && ok;
   }
