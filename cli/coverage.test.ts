@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_CATALOGUE } from '../reporters/testing/sample-record.ts';
-import { buildListing, listingLines } from './coverage.ts';
+import { REQUIREMENTS } from '../spec/requirements.ts';
+import { buildListing, LISTING_WIDTH, listingLines, wrapWords } from './coverage.ts';
 
 describe('buildListing', () => {
   const catalogue = {
@@ -29,5 +30,39 @@ describe('buildListing', () => {
     const lines = listingLines(listing);
     expect(lines[0]).toBe('Requirement catalogue test-catalogue: 8 requirements, 0 tests');
     expect(lines.find((l) => l.startsWith('TOTAL'))).toMatch(/0\/6\s+0%$/);
+  });
+});
+
+describe('listingLines: the sentences each requirement rests on', () => {
+  const catalogue = { ...SAMPLE_CATALOGUE, requirements: REQUIREMENTS };
+
+  it('prints under each requirement its text and every quote with its section', () => {
+    const lines = listingLines(buildListing(catalogue, []));
+    const start = lines.findIndex((l) => l.startsWith('EVT-007 '));
+    const block = lines.slice(start, lines.findIndex((l, i) => i > start && /^[A-Z]+-\d{3} /.test(l))).join('\n');
+    expect(block).toContain('In progress events that carry `total`');
+    expect(block).toContain('> 1.1 §8.2.1: "If `total` is present, `current` SHOULD be ≤ `total`."');
+  });
+
+  it('fits every line of the real catalogue in 100 columns', () => {
+    const lines = listingLines(buildListing(catalogue, []));
+    expect(lines.filter((l) => l.length > LISTING_WIDTH)).toEqual([]);
+  });
+});
+
+describe('wrapWords', () => {
+  it('breaks at spaces within the width and keeps every word', () => {
+    const text = 'one two three four five six seven';
+    const lines = wrapWords(text, 10);
+    expect(lines).toEqual(['one two', 'three four', 'five six', 'seven']);
+    expect(lines.join(' ')).toBe(text);
+  });
+
+  it('leaves a word longer than the width on a line of its own', () => {
+    expect(wrapWords('a supercalifragilistic b', 8)).toEqual(['a', 'supercalifragilistic', 'b']);
+  });
+
+  it('gives no line for empty text', () => {
+    expect(wrapWords('  ', 10)).toEqual([]);
   });
 });

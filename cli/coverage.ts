@@ -85,12 +85,48 @@ function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length);
 }
 
-/** The listing as terminal lines: one row per requirement, then coverage per area. */
+/** The widest line `list` prints: it reads on a 100-column terminal. */
+export const LISTING_WIDTH = 100;
+/** Where a requirement's text and quotes start, under its row. */
+const DETAIL_INDENT = 11;
+
+/** `text` broken at spaces into lines of at most `width` characters (a longer word stands alone). */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** What the kit checks, in its words, then each sentence of the drafts it rests on. */
+function requirementDetail(r: Requirement): string[] {
+  const indent = ' '.repeat(DETAIL_INDENT);
+  const width = LISTING_WIDTH - DETAIL_INDENT;
+  const lines = wrapWords(r.text, width).map((l) => indent + l);
+  for (const q of r.quotes) {
+    // Quotes read like quoted mail: `> ` on the first line, continuation lines aligned under it.
+    const [first = '', ...rest] = wrapWords(`${q.section}: "${q.quote}"`, width - 2);
+    lines.push(`${indent}> ${first}`, ...rest.map((l) => `${indent}  ${l}`));
+  }
+  return lines;
+}
+
+/** The listing as terminal lines: one row per requirement with its text and quotes, then coverage per area. */
 export function listingLines(listing: Listing): string[] {
   const lines = [`Requirement catalogue ${listing.catalogueVersion}: ${listing.requirements.length} requirements, ${listing.tests} tests`, ''];
   lines.push(`${pad('ID', 11)}${pad('LEVEL', 8)}${pad('SECTION', 14)}${pad('OBSERVABLE', 12)}TESTS`);
+  lines.push(`${' '.repeat(DETAIL_INDENT)}the requirement in the kit's words`, `${' '.repeat(DETAIL_INDENT)}> the sentences of the drafts it rests on`);
   for (const r of listing.requirements) {
     lines.push(`${pad(r.id, 11)}${pad(r.level, 8)}${pad(r.section, 14)}${pad(r.observable ? (r.needsAgent ? 'yes (agent)' : 'yes') : 'no', 12)}${r.tests.length}`);
+    lines.push(...requirementDetail(r));
   }
   lines.push('', 'Coverage of observable MUSTs (requirements with at least one test):');
   lines.push(`${pad('AREA', 8)}${pad('TITLE', 42)}${pad('COVERED', 10)}`);

@@ -8,7 +8,10 @@ Commands
   run       run the conformance suites against a server; per-requirement verdicts,
             JUnit, HTML and JSON reports, an exit code for CI (the default command)
   merge     merge the reports of a sharded run (run --shard I/N) into one
-  replay    replay one saved failing scenario (a seed fixture) against a server
+  compare   put the records of several runs (one server each) side by side:
+            one HTML and one Markdown table, requirements down, servers across
+  replay    replay saved failing scenarios (a seed fixture, or a directory of them)
+            against a server
   list      show the requirement catalogue, the tests that check each requirement,
             and the coverage
   serve     start the reference runtime (a correct ARCP v1.1 server) on a port
@@ -24,6 +27,7 @@ Examples
   arcp-conformance                                  everything, against the embedded reference runtime
   ARCP_TOKEN=... arcp-conformance run --url wss://arcp.example.com/v1
   arcp-conformance merge shard-reports/             one report from the shards of a sharded run
+  arcp-conformance compare report-a/ report-b/      two servers' runs side by side
 `;
 
 export const RUN_HELP = `arcp-conformance run: run the ARCP v1.1 conformance suites against a server and report
@@ -46,7 +50,8 @@ Target
   --profile FILE         server profile JSON: resumeForm, closeForm, agent, subprotocol,
                          features, subscribePolicy, listPolicy (default: $ARCP_PROFILE,
                          else the forms DESIGN.md names)
-  --timeout MS           bound of every single wait for the server (default: 5000)
+  --timeout MS           bound of every single wait for the server (default: 5000);
+                         grows up to 4x when the server answers the preflight slowly
   --max-wait MS          longest a test may wait for a server timer (heartbeat loss,
                          resume window, max_runtime_sec); tests that would need longer
                          are UNTESTABLE (default: 15000)
@@ -56,7 +61,8 @@ Target
 Selection
   --only LIST            run only these, comma separated: requirement ids (SEQ-001) and
                          areas (SEQ) in UPPERCASE, suite names (session, properties) or
-                         paths (suites/session) otherwise
+                         paths (suites/session) otherwise; only the suite files with a
+                         selected test are loaded
   --skip LIST            leave these out (same forms as --only)
   --shard I/N            run shard I of N of the suite files (vitest sharding); the out
                          directory also gets blob-I-N.json and shard-I-N.json, which
@@ -65,9 +71,10 @@ Selection
 Verdicts
   --strict               WARN (a broken SHOULD) fails the run
   --allow-untestable     UNTESTABLE (e.g. no conformance agent) does not fail the run
-  --baseline FILE        expected failures: matched failures do not fail the run; entries
-                         whose test or requirement now passes are reported as STALE
-  --write-baseline FILE  write a baseline covering this run's failures
+  --baseline FILE        expected failures, matched by requirement id (and test): matched
+                         failures do not fail the run; an entry whose requirement or test
+                         now passes is STALE and fails the run until it is removed
+  --write-baseline FILE  write a baseline naming the requirements this run failed on
 
 Property suites
   --runs N               fast-check runs per property (default: each suite's own)
@@ -96,8 +103,9 @@ Environment (a flag wins over its variable)
   GITHUB_STEP_SUMMARY (for --report github), NO_COLOR
 
 Exit codes
-  0  no failing test (baselined failures and allowed UNTESTABLEs do not fail)
-  1  at least one failing test, or the run was interrupted
+  0  no failing test (baselined failures and allowed UNTESTABLEs do not fail) and no
+     stale baseline entry
+  1  at least one failing test or stale baseline entry, or the run was interrupted
   2  usage or configuration error: bad option, unreadable file, unreachable URL,
      refused token
 
@@ -144,20 +152,49 @@ Example
   arcp-conformance merge shard-reports/ --out merged --report github
 `;
 
-export const REPLAY_HELP = `arcp-conformance replay: replay one saved failing scenario (a seed fixture) against a
-server; say whether the violation still happens and where the new transcript first
-departs from the recorded one.
+export const COMPARE_HELP = `arcp-conformance compare: put the records of several runs (one server each) side by
+side: requirements down in the catalogue's order, servers across, each cell the verdict,
+linked to the test behind it (its sequence diagram) in that server's report.html, and a
+summary row per server (requirements by verdict, MUST failures).
 
-Usage: arcp-conformance replay FIXTURE [options]
+Usage: arcp-conformance compare PATH... [options]
+
+  PATH                   a run's --out directory (holding record.json and, for the links,
+                         report.html), or a record.json file; the column is named after
+                         its directory
+  --out DIR              directory receiving compare.html and compare.md (default:
+                         ./arcp-conformance-compare); the links are relative, so keep the
+                         runs' directories where they are, or move them together
+  --debug                show stack traces
+  -h, --help             show this help
+
+Exit codes
+  0  the comparison was written (whatever the servers' verdicts)
+  2  usage error: bad option, a PATH without record.json, a record this kit cannot read
+
+Example
+  arcp-conformance run --url ws://a.example/arcp --out runs/server-a
+  arcp-conformance run --url ws://b.example/arcp --out runs/server-b
+  arcp-conformance compare runs/server-a runs/server-b --out runs/compare
+`;
+
+export const REPLAY_HELP = `arcp-conformance replay: replay a saved failing scenario (a seed fixture), or every
+fixture of a directory, against a server; say whether the violation still happens and
+where the new transcript first departs from the recorded one.
+
+Usage: arcp-conformance replay FIXTURE|DIR [options]
 
   FIXTURE                the fixture JSON file (e.g. fixtures/audit/seq-race.json)
+  DIR                    a directory of fixtures, such as a run's <out>/seeds: each of its
+                         *.json files in turn
   --url URL              server to replay against (default: $ARCP_URL; with neither, the
                          embedded reference runtime)
   --times N              replay N times; the violation counts as reproduced when any
                          replay shows it (default: 1)
   --token-file FILE      tokens, as for run (default: environment ARCP_TOKEN, ARCP_TOKEN_2)
   --profile FILE         server profile JSON, as for run (default: $ARCP_PROFILE)
-  --timeout MS           bound of every single wait for the server (default: 5000)
+  --timeout MS           bound of every single wait for the server (default: 5000);
+                         grows up to 4x when the server answers the preflight slowly
   --defect NAME          (kit development) switch on a defect of the embedded reference
                          runtime; repeatable
   --variant NAME         (kit development) switch on a legal variant of the embedded
@@ -167,7 +204,7 @@ Usage: arcp-conformance replay FIXTURE [options]
 
 Exit codes
   0  the server passes: no replay showed a violation
-  1  a violation reproduced
+  1  a violation reproduced (of any fixture, for a DIR)
   2  usage error: bad option, unreadable or invalid fixture, unreachable URL, refused
      token, or no replay engine available
 
@@ -176,12 +213,16 @@ Example
 `;
 
 export const LIST_HELP = `arcp-conformance list: show the requirement catalogue, how many tests check each
-requirement, and the coverage of the observable MUSTs per area. Collects the suites;
-runs nothing and needs no server.
+requirement, and the coverage of the observable MUSTs per area. Under each requirement:
+what the kit checks, in its words, and the sentences of the ARCP drafts it rests on
+(section and verbatim quote; a MUST always quotes a MUST, MUST NOT or REQUIRED
+sentence). Reads the suite map (suites/suite-map.json); loads no suite, runs nothing
+and needs no server.
 
 Usage: arcp-conformance list [options]
 
-  --json                 print the listing as JSON (requirements with their tests, coverage)
+  --json                 print the listing as JSON (requirements with their text, quotes
+                         and tests; coverage)
   --suites GLOB          (kit development) collect these suite files instead of
                          suites/**/*.suite.ts
   --debug                show stack traces and vitest's log
@@ -199,7 +240,7 @@ Examples
 
 export const HELP_HELP = `arcp-conformance help: show the help of a command.
 
-Usage: arcp-conformance help [run|merge|replay|list|serve]
+Usage: arcp-conformance help [run|merge|compare|replay|list|serve]
 
 Example
   arcp-conformance help run

@@ -42,7 +42,7 @@ describe('main: help', () => {
 
 describe('main: usage errors exit 2 with one line and no stack', () => {
   it.each([
-    [['frobnicate'], 'arcp-conformance: unknown command "frobnicate" (commands: run, merge, replay, list, serve, help) (see: arcp-conformance --help)'],
+    [['frobnicate'], 'arcp-conformance: unknown command "frobnicate" (commands: run, merge, compare, replay, list, serve, help) (see: arcp-conformance --help)'],
     [['run', '--bogus'], 'arcp-conformance: unknown option --bogus for "run" (see: arcp-conformance run --help)'],
     [['--bogus'], 'arcp-conformance: unknown option --bogus for "run" (see: arcp-conformance run --help)'],
     [['run', '--runs', 'lots'], 'arcp-conformance: --runs needs an integer, got "lots" (see: arcp-conformance run --help)'],
@@ -55,9 +55,9 @@ describe('main: usage errors exit 2 with one line and no stack', () => {
     [['run', '--url', 'http://example.com', '--out', '/tmp/arcp-cli-test-out'], 'arcp-conformance: --url must use ws:// or wss:// (got http://example.com)'],
     [['run', '--defect', 'nope', '--out', '/tmp/arcp-cli-test-out'], expect.stringMatching(/^arcp-conformance: --defect: unknown defect "nope" \(known: seq-race, /)],
     [['run', 'ws://x'], 'arcp-conformance: run takes no arguments, got "ws://x" (the target goes in --url URL) (see: arcp-conformance run --help)'],
-    [['replay'], 'arcp-conformance: replay needs a FIXTURE file (see: arcp-conformance replay --help)'],
+    [['replay'], 'arcp-conformance: replay needs a FIXTURE file or a directory of them (see: arcp-conformance replay --help)'],
     [['replay', '/nonexistent/fixture.json'], 'arcp-conformance: cannot read fixture /nonexistent/fixture.json (ENOENT)'],
-    [['help', 'nope'], 'arcp-conformance: no help for "nope": commands are run, merge, replay, list, serve, help'],
+    [['help', 'nope'], 'arcp-conformance: no help for "nope": commands are run, merge, compare, replay, list, serve, help'],
   ])('%j', async (argv, line) => {
     const result = await run(argv);
     expect(result.code).toBe(2);

@@ -1,11 +1,11 @@
-// The `arcp-conformance` command: dispatches to run (the default), merge, replay, list,
-// serve and help. Usage and configuration problems print one line and exit 2; a stack trace only
+// The `arcp-conformance` command: dispatches to run (the default), merge, compare, replay,
+// list, serve and help. Usage and configuration problems print one line and exit 2; a stack trace only
 // with --debug. Command modules load lazily so `--help` stays fast.
 import { EXIT_USAGE, UsageError, oneLine } from './errors.ts';
-import { HELP_HELP, LIST_HELP, MAIN_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP } from './help.ts';
+import { COMPARE_HELP, HELP_HELP, LIST_HELP, MAIN_HELP, MERGE_HELP, REPLAY_HELP, RUN_HELP } from './help.ts';
 import { createOutput, type Output } from './output.ts';
 
-export const COMMANDS = ['run', 'merge', 'replay', 'list', 'serve', 'help'] as const;
+export const COMMANDS = ['run', 'merge', 'compare', 'replay', 'list', 'serve', 'help'] as const;
 type Command = (typeof COMMANDS)[number];
 
 function isCommand(value: string): value is Command {
@@ -27,7 +27,7 @@ async function runServe(argv: readonly string[]): Promise<number> {
 }
 
 async function help(topic: string | undefined, out: Output): Promise<number> {
-  const texts: Record<string, string> = { run: RUN_HELP, merge: MERGE_HELP, replay: REPLAY_HELP, list: LIST_HELP, help: HELP_HELP };
+  const texts: Record<string, string> = { run: RUN_HELP, merge: MERGE_HELP, compare: COMPARE_HELP, replay: REPLAY_HELP, list: LIST_HELP, help: HELP_HELP };
   if (topic === undefined) out.print(MAIN_HELP);
   else if (topic === 'serve') return runServe(['--help']);
   else if (texts[topic] !== undefined) out.print(texts[topic]);
@@ -57,6 +57,8 @@ async function dispatch(argv: readonly string[], out: Output): Promise<number> {
       return (await import('./run-command.ts')).runCommand(args, out);
     case 'merge':
       return (await import('./merge-command.ts')).mergeCommand(args, out);
+    case 'compare':
+      return (await import('./compare-command.ts')).compareCommand(args, out);
     case 'replay':
       return (await import('./replay-command.ts')).replayCommand(args, out);
     case 'list':

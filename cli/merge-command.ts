@@ -2,7 +2,7 @@
 // context (shard-I-N.json) under the given paths, checks that they belong together, lets
 // vitest merge their blob reports through the conformance reporter, and publishes the
 // result as `run` does: summary, reports, baseline, exit code.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { buildRecord } from '../reporters/record.ts';
@@ -17,6 +17,7 @@ import { outputPaths, prepareDirectories, publishRecord, readBaseline } from './
 import { DEFAULT_OUT_DIR, parseReportTargets } from './report-options.ts';
 import { runScope, selectsSuites } from './selection.ts';
 import { combineShards, type LocatedShard, parseShardContext, shardFileNames } from './shards.ts';
+import { statUserPath } from './user-path.ts';
 
 export const MERGE_FLAGS: FlagSpecs = {
   out: { kind: 'string' },
@@ -50,13 +51,7 @@ function findContexts(directory: string, depth: number): string[] {
 function contextFiles(paths: readonly string[], cwd: string): string[] {
   const files = new Set<string>();
   for (const path of paths) {
-    const absolute = resolve(cwd, path);
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(absolute).isDirectory();
-    } catch (error) {
-      throw new UsageError(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? oneLine(error)})`);
-    }
+    const { absolute, isDirectory } = statUserPath(path, cwd);
     const found = isDirectory ? findContexts(absolute, SEARCH_DEPTH) : [absolute];
     if (found.length === 0) {
       throw new UsageError(`${path} holds no shard-I-N.json (a shard's --out directory after run --shard I/N has one)`);

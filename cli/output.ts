@@ -28,9 +28,15 @@ export interface Output {
   readonly progressStream: ProgressStream;
 }
 
-/** `arcp-conformance list | head`: a closed pipe ends the output, not the process with a stack. */
+const pipeGuarded = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * `arcp-conformance list | head`: a closed pipe ends the output, not the process with a stack.
+ * (Marked per stream: tsx's loader already listens for errors on stdout, so a listener count says nothing.)
+ */
 function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
-  if (stream.listenerCount('error') > 0) return;
+  if (pipeGuarded.has(stream)) return;
+  pipeGuarded.add(stream);
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });

@@ -26,6 +26,8 @@ export interface PreflightResult {
   readonly agents: readonly string[];
   /** Whether the profile's conformance agent is in the welcome's inventory. */
   readonly agentListed: boolean;
+  /** From sending the hello to receiving the welcome: how quickly this server answers. */
+  readonly roundTripMs: number;
 }
 
 export class PreflightError extends UsageError {}
@@ -51,7 +53,7 @@ function agentNames(agents: unknown): string[] {
     .map((n) => n.split('@')[0] as string);
 }
 
-function describeWelcome(frame: Loose, profile: Profile): PreflightResult {
+function describeWelcome(frame: Loose, profile: Profile): Omit<PreflightResult, 'roundTripMs'> {
   const payload = obj(frame.payload);
   const capabilities = obj(payload.capabilities);
   const accepted = Array.isArray(capabilities.features) ? capabilities.features.filter((f): f is string => typeof f === 'string') : [];
@@ -118,7 +120,9 @@ export function preflight(options: PreflightOptions): Promise<PreflightResult> {
       finish({ error: `${where} refused the WebSocket upgrade with ${status}${hint}` });
     });
     ws.on('error', (error: Error & { code?: string }) => finish({ error: connectError(error, where) }));
+    let helloSentAt = 0;
     ws.on('open', () => {
+      helloSentAt = performance.now();
       const hello = {
         arcp: ARCP_VERSION,
         id: `preflight-${randomUUID()}`,
@@ -141,7 +145,8 @@ export function preflight(options: PreflightOptions): Promise<PreflightResult> {
       }
       if (frame.type === 'session.welcome') {
         const sessionId = typeof frame.session_id === 'string' ? frame.session_id : obj(frame.payload).session_id;
-        finish({ result: describeWelcome(frame, profile) }, typeof sessionId === 'string' ? sessionId : undefined);
+        const roundTripMs = performance.now() - helloSentAt;
+        finish({ result: { ...describeWelcome(frame, profile), roundTripMs } }, typeof sessionId === 'string' ? sessionId : undefined);
       } else if (frame.type === 'session.error') {
         const payload = obj(frame.payload);
         const code = quoteServer(payload.code ?? '(no code)', 40);

@@ -78,6 +78,25 @@ describe('replay', () => {
     expect(c.stderr()).toBe(`arcp-conformance: fixture ${bad} is invalid: violated: Invalid input: expected array, received string\n`);
   });
 
+  it('replays every fixture of a directory (a run\'s seeds/) and exits 1 when any reproduces', async () => {
+    const seeds = mkdtempSync(join(tmpdir(), 'arcp-replay-seeds-'));
+    writeFileSync(join(seeds, 'a.json'), JSON.stringify(VALID_FIXTURE));
+    writeFileSync(join(seeds, 'b.json'), JSON.stringify({ ...VALID_FIXTURE, seed: 99 }));
+    writeFileSync(join(seeds, 'notes.txt'), 'not a fixture');
+    const c = capture();
+    const code = await replayCommand([seeds, '--times', '2'], c.out, {}, dir, async () => scriptedEngine([passing, passing, violating]));
+    expect(code).toBe(1);
+    expect(c.stdout()).toContain(`Fixture ${join(seeds, 'a.json')}: seed -1234`);
+    expect(c.stdout()).toContain(`The server passes: no violation in 2 replays of SEQ-001`);
+    expect(c.stdout()).toContain(`Fixture ${join(seeds, 'b.json')}: seed 99`);
+    expect(c.stdout().trimEnd().split('\n').at(-1)).toBe(`Reproduced 1 of 2 fixtures: ${join(seeds, 'b.json')}`);
+  });
+
+  it('refuses a directory with no fixture in it, before reaching any server', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'arcp-replay-empty-'));
+    await expect(replay([empty], scriptedEngine([passing]))).rejects.toThrow(`${empty} holds no fixture (*.json) to replay`);
+  });
+
   it('explains a replay that cannot complete', async () => {
     const engine: ReplayEngine = { replay: async () => Promise.reject(new Error('socket hang up')) };
     const c = capture();

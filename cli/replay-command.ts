@@ -1,7 +1,9 @@
-// `arcp-conformance replay FIXTURE`: replays one saved scenario against a server N times
-// and reports whether its violation reproduces, and where the new transcript first
-// departs from the recorded one. The replay machinery itself belongs to the property
+// `arcp-conformance replay FIXTURE|DIR`: replays a saved scenario (or every fixture in a
+// directory, such as a run's seeds/) against a server N times and reports whether its
+// violation reproduces, and where the new transcript first departs from the recorded one. The replay machinery itself belongs to the property
 // suites (cli/replay.ts); this is the command around it.
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createOutputRedactor } from '../reporters/redact-output.ts';
 import { terminalSafe } from '../reporters/summary.ts';
 import { DEFAULT_TIMEOUT_MS } from '../suites/harness/config.ts';
@@ -53,6 +55,65 @@ function describeFixture(path: string, fixture: ReplayFixture): string {
   return `Fixture ${path}: ${parts.join(', ')}; ${fixture.transcript.length} recorded transcript entries`;
 }
 
+/** The fixture files PATH names: itself, or the `*.json` files of a directory (a run's seeds/). */
+function fixturePaths(path: string, cwd: string): string[] {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(resolve(cwd, path)).isDirectory();
+  } catch {
+    return [path]; // readFixture says what is wrong with it
+  }
+  if (!isDirectory) return [path];
+  const files = readdirSync(resolve(cwd, path)).filter((f) => f.endsWith('.json')).sort();
+  if (files.length === 0) throw new UsageError(`${path} holds no fixture (*.json) to replay`);
+  return files.map((f) => join(path, f));
+}
+
+interface ReplayPlan {
+  readonly engine: ReplayEngine;
+  readonly target: ResolvedTarget;
+  readonly times: number;
+  readonly timeoutMs: number;
+}
+
+/** Replays one fixture `times` times; true when its violation reproduced. */
+async function replayFixture(path: string, fixture: ReplayFixture, plan: ReplayPlan, out: Output): Promise<boolean> {
+  const { times } = plan;
+  out.info(terminalSafe(describeFixture(path, fixture)));
+  let hits = 0;
+  const seen = new Set<string>();
+  let shownDivergence = false;
+  for (let run = 1; run <= times; run++) {
+    let result: ReplayResult;
+    try {
+      result = await replayOnce(plan.engine, fixture, plan.target, plan.timeoutMs);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`replay ${run}/${times} could not complete: ${oneLine(error)}`);
+    }
+    const violated = result.violations.map((v) => v.requirement);
+    violated.forEach((id) => seen.add(id));
+    if (result.violations.length > 0) hits += 1;
+    out.print(
+      result.violations.length === 0
+        ? `replay ${run}/${times}: no violation`
+        : `replay ${run}/${times}: ${result.violations.map((v) => `${v.requirement}: ${terminalSafe(oneLine(v.message))}`).join('; ')}`,
+    );
+    // Where the run departed from the recording: once, and again for the first hit.
+    if (!shownDivergence || (result.violations.length > 0 && hits === 1 && run > 1)) {
+      out.print(terminalSafe(formatDivergence(firstDivergence(fixture.transcript, result.transcript))));
+      shownDivergence = true;
+    }
+  }
+  const unexpected = [...seen].filter((id) => !fixture.violated.includes(id));
+  if (hits > 0) {
+    out.print(`Reproduced in ${hits}/${times} replay${times === 1 ? '' : 's'}: ${[...seen].join(', ')}${unexpected.length > 0 ? ` (not in the fixture: ${unexpected.join(', ')})` : ''}`);
+    return true;
+  }
+  out.print(`The server passes: no violation in ${times} replay${times === 1 ? '' : 's'} of ${fixture.violated.join(', ')}`);
+  return false;
+}
+
 export async function replayCommand(
   argv: readonly string[],
   out: Output,
@@ -67,10 +128,10 @@ export async function replayCommand(
   }
   out.setDebug(booleanFlag(args, 'debug'));
   const [path, ...extra] = args.positionals;
-  if (path === undefined) throw new UsageError('replay needs a FIXTURE file', 'see: arcp-conformance replay --help');
-  if (extra.length > 0) throw new UsageError(`replay takes one FIXTURE, got also "${extra[0]}"`);
-  const fixture = readFixture(path, cwd);
-  out.info(terminalSafe(describeFixture(path, fixture)));
+  if (path === undefined) throw new UsageError('replay needs a FIXTURE file or a directory of them', 'see: arcp-conformance replay --help');
+  if (extra.length > 0) throw new UsageError(`replay takes one FIXTURE or directory, got also "${extra[0]}"`);
+  // Every fixture is checked before the first replay, so a bad one costs no server time.
+  const fixtures = fixturePaths(path, cwd).map((file) => ({ file, fixture: readFixture(file, cwd) }));
 
   const engine = await loadEngine();
   if (engine === undefined) {
@@ -96,38 +157,21 @@ export async function replayCommand(
   out.setRedactor(createOutputRedactor(target.secrets));
   try {
     out.info(`Target: ${target.embedded ? `${target.shownUrl} at ${target.url}` : target.shownUrl}`);
-    let hits = 0;
-    const seen = new Set<string>();
-    let shownDivergence = false;
-    for (let run = 1; run <= times; run++) {
-      let result: ReplayResult;
-      try {
-        result = await replayOnce(engine, fixture, target, timeoutMs);
-      } catch (error) {
-        if (error instanceof UsageError) throw error;
-        throw new UsageError(`replay ${run}/${times} could not complete: ${oneLine(error)}`);
-      }
-      const violated = result.violations.map((v) => v.requirement);
-      violated.forEach((id) => seen.add(id));
-      if (result.violations.length > 0) hits += 1;
+    const plan = { engine, target, times, timeoutMs };
+    const reproduced: string[] = [];
+    for (const { file, fixture } of fixtures) {
+      if (fixtures.length > 1) out.print('');
+      if (await replayFixture(file, fixture, plan, out)) reproduced.push(file);
+    }
+    if (fixtures.length > 1) {
+      out.print('');
       out.print(
-        result.violations.length === 0
-          ? `replay ${run}/${times}: no violation`
-          : `replay ${run}/${times}: ${result.violations.map((v) => `${v.requirement}: ${terminalSafe(oneLine(v.message))}`).join('; ')}`,
+        reproduced.length > 0
+          ? `Reproduced ${reproduced.length} of ${fixtures.length} fixtures: ${reproduced.join(', ')}`
+          : `The server passes: none of ${fixtures.length} fixtures reproduced`,
       );
-      // Where the run departed from the recording: once, and again for the first hit.
-      if (!shownDivergence || (result.violations.length > 0 && hits === 1 && run > 1)) {
-        out.print(terminalSafe(formatDivergence(firstDivergence(fixture.transcript, result.transcript))));
-        shownDivergence = true;
-      }
     }
-    const unexpected = [...seen].filter((id) => !fixture.violated.includes(id));
-    if (hits > 0) {
-      out.print(`Reproduced in ${hits}/${times} replay${times === 1 ? '' : 's'}: ${[...seen].join(', ')}${unexpected.length > 0 ? ` (not in the fixture: ${unexpected.join(', ')})` : ''}`);
-      return 1;
-    }
-    out.print(`The server passes: no violation in ${times} replay${times === 1 ? '' : 's'} of ${fixture.violated.join(', ')}`);
-    return 0;
+    return reproduced.length > 0 ? 1 : 0;
   } finally {
     await target.stop();
   }

@@ -8,7 +8,7 @@ import { ProgressDisplay } from '../reporters/progress.ts';
 import { buildRecord, type ConformanceRecord, type RunSettings } from '../reporters/record.ts';
 import { createOutputRedactor, type OutputRedactor } from '../reporters/redact-output.ts';
 import { parseShard } from '../suites/properties/seeds.ts';
-import { ConfigError, DEFAULT_MAX_WAIT_MS, DEFAULT_TIMEOUT_MS, loadTargetConfig } from '../suites/harness/config.ts';
+import { ConfigError, DEFAULT_MAX_WAIT_MS, DEFAULT_TIMEOUT_MS, loadTargetConfig, waitScaleFor } from '../suites/harness/config.ts';
 import {
   booleanFlag,
   type FlagSpecs,
@@ -155,6 +155,8 @@ function workerEnv(target: ResolvedTarget, settings: RunSettings, outDir: string
     ARCP_TOKEN_2: target.tokens.secondary ?? '',
     ARCP_PROFILE: target.profilePath ?? '',
     ARCP_TIMEOUT_MS: String(settings.timeoutMs),
+    // Waits grow with how slowly the server answered the preflight (config.ts applies it).
+    ARCP_WAIT_SCALE: String(waitScaleFor(target.preflight.roundTripMs)),
     ARCP_MAX_WAIT_MS: String(settings.maxWaitMs),
     ARCP_ALLOW_UNTESTABLE: settings.allowUntestable ? '1' : '0',
     ARCP_SEED: settings.seed === undefined ? '' : String(settings.seed),
@@ -173,6 +175,8 @@ function describeTarget(target: ResolvedTarget): string[] {
     `Target:   ${target.embedded ? `${target.shownUrl} at ${target.url}` : target.shownUrl} (${runtime})`,
     `Features: ${p.features.length > 0 ? p.features.join(', ') : 'none negotiated'}`,
   ];
+  const scale = waitScaleFor(p.roundTripMs);
+  if (scale > 1) lines.push(`Waits:    the server answered the hello in ${Math.round(p.roundTripMs)} ms, so every wait bound is ${scale}x the configured one`);
   if (!p.agentListed) {
     lines.push(
       `Agent:    "${target.profile.agent}" is not in the welcome's agent list; tests that need the conformance agent will be UNTESTABLE`,
@@ -227,8 +231,9 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
     prepareDirectories(outputPaths(runPlan));
     const blobFile = runPlan.shard === undefined ? undefined : join(runPlan.outDir, shardFileNames(runPlan.shard).blob);
     const environment = workerEnv(target, runPlan.settings, runPlan.outDir);
+    let waitMs: number;
     try {
-      loadTargetConfig(environment); // the suites will read exactly this; refuse it here if they would
+      waitMs = loadTargetConfig(environment).timeoutMs; // the suites will read exactly this; refuse it here if they would
     } catch (error) {
       if (error instanceof ConfigError) throw new UsageError(`invalid configuration: ${error.problems.join('; ')}`);
       throw error;
@@ -256,11 +261,12 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
         include: runPlan.include,
         onlySuites: runPlan.settings.onlySuites,
         skipSuites: runPlan.settings.skipSuites,
+        requirements: { only: runPlan.settings.only, skip: runPlan.settings.skip },
         explicit: runPlan.explicitSuites,
         env: environment,
         ...(runPlan.settings.shard === undefined ? {} : { shard: runPlan.settings.shard }),
         // Room for the test's own waits plus one deliberate wait for a server timer.
-        testTimeoutMs: Math.max(30_000, runPlan.settings.timeoutMs * WAITS_PER_TEST) + runPlan.settings.maxWaitMs,
+        testTimeoutMs: Math.max(30_000, waitMs * WAITS_PER_TEST) + runPlan.settings.maxWaitMs,
         runTimeoutMs: runPlan.runTimeoutMs,
         signal: abort.signal,
         onProgress: (snapshot, event) => progress.update(snapshot, event),

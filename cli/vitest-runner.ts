@@ -12,6 +12,8 @@ import type { ProgressSnapshot } from '../reporters/progress.ts';
 import { DEFAULT_SUITES, KIT_ROOT } from './paths.ts';
 import { UsageError } from './errors.ts';
 import { declaredRequirements, selectSuiteFiles } from './selection.ts';
+import { filesJudging } from './suite-map.ts';
+import type { Selection } from '../suites/verdicts/selection.ts';
 
 
 /** Bounds for shutting vitest down: a hung worker must not hang the command. */
@@ -28,6 +30,8 @@ export interface SuiteSource {
 }
 
 export interface RunSuitesOptions extends SuiteSource {
+  /** The --only/--skip ids and areas: only files with a test they pick are loaded. */
+  readonly requirements?: Selection;
   /** Environment for the workers (ARCP_URL, ARCP_TOKEN, ...). Never written anywhere. */
   readonly env: Readonly<Record<string, string>>;
   readonly shard?: string;
@@ -94,6 +98,7 @@ async function createConformanceVitest(
       reporters,
       env: { ...options.env },
       pool: 'forks',
+      isolate: false,
       maxWorkers: workers,
       testTimeout: options.testTimeoutMs,
       hookTimeout: options.testTimeoutMs,
@@ -140,7 +145,8 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
   const vitest = await createConformanceVitest(options, blob === undefined ? [reporter] : [reporter, blob], options);
   try {
     const all = await suiteFiles(vitest, options);
-    const files = selectSuiteFiles(all, options.onlySuites, options.skipSuites);
+    const bySuite = selectSuiteFiles(all, options.onlySuites, options.skipSuites);
+    const files = options.requirements === undefined ? bySuite : filesJudging(bySuite, options.requirements);
     if (files.length === 0) return { run: reporter.run, files };
     const filters = files.length === all.length ? undefined : files.map((f) => resolve(KIT_ROOT, f));
 

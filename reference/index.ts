@@ -6,5 +6,5 @@ export { DEFECTS, DEFECT_NAMES, isDefectName, type Defect, type DefectName } fro
 export { VARIANTS, VARIANT_NAMES, isVariantName, variantProfile, type Variant, type VariantName } from './variants.ts';
 export { DEFAULT_TOKENS } from './auth.ts';
 export { CONFORMANCE_AGENT } from './agents.ts';
-export type { ReferenceOptions, SubscribePolicy } from './options.ts';
+export { CONFORMANCE_TIMERS, type ReferenceOptions, type SubscribePolicy } from './options.ts';
 export type { RuntimeStats, SessionStats } from './runtime.ts';

@@ -5,6 +5,13 @@ import { Variants, type VariantName } from './variants.ts';
 
 export type SubscribePolicy = 'same-principal' | 'any';
 
+/**
+ * Timers for a runtime that a conformance run drives: short enough that the heartbeat-loss
+ * and resume-window checks finish within the kit's default --max-wait (15 s). The embedded
+ * target and `serve` use them; the library defaults below are production-like.
+ */
+export const CONFORMANCE_TIMERS = Object.freeze({ heartbeatSec: 2, resumeWindowSec: 5 });
+
 export interface ReferenceOptions {
   /** TCP port; 0 (default) picks a free one. */
   port?: number;

@@ -4,6 +4,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CONFORMANCE_TIMERS } from './options.ts';
 import { parseServeArgs, runServe } from './serve.ts';
 import { VARIANTS } from './variants.ts';
 import { TestClient } from './testing/client.ts';
@@ -90,6 +91,17 @@ describe('parseServeArgs', () => {
       variants: ['ulid-ids', 'open-subscribe'],
     });
     expect(parseServeArgs(['--help'])).toBe('help');
+  });
+
+  it('defaults to the short timers a conformance run can wait out', () => {
+    expect(parseServeArgs([])).toEqual({ heartbeatSec: CONFORMANCE_TIMERS.heartbeatSec, resumeWindowSec: CONFORMANCE_TIMERS.resumeWindowSec });
+  });
+
+  it('answers a bad flag with one line, not the whole usage', async () => {
+    const lines: string[] = [];
+    const code = await runServe(['--port', 'x'], { stdout: (l) => lines.push(l), stderr: (l) => lines.push(l) });
+    expect(code).toBe(2);
+    expect(lines).toEqual(['arcp-conformance serve: --port must be a whole number >= 0 (got "x") (see: arcp-conformance serve --help)']);
   });
 
   it('never echoes a stray argument (it may be a token)', () => {

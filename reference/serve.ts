@@ -2,7 +2,7 @@
 // SIGINT/SIGTERM. The URL is the first line on stdout; token values are never printed.
 import { parseArgs } from 'node:util';
 import { DEFECTS, isDefectName, type DefectName } from './defects.ts';
-import type { ReferenceOptions } from './options.ts';
+import { CONFORMANCE_TIMERS, type ReferenceOptions } from './options.ts';
 import { VARIANTS, isVariantName, type VariantName } from './variants.ts';
 import { startReference } from './server.ts';
 
@@ -14,8 +14,8 @@ Options:
   --host HOST               interface to listen on (default 127.0.0.1)
   --port PORT               port; 0 picks a free one (default 0)
   --token TOKEN=PRINCIPAL   accept a bearer token (repeatable; default tok-alice=alice, tok-bob=bob)
-  --heartbeat-sec N         heartbeat interval in seconds (default 30)
-  --resume-window-sec N     resume window in seconds (default 600)
+  --heartbeat-sec N         heartbeat interval in seconds (default 2, short for conformance runs)
+  --resume-window-sec N     resume window in seconds (default 5, short for conformance runs)
   --defect NAME             switch on a defect (repeatable; see below)
   --variant NAME            switch on a legal variant (repeatable; see below)
   --help                    this text
@@ -63,11 +63,12 @@ export function parseServeArgs(argv: readonly string[]): ReferenceOptions | 'hel
   } catch (error) {
     // A stray argument may be a token typed without --token: name it by position, never echo it.
     const { code, message } = error as { code?: string; message: string };
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError('unexpected argument; serve takes only --flags (see below)');
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError('unexpected argument; serve takes only --flags');
     throw new UsageError(message);
   }
   if (values.help) return 'help';
-  const options: ReferenceOptions = {};
+  // A newcomer's first target: timers the kit's default --max-wait can wait out.
+  const options: ReferenceOptions = { ...CONFORMANCE_TIMERS };
   if (values.host !== undefined) options.host = values.host;
   const port = number('--port', values.port, { integer: true });
   if (port !== undefined) {
@@ -126,7 +127,7 @@ export async function runServe(argv: string[], io: ServeIo = processIo): Promise
     options = parseServeArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr(`serve: ${error.message}\n\n${USAGE}`);
+    io.stderr(`arcp-conformance serve: ${error.message} (see: arcp-conformance serve --help)`);
     return 2;
   }
   if (options === 'help') {

@@ -1,6 +1,10 @@
 // Baselines: a file of expected failures so a vendor can adopt the kit gradually (DESIGN §3).
-// A failure matched by an entry does not fail the run; an entry whose test or requirement
-// now passes is STALE and should be removed.
+// An entry names a requirement id, a test, or both; a failing test is absorbed when every
+// requirement it fails on is named by an entry (that names no test, or this one). Matching
+// is by ids and test names only, never by message or fixture: a concurrency bug is found by
+// whichever test stumbles on it first, by whichever path, so a written baseline names the
+// requirement. An entry whose test or requirement now passes is STALE: it fails the run
+// until it is removed, so a baseline only ever shrinks.
 import { z } from 'zod';
 
 export const BASELINE_VERSION = 1;
@@ -50,15 +54,28 @@ function testMatches(entry: BaselineEntry, key: string): boolean {
   return entry.test === undefined || entry.test === key || entry.test === keyWithoutIds(key);
 }
 
-/** Whether the entry covers this failing result. */
-export function entryCovers(entry: BaselineEntry, candidate: BaselineCandidate): boolean {
-  if (!testMatches(entry, candidate.key)) return false;
-  return entry.requirement === undefined || candidate.failingRequirements.includes(entry.requirement);
+/** Whether the entry covers this result's failure of requirement `id`. */
+function coversRequirement(entry: BaselineEntry, key: string, id: string): boolean {
+  return testMatches(entry, key) && (entry.requirement === undefined || entry.requirement === id);
 }
 
-/** Index of the first entry covering the result, or -1. */
-export function findCoveringEntry(baseline: Baseline, candidate: BaselineCandidate): number {
-  return baseline.entries.findIndex((entry) => entryCovers(entry, candidate));
+/**
+ * The entries that absorb this failing result: one for each requirement it fails on (a
+ * result failing on none, such as a suite that did not load, needs an entry naming its
+ * test). Undefined when some failure is not covered: then the result still fails the run.
+ */
+export function coveringEntries(baseline: Baseline, candidate: BaselineCandidate): number[] | undefined {
+  const { key, failingRequirements } = candidate;
+  const needs = failingRequirements.length > 0 ? failingRequirements : [undefined];
+  const used = new Set<number>();
+  for (const id of needs) {
+    const entry = baseline.entries.findIndex((e) =>
+      id === undefined ? e.requirement === undefined && e.test !== undefined && testMatches(e, key) : coversRequirement(e, key, id),
+    );
+    if (entry < 0) return undefined;
+    used.add(entry);
+  }
+  return [...used].sort((a, b) => a - b);
 }
 
 export interface PassingEvidence {
@@ -78,17 +95,25 @@ export function isStale(entry: BaselineEntry, evidence: PassingEvidence): boolea
 }
 
 /**
- * A baseline covering exactly the given failures: one entry per failing requirement of
- * each test (test + requirement), so a different failure of the same test still shows.
+ * A baseline covering exactly the given failures: one entry per failing requirement, named
+ * by id alone (its reason says where it was seen), and one per failing test that fails on
+ * no requirement. So the next run of an unchanged server passes even when another test, or
+ * another path of a property, finds the same broken requirement; a newly broken one still fails.
  */
 export function baselineFromFailures(
   failures: readonly { key: string; failingRequirements: readonly string[]; detail?: string }[],
 ): Baseline {
   const entries: BaselineEntry[] = [];
+  const named = new Set<string>();
   for (const f of failures) {
-    const reason = f.detail === undefined ? {} : { reason: f.detail };
-    if (f.failingRequirements.length === 0) entries.push({ test: f.key, ...reason });
-    for (const requirement of f.failingRequirements) entries.push({ test: f.key, requirement, ...reason });
+    const reason = { reason: `${keyWithoutIds(f.key)}${f.detail === undefined ? '' : `: ${f.detail}`}` };
+    if (f.failingRequirements.length === 0) entries.push({ test: f.key, ...(f.detail === undefined ? {} : { reason: f.detail }) });
+    for (const requirement of f.failingRequirements) {
+      if (named.has(requirement)) continue;
+      named.add(requirement);
+      entries.push({ requirement, ...reason });
+    }
   }
   return { version: BASELINE_VERSION, entries };
 }
+

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { recordToHtml } from './html.ts';
+import { recordToHtml, testAnchor, testFragment } from './html.ts';
 import { sequenceDiagram } from './sequence-diagram.ts';
 import { HOSTILE_TEXT, SAMPLE_TRANSCRIPT, SAMPLE_WITNESSES } from './testing/sample-transcript.ts';
 import { sampleRecord } from './testing/sample-record.ts';
@@ -60,6 +60,26 @@ describe('recordToHtml', () => {
     expect(html).toContain('FAILED: 2 failing tests: 1 FAIL, 1 UNTESTABLE');
     expect(html).toMatch(/1 stale entry<\/strong>/);
     expect(html).toContain('arcp-conformance replay fixtures/cancel-42.json');
+  });
+});
+
+describe('test anchors', () => {
+  const record = sampleRecord();
+  const failing = record.tests.find((t) => t.verdict === 'FAIL');
+  const passing = record.tests.find((t) => t.verdict === 'PASS');
+
+  it('are derived from the test key alone, so every run of the test has the same one', () => {
+    expect(testAnchor('suites/a.suite.ts > t')).toBe(testAnchor('suites/a.suite.ts > t'));
+    expect(testAnchor('suites/a.suite.ts > t')).not.toBe(testAnchor('suites/a.suite.ts > u'));
+    expect(testAnchor('x')).toMatch(/^test-[0-9a-f]{16}$/);
+  });
+
+  it('lead to the finding (with its diagram) when the test has one, else to its row', () => {
+    const page = recordToHtml(record);
+    expect(testFragment(record, failing!)).toBe(testAnchor(failing!.key));
+    expect(page).toContain(`<article class="finding FAIL" id="${testAnchor(failing!.key)}">`);
+    expect(testFragment(record, passing!)).toBe(`${testAnchor(passing!.key)}-row`);
+    expect(page).toContain(`<tr id="${testAnchor(passing!.key)}-row"`);
   });
 });
 

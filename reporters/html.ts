@@ -1,33 +1,20 @@
-// The record as one self-contained HTML page: inline CSS, inline script, inline SVG, no
-// network. A Content-Security-Policy allows only the page's own style and script (by
-// hash), so even a frame that slipped past escaping could not run code.
+// The record as one self-contained HTML page (the shell and its CSP: html-page.ts): header,
+// areas, findings with their sequence diagrams, requirements, tests. Every test has a stable
+// anchor (testAnchor) so other pages can link to it.
 import { createHash } from 'node:crypto';
 import { describeEntry } from '../suites/verdicts/format.ts';
 import { escapeMarkup as esc, truncate } from './markup.ts';
 import type { ConformanceRecord, RecordTest, RequirementResult } from './record.ts';
 import { SEQUENCE_DIAGRAM_CSS, sequenceDiagram } from './sequence-diagram.ts';
+import { BASE_CSS, badge, htmlDocument } from './html-page.ts';
 import { VERDICT_LABEL, VERDICTS, type Verdict } from './verdicts.ts';
 
-const CSS = `
-:root { --pass:#2b8a3e; --fail:#c92a2a; --warn:#e67700; --na:#868e96; --untestable:#862e9c; }
-* { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 1200px; padding: 24px; color: #212529; }
-h1 { margin: 0 0 4px; font-size: 22px; } h2 { margin-top: 32px; border-bottom: 1px solid #dee2e6; padding-bottom: 4px; }
-h3 { margin: 0 0 6px; font-size: 15px; }
-code, pre { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
-pre { background: #f8f9fa; border: 1px solid #e9ecef; padding: 8px; overflow: auto; max-height: 420px; white-space: pre-wrap; word-break: break-word; }
-table { border-collapse: collapse; width: 100%; } th, td { border-bottom: 1px solid #e9ecef; padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #f1f3f5; } th.n, td.n { text-align: right; font-variant-numeric: tabular-nums; } td.zero { color: #ced4da; }
-.banner { padding: 10px 14px; border-radius: 6px; color: #fff; font-weight: 700; margin: 12px 0; }
-.banner.ok { background: var(--pass); } .banner.bad { background: var(--fail); }
-.badge { display: inline-block; padding: 0 6px; border-radius: 4px; color: #fff; font-size: 12px; font-weight: 700; }
-.badge.PASS { background: var(--pass); } .badge.FAIL { background: var(--fail); } .badge.WARN { background: var(--warn); }
-.badge.NA { background: var(--na); } .badge.UNTESTABLE { background: var(--untestable); } .badge.BASELINED { background: #495057; }
+const CSS = `${BASE_CSS}
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; } dl.meta dt { color: #495057; } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 article.finding { border: 1px solid #dee2e6; border-left: 4px solid var(--fail); border-radius: 4px; padding: 10px 14px; margin: 12px 0; }
 article.finding.WARN { border-left-color: var(--warn); } article.finding.baselined { border-left-color: #495057; }
 .diagram { overflow: auto; border: 1px solid #e9ecef; max-height: 640px; margin: 8px 0; }
-.muted { color: #868e96; } .filters button { margin-right: 4px; } .filters button.on { font-weight: 700; }
+.filters button { margin-right: 4px; } .filters button.on { font-weight: 700; }
 ${SEQUENCE_DIAGRAM_CSS}`;
 
 const SCRIPT = `
@@ -41,15 +28,6 @@ document.querySelectorAll('[data-filter]').forEach(function (button) {
   });
 });
 `;
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('base64');
-}
-
-function badge(verdict: Verdict | 'BASELINED'): string {
-  const label = verdict === 'BASELINED' ? 'BASELINED' : VERDICT_LABEL[verdict];
-  return `<span class="badge ${verdict}">${esc(label)}</span>`;
-}
 
 function num(n: number): string {
   return `<td class="n${n === 0 ? ' zero' : ''}">${n}</td>`;
@@ -118,11 +96,35 @@ function areaTable(record: ConformanceRecord): string {
 <p class="muted">Counts are requirements (each counted once, with the worst verdict of its tests). ${record.totals.notCovered} requirement(s) in scope got no verdict in this run.</p>`;
 }
 
+/**
+ * The id of a test's place in report.html. Derived from the test's key only, so it is the same
+ * in every run and other pages (the `compare` table) can link to it.
+ */
+export function testAnchor(key: string): string {
+  return `test-${createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 16)}`;
+}
+
+/** The tests written out in full (message, diagram), each in one group only. */
+function findingGroups(record: ConformanceRecord): { blocking: RecordTest[]; warnings: RecordTest[]; baselined: RecordTest[] } {
+  return {
+    blocking: record.tests.filter((t) => t.blocking),
+    warnings: record.tests.filter((t) => !t.blocking && t.verdict === 'WARN' && t.baselined === undefined),
+    baselined: record.baseline === undefined ? [] : record.tests.filter((t) => t.baselined !== undefined),
+  };
+}
+
+/** The fragment that shows `test` best: its finding (with the diagram) if it has one, else its row. */
+export function testFragment(record: ConformanceRecord, test: RecordTest): string {
+  const groups = findingGroups(record);
+  const hasFinding = [...groups.blocking, ...groups.warnings, ...groups.baselined].includes(test);
+  return hasFinding ? testAnchor(test.key) : `${testAnchor(test.key)}-row`;
+}
+
 function finding(test: RecordTest, n: number, open: boolean): string {
   const baselined = test.baselined !== undefined;
   const classes = ['finding', test.verdict, baselined ? 'baselined' : ''].filter(Boolean).join(' ');
   const parts = [
-    `<article class="${classes}" id="f${n}">`,
+    `<article class="${classes}" id="${testAnchor(test.key)}">`,
     `<h3>${badge(test.verdict)}${baselined ? ` ${badge('BASELINED')}` : ''} ${esc(test.title)}</h3>`,
     `<div class="muted">${esc(test.file)}${test.requirements.length > 0 ? ` · ${esc(test.requirements.join(', '))}` : ''} · ${test.durationMs} ms</div>`,
   ];
@@ -146,9 +148,7 @@ function finding(test: RecordTest, n: number, open: boolean): string {
 
 function findings(record: ConformanceRecord): string {
   let n = 0;
-  const blocking = record.tests.filter((t) => t.blocking);
-  const warnings = record.tests.filter((t) => !t.blocking && t.verdict === 'WARN');
-  const baselined = record.tests.filter((t) => t.baselined !== undefined);
+  const { blocking, warnings, baselined } = findingGroups(record);
   const sections = [
     '<h2 id="failures">Failures</h2>',
     blocking.length === 0 ? '<p class="muted">None.</p>' : blocking.map((t) => finding(t, n++, true)).join('\n'),
@@ -196,7 +196,7 @@ function testsTable(record: ConformanceRecord): string {
   const rows = record.tests
     .map(
       (t) =>
-        `<tr data-verdict="${esc(t.verdict)}"><td>${badge(t.verdict)}${t.baselined ? ` ${badge('BASELINED')}` : ''}</td><td>${esc(t.title)}<div class="muted">${esc(t.file)}</div></td><td>${esc(t.requirements.join(', '))}</td><td class="n">${t.durationMs}</td><td>${esc(truncate(t.detail ?? '', 300))}</td></tr>`,
+        `<tr id="${testAnchor(t.key)}-row" data-verdict="${esc(t.verdict)}"><td>${badge(t.verdict)}${t.baselined ? ` ${badge('BASELINED')}` : ''}</td><td>${esc(t.title)}<div class="muted">${esc(t.file)}</div></td><td>${esc(t.requirements.join(', '))}</td><td class="n">${t.durationMs}</td><td>${esc(truncate(t.detail ?? '', 300))}</td></tr>`,
     )
     .join('');
   return `<h2 id="tests">Tests (${record.tests.length})</h2>
@@ -206,26 +206,16 @@ function testsTable(record: ConformanceRecord): string {
 
 /** The self-contained HTML report of the record. */
 export function recordToHtml(record: ConformanceRecord): string {
-  const csp = `default-src 'none'; style-src 'sha256-${sha256(CSS)}'; script-src 'sha256-${sha256(SCRIPT)}'; img-src data:; base-uri 'none'; form-action 'none'`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(`ARCP conformance: ${record.exit.code === 0 ? 'passed' : 'failed'} (${record.target.url})`)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-${header(record)}
+  return htmlDocument({
+    title: `ARCP conformance: ${record.exit.code === 0 ? 'passed' : 'failed'} (${record.target.url})`,
+    css: CSS,
+    script: SCRIPT,
+    body: `${header(record)}
 <h2 id="areas">By area</h2>
 ${areaTable(record)}
 ${findings(record)}
 ${requirementsTable(record)}
 ${testsTable(record)}
-<footer class="muted"><p>Record version ${record.version}. Generated by ${esc(record.kit.name)} ${esc(record.kit.version)} at ${esc(record.finishedAt)}.</p></footer>
-<script>${SCRIPT}</script>
-</body>
-</html>
-`;
+<footer class="muted"><p>Record version ${record.version}. Generated by ${esc(record.kit.name)} ${esc(record.kit.version)} at ${esc(record.finishedAt)}.</p></footer>`,
+  });
 }

@@ -6,8 +6,7 @@ import type { ArcpTaskMeta, RequirementOutcome, Verdict } from '../suites/verdic
 import {
   type Baseline,
   type BaselineEntry,
-  entryCovers,
-  findCoveringEntry,
+  coveringEntries,
   isStale,
 } from './baseline.ts';
 import { type EvidenceWindow, readEvidence } from './evidence.ts';
@@ -391,18 +390,15 @@ function applyBaseline(
   const tests = drafts.map((draft): RecordTest => {
     const blocks = wouldBlock(draft.verdict, input.settings);
     if (!blocks || baseline === undefined) return { ...draft, blocking: blocks };
-    const entry = findCoveringEntry(baseline, draft);
-    if (entry < 0) return { ...draft, blocking: true };
+    const entry = coveringEntries(baseline, draft)?.[0];
+    if (entry === undefined) return { ...draft, blocking: true };
     const reason = baseline.entries[entry]?.reason;
     return { ...draft, blocking: false, baselined: reason === undefined ? { entry } : { entry, reason } };
   });
   if (baseline === undefined || input.baseline === undefined) return { tests };
 
   const absorbed = tests.filter((t) => t.baselined !== undefined);
-  const used = new Set<number>();
-  baseline.entries.forEach((entry, i) => {
-    if (absorbed.some((t) => entryCovers(entry, t))) used.add(i);
-  });
+  const used = new Set(absorbed.flatMap((t) => coveringEntries(baseline, t) ?? []));
   const passingTests = new Set(tests.filter((t) => !wouldBlock(t.verdict, input.settings) && t.verdict !== 'NA' && t.verdict !== 'UNTESTABLE').map((t) => t.key));
   const provisional = aggregateRequirements(tests, input.catalogue);
   const passingRequirements = new Set(
@@ -431,8 +427,15 @@ function applyBaseline(
   };
 }
 
-function exitDecision(tests: readonly RecordTest[], interrupted: string | undefined, merged: MergedShards | undefined): ConformanceRecord['exit'] {
+function exitDecision(
+  tests: readonly RecordTest[],
+  interrupted: string | undefined,
+  merged: MergedShards | undefined,
+  baseline: BaselineReport | undefined,
+): ConformanceRecord['exit'] {
   const blocking = tests.filter((t) => t.blocking);
+  // A stale entry fails the run too, so that a baseline only ever shrinks.
+  const stale = baseline === undefined || baseline.stale.length === 0 ? '' : `${baseline.stale.length} stale baseline entr${baseline.stale.length === 1 ? 'y' : 'ies'} (remove from ${baseline.file})`;
   if (interrupted !== undefined) return { code: 1, reason: `run interrupted: ${interrupted}` };
   if (merged !== undefined && merged.missing.length > 0) {
     return { code: 1, reason: `incomplete merge: shard${merged.missing.length === 1 ? '' : 's'} ${merged.missing.join(', ')} missing` };
@@ -442,8 +445,9 @@ function exitDecision(tests: readonly RecordTest[], interrupted: string | undefi
       .map((v) => [v, blocking.filter((t) => t.verdict === v).length] as const)
       .filter(([, n]) => n > 0)
       .map(([v, n]) => `${n} ${v}${v === 'WARN' ? ' (--strict)' : ''}`);
-    return { code: 1, reason: `${blocking.length} failing test${blocking.length === 1 ? '' : 's'}: ${parts.join(', ')}` };
+    return { code: 1, reason: `${blocking.length} failing test${blocking.length === 1 ? '' : 's'}: ${parts.join(', ')}${stale === '' ? '' : `; ${stale}`}` };
   }
+  if (stale !== '') return { code: 1, reason: stale };
   if (tests.length === 0) return { code: 0, reason: 'no tests ran' };
   const baselined = tests.filter((t) => t.baselined !== undefined).length;
   return {
@@ -502,6 +506,6 @@ export function buildRecord(input: RecordInput): ConformanceRecord {
     ...(input.interrupted === undefined ? {} : { interrupted: input.interrupted }),
     ...(input.merged === undefined ? {} : { merged: input.merged }),
     unfinished,
-    exit: exitDecision(tests, input.interrupted, input.merged),
+    exit: exitDecision(tests, input.interrupted, input.merged, report),
   };
 }

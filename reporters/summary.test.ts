@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summaryLines, terminalSafe } from './summary.ts';
-import { sampleRecord } from './testing/sample-record.ts';
+import { sampleRecord, sampleTests } from './testing/sample-record.ts';
 
 describe('summaryLines', () => {
   const lines = summaryLines(sampleRecord({ baseline: { version: 1, entries: [{ requirement: 'SEQ-001' }] } }), { color: false, width: 120 });
@@ -21,13 +21,30 @@ describe('summaryLines', () => {
 
   it('reports stale baseline entries and the verdict line', () => {
     expect(text).toContain('STALE entry 0: {"requirement":"SEQ-001"} now passes; remove it.');
-    expect(lines.at(-1)).toBe('FAILED: 2 failing tests: 1 FAIL, 1 UNTESTABLE');
+    expect(lines.at(-1)).toBe('FAILED: 2 failing tests: 1 FAIL, 1 UNTESTABLE; 1 stale baseline entry (remove from baseline.json)');
   });
 
   it('names the shards a merged record came from, and the missing ones', () => {
     const merged = summaryLines(sampleRecord({ merged: { shards: ['1/3', '3/3'], missing: ['2/3'] } }), { color: false }).join('\n');
     expect(merged).toContain('Merged from shards 1/3, 3/3.\nMissing shard: 2/3 (its tests are not in this record).');
     expect(text).not.toContain('Merged from');
+  });
+
+  it('shows a long detail whole, wrapped at words, and cuts a long title at a word', () => {
+    const fix = 'needs to wait 80500 ms for the heartbeat loss (two heartbeat intervals), more than ARCP_MAX_WAIT_MS=15000; raise ARCP_MAX_WAIT_MS (or shorten the server\'s timer) to run it';
+    const tests = sampleTests().map((t) =>
+      t.title.startsWith('needs the agent')
+        ? { ...t, title: `a job outlives a lost heartbeat and the session stays resumable for its whole window [LIFE-001]`, meta: { ...t.meta, requirements: ['LIFE-001'], outcomes: [{ id: 'LIFE-001', verdict: 'UNTESTABLE' as const, detail: fix }] } }
+        : t,
+    );
+    const narrow = summaryLines(sampleRecord({ tests }), { color: false, width: 60 });
+    const at = narrow.findIndex((l) => l.includes('UNTESTABLE LIFE-001'));
+    expect(narrow[at]).toBe('  UNTESTABLE LIFE-001  a job outlives a lost heartbeat and…');
+    const after = narrow.slice(at + 2);
+    const detail = after.slice(0, after.findIndex((l) => !l.startsWith('       '))).map((l) => l.trim());
+    expect(detail.join(' ')).toBe(fix);
+    expect(detail.length).toBeGreaterThan(1);
+    for (const line of after.slice(0, detail.length)) expect(line.length).toBeLessThanOrEqual(60);
   });
 
   it('uses no ANSI codes without colour and never passes a server escape sequence through', () => {

@@ -1,7 +1,7 @@
 // The terminal view of the record: a table by area, the failures with their requirement
 // ids, one-line details and replay commands, the baseline news and the verdict line.
 import type { ConformanceRecord, RecordTest } from './record.ts';
-import { truncate } from './markup.ts';
+import { truncateWords, wrapWords } from './markup.ts';
 import { VERDICT_LABEL, VERDICTS, type Verdict } from './verdicts.ts';
 
 export interface SummaryOptions {
@@ -52,7 +52,7 @@ function areaTable(record: ConformanceRecord, paint: ReturnType<typeof painter>)
     return n === 0 ? paint('dim', text) : v === 'PASS' ? text : paint(v, text);
   };
   for (const a of record.areas) {
-    const name = truncate(`${a.area} ${a.title}`, titleWidth);
+    const name = truncateWords(`${a.area} ${a.title}`, titleWidth);
     lines.push(`${pad(name, titleWidth)}  ${VERDICTS.map((v, i) => cell(v, a.counts[v], i)).join('  ')}${extra(a.baselined)}`);
   }
   const r = record.totals.requirements;
@@ -67,15 +67,24 @@ function testCounts(record: ConformanceRecord): string {
   return `${t.total} test${t.total === 1 ? '' : 's'}: ${counts}${record.totals.baselined > 0 ? `  (baselined ${record.totals.baselined})` : ''}`;
 }
 
+const DETAIL_LINES = 4;
+
+function detailLines(detail: string, width: number): string[] {
+  const lines = wrapWords(detail, width);
+  if (lines.length <= DETAIL_LINES) return lines;
+  return [...lines.slice(0, DETAIL_LINES - 1), truncateWords(lines.slice(DETAIL_LINES - 1).join(' '), width)];
+}
+
 function failure(test: RecordTest, paint: ReturnType<typeof painter>, width: number): string[] {
   const ids = test.failingRequirements.length > 0 ? test.failingRequirements : test.requirements;
   const label = pad(VERDICT_LABEL[test.verdict], 4);
   const idText = ids.join(', ') || '(no requirement)';
   // Truncate the plain text first: cutting a painted string could split an escape sequence.
   const room = Math.max(20, width - 2 - label.length - 1 - idText.length - 2);
-  const head = `  ${paint(test.verdict, label)} ${paint('bold', idText)}  ${truncate(terminalSafe(test.title), room)}`;
+  const head = `  ${paint(test.verdict, label)} ${paint('bold', idText)}  ${truncateWords(terminalSafe(test.title), room)}`;
   const lines = [head, paint('dim', `       ${terminalSafe(test.file)}`)];
-  if (test.detail) lines.push(`       ${truncate(terminalSafe(test.detail), Math.max(40, width - 7))}`);
+  // The detail is what to do about it (for UNTESTABLE, what to change): wrapped, never cut.
+  if (test.detail) lines.push(...detailLines(terminalSafe(test.detail), Math.max(40, width - 7)).map((l) => `       ${l}`));
   if (test.replay?.command) lines.push(`       replay: ${terminalSafe(test.replay.command)}`);
   return lines;
 }

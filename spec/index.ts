@@ -5,5 +5,5 @@ export * from './features.ts';
 export * from './lease.ts';
 export * from './messages.ts';
 export * from './primitives.ts';
-export type { Level, Requirement } from './requirement-types.ts';
+export type { Level, Requirement, SpecQuote } from './requirement-types.ts';
 export * from './agent-script.ts';

@@ -20,7 +20,7 @@ function prefix(id: string): string {
 
 describe('requirement catalogue', () => {
   it('has a version', () => {
-    expect(CATALOGUE_VERSION).toBe('1.1.0-kit.1');
+    expect(CATALOGUE_VERSION).toBe('1.1.0-kit.2');
   });
 
   it('ids are unique', () => {

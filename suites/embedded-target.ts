@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TOKENS } from '../reference/auth.ts';
 import type { DefectName } from '../reference/defects.ts';
-import { startReference, variantProfile, type VariantName } from '../reference/index.ts';
+import { CONFORMANCE_TIMERS, startReference, variantProfile, type VariantName } from '../reference/index.ts';
 
 /** Reference options of the embedded run; the profile below must agree with them. */
 export const EMBEDDED_OPTIONS = Object.freeze({
-  heartbeatSec: 2,
-  resumeWindowSec: 5,
+  ...CONFORMANCE_TIMERS,
   // Cross-principal checks (a foreign subscriber cannot cancel or see credentials) need it.
   subscribePolicy: 'any' as const,
 });

@@ -14,7 +14,16 @@ import {
 import { HOSTILE_TEXT, SAMPLE_TRANSCRIPT, SAMPLE_WITNESSES } from './sample-transcript.ts';
 
 function req(id: string, level: Requirement['level'] = 'MUST'): Requirement {
-  return { id, section: '1.1 §0', level, text: `text of ${id}`, features: [], observable: true, needsAgent: false };
+  return {
+    id,
+    section: '1.1 §0',
+    level,
+    text: `text of ${id}`,
+    quotes: [{ section: '1.1 §0', quote: `The runtime ${level} do what ${id} says.` }],
+    features: [],
+    observable: true,
+    needsAgent: false,
+  };
 }
 
 export const SAMPLE_CATALOGUE: Catalogue = {

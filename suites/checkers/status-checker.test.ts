@@ -45,4 +45,18 @@ describe('status checker (LIFE-004, CANCEL-004)', () => {
     const watcher = c2.jobError('j1', 'INTERNAL_ERROR', 'error', { retryable: true });
     expect(findings(check(t.build()))).toEqual([{ requirement: 'LIFE-004', witnesses: [owner, watcher] }]);
   });
+
+  it('names a new cancelled terminal after a cancel of the finished job CANCEL-004, and a listing saying so LIFE-004', () => {
+    const t = transcript();
+    const { c1, c2 } = t.ownerAndSubscriber();
+    const owner = c1.result('j1');
+    const cancel = c1.cancel('j1');
+    const request = c1.listJobs('L1');
+    const listing = c1.jobs('L1', [{ job_id: 'j1', status: 'cancelled' }]);
+    const watcher = c2.jobError('j1', 'CANCELLED', 'cancelled');
+    expect(findings(checkTranscript(t.build(), [statusChecker]))).toEqual([
+      { requirement: 'LIFE-004', witnesses: [owner, request, listing] },
+      { requirement: 'CANCEL-004', witnesses: [owner, cancel, watcher] },
+    ]);
+  });
 });

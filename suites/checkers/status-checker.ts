@@ -3,8 +3,10 @@
 // job.subscribed current_status) is the job's; every later terminal frame in any session and
 // every later listing or subscription must report the same. A non-terminal status is wrong
 // only when its request was sent after the terminal status was already on record: a listing
-// computed before the job ended may still say `running`. A flip to `cancelled` after a
-// cancel of the terminal job is named CANCEL-004.
+// computed before the job ended may still say `running`. A new terminal frame saying
+// `cancelled` after a cancel of the terminal job is a terminal that cancel emitted: CANCEL-004
+// (MUST). A listing or job.subscribed saying so is a status report: LIFE-004 (SHOULD; only
+// examples define those reports).
 import { isTerminalStatus } from '../../spec/primitives.ts';
 import type { FrameFacts } from './session-tracker.ts';
 import { FrameChecker } from './frame-checker.ts';
@@ -26,6 +28,8 @@ interface Report {
   /** Where the request behind this report was sent, when it is a reply. */
   readonly requestIndex: number | undefined;
   readonly source: string;
+  /** A terminal frame, rather than a listing row or a job.subscribed. */
+  readonly terminal: boolean;
 }
 
 class StatusChecker extends FrameChecker {
@@ -42,19 +46,19 @@ class StatusChecker extends FrameChecker {
     if (facts.fresh && facts.priorTerminal === undefined && isTerminalFrame(wire) && wire.jobId !== undefined) {
       const status = terminalStatusOf(wire);
       if (status !== undefined) {
-        this.report({ jobId: wire.jobId, status, index: entry.index, requestIndex: undefined, source: `its terminal ${wire.type} at seq ${wire.seq}${where}` });
+        this.report({ jobId: wire.jobId, status, index: entry.index, requestIndex: undefined, source: `its terminal ${wire.type} at seq ${wire.seq}${where}`, terminal: true });
       }
     } else if (wire.type === 'session.jobs' && Array.isArray(wire.payload.jobs)) {
       for (const row of wire.payload.jobs) {
         const jobId = stringField(row, 'job_id');
         const status = stringField(row, 'status');
         if (!isObject(row) || jobId === undefined || status === undefined) continue;
-        this.report({ jobId, status, index: entry.index, requestIndex: facts.requestIndex, source: `session.jobs${where}` });
+        this.report({ jobId, status, index: entry.index, requestIndex: facts.requestIndex, source: `session.jobs${where}`, terminal: false });
       }
     } else if (wire.type === 'job.subscribed' && wire.jobId !== undefined) {
       const status = stringField(wire.payload, 'current_status');
       if (status !== undefined) {
-        this.report({ jobId: wire.jobId, status, index: entry.index, requestIndex: facts.requestIndex, source: `job.subscribed${where}` });
+        this.report({ jobId: wire.jobId, status, index: entry.index, requestIndex: facts.requestIndex, source: `job.subscribed${where}`, terminal: false });
       }
     }
   }
@@ -79,10 +83,12 @@ class StatusChecker extends FrameChecker {
     const cancels = this.tracker.job(report.jobId)?.cancels;
     const cancelAfterTerminal = cancels?.lastIndex !== undefined && cancels.lastIndex > known.index ? cancels.lastIndex : undefined;
     const text = `Job ${report.jobId} was ${known.status} (${known.source}) but ${report.source} reports "${report.status}"`;
-    if (report.status === 'cancelled' && cancelAfterTerminal !== undefined) {
+    const afterCancel = report.status === 'cancelled' && cancelAfterTerminal !== undefined;
+    if (report.terminal && afterCancel) {
       this.log.add('CANCEL-004', `${text} after a cancel of the already-terminal job.`, [known.index, cancelAfterTerminal, report.index]);
     } else {
-      this.log.add('LIFE-004', `${text}.`, [known.index, report.requestIndex, report.index]);
+      const why = afterCancel ? ' after a cancel of the already-terminal job' : '';
+      this.log.add('LIFE-004', `${text}${why}.`, [known.index, report.requestIndex, report.index]);
     }
   }
 }

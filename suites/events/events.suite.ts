@@ -205,7 +205,7 @@ describe('events: kinds and bodies', () => {
         const outcome = await submit(s, t, { steps: [{ op: 'emit', kind: 'progress', count: 3 }, { op: 'emit', kind: 'log' }, { op: 'finish' }] });
         if (outcome.accepted) await waitForTerminal(s, outcome.jobId, t.target.timeoutMs, mark);
         const progress = s.connection.framesSince(mark).filter((f) => f.type === 'job.event' && payloadOf(f).kind === 'progress');
-        t.should('EVT-008', progress.length === 0, () => ({
+        t.must('EVT-008', progress.length === 0, () => ({
           expected: 'no progress event on a session that did not negotiate progress',
           actual: progress.map(brief).join('; '),
           ...evidenceAround(s, ...progress),

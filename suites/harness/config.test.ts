@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FEATURES } from '../../spec/features.ts';
-import { ConfigError, DEFAULT_PROFILE, DEFAULT_TIMEOUT_MS, loadTargetConfig, parseProfile } from './config.ts';
+import { ConfigError, DEFAULT_PROFILE, DEFAULT_TIMEOUT_MS, loadTargetConfig, MAX_WAIT_SCALE, parseProfile, timerWaitMs, waitScaleFor } from './config.ts';
 
 const TOKEN = 'tok-primary-secret-123';
 const TOKEN_2 = 'tok-secondary-secret-456';
@@ -90,6 +90,16 @@ describe('loadTargetConfig', () => {
     expect(config.allowUntestable).toBe(true);
     expect(config.seed).toBe(-42);
     expect(config.runs).toBe(200);
+  });
+
+  it('stretches every wait bound by the scale the preflight measured, within bounds', () => {
+    const base = { ARCP_URL: 'ws://127.0.0.1:9000/arcp', ARCP_TOKEN: TOKEN, ARCP_TIMEOUT_MS: '750' };
+    expect(loadTargetConfig({ ...base, ARCP_WAIT_SCALE: '3' })).toMatchObject({ timeoutMs: 2250, waitScale: 3, configuredTimeoutMs: 750 });
+    expect(loadTargetConfig(base).timeoutMs).toBe(750);
+    expect(() => loadTargetConfig({ ...base, ARCP_WAIT_SCALE: '0' })).toThrow(/ARCP_WAIT_SCALE/);
+    expect([0, 200, 251, 600, 60_000, Number.NaN].map(waitScaleFor)).toEqual([1, 1, 2, 3, MAX_WAIT_SCALE, 1]);
+    // Whether a timer fits --max-wait is counted with the configured bound: it does not move with the scale.
+    expect(timerWaitMs(loadTargetConfig({ ...base, ARCP_WAIT_SCALE: '4' }), 10_000)).toBe(10_750);
   });
 
   it('applies defaults for optional variables', () => {

@@ -103,8 +103,15 @@ export interface TargetConfig {
   readonly url: string;
   readonly tokens: Tokens;
   readonly profile: Profile;
-  /** Default bound of each wait, in milliseconds. */
+  /** Default bound of each wait, in milliseconds: the configured one times `waitScale`. */
   readonly timeoutMs: number;
+  /** How much slower than a quick server this one answered the preflight (absent or 1: not slower). */
+  readonly waitScale?: number;
+  /**
+   * The bound as configured, before scaling. Whether a check fits ARCP_MAX_WAIT_MS is decided
+   * with this one, so that decision (UNTESTABLE or not) does not move with the machine's load.
+   */
+  readonly configuredTimeoutMs?: number;
   /** UNTESTABLE verdicts do not fail the run. */
   readonly allowUntestable: boolean;
   /**
@@ -122,7 +129,21 @@ export interface TargetConfig {
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_WAIT_MS = 15_000;
-const MAX_TIMEOUT_MS = 10 * 60 * 1000;
+export const MAX_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** A hello answered slower than this means a slow (loaded, remote) server: waits grow with it. */
+const QUICK_ROUND_TRIP_MS = 250;
+export const MAX_WAIT_SCALE = 4;
+
+/**
+ * The factor every wait bound grows by for a server that answered the preflight hello in
+ * `roundTripMs`: waits sized for a quick server stretch in proportion to how slowly this one
+ * was seen to answer (up to MAX_WAIT_SCALE), so a busy runner does not turn into timeouts.
+ */
+export function waitScaleFor(roundTripMs: number): number {
+  if (!Number.isFinite(roundTripMs) || roundTripMs <= QUICK_ROUND_TRIP_MS) return 1;
+  return Math.min(MAX_WAIT_SCALE, Math.ceil(roundTripMs / QUICK_ROUND_TRIP_MS));
+}
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -204,13 +225,23 @@ function profileVar(env: Env, problems: string[]): Profile {
   }
 }
 
+/**
+ * How long a check waits for a server timer of `timerMs` plus one wait bound, as far as the
+ * ARCP_MAX_WAIT_MS budget is concerned: counted with the configured bound, not the scaled
+ * one, so whether a check fits (or is UNTESTABLE) does not move with the machine's load.
+ */
+export function timerWaitMs(target: Pick<TargetConfig, 'timeoutMs' | 'configuredTimeoutMs'>, timerMs: number): number {
+  return timerMs + (target.configuredTimeoutMs ?? target.timeoutMs);
+}
+
 /** Reads the target from the environment; reports every bad variable at once. */
 export function loadTargetConfig(env: Env = process.env): TargetConfig {
   const problems: string[] = [];
   const url = urlVar(env, problems);
   const tokens = tokensVar(env, problems);
   const profile = profileVar(env, problems);
-  const timeoutMs = integerVar(env, 'ARCP_TIMEOUT_MS', problems, 1, MAX_TIMEOUT_MS) ?? DEFAULT_TIMEOUT_MS;
+  const baseTimeoutMs = integerVar(env, 'ARCP_TIMEOUT_MS', problems, 1, MAX_TIMEOUT_MS) ?? DEFAULT_TIMEOUT_MS;
+  const waitScale = integerVar(env, 'ARCP_WAIT_SCALE', problems, 1, MAX_WAIT_SCALE) ?? 1;
   const maxWaitMs = integerVar(env, 'ARCP_MAX_WAIT_MS', problems, 0, MAX_TIMEOUT_MS) ?? DEFAULT_MAX_WAIT_MS;
   const allowUntestable = booleanVar(env, 'ARCP_ALLOW_UNTESTABLE', problems);
   // fast-check seeds are 32-bit integers.
@@ -223,7 +254,9 @@ export function loadTargetConfig(env: Env = process.env): TargetConfig {
     url,
     tokens,
     profile,
-    timeoutMs,
+    timeoutMs: baseTimeoutMs * waitScale,
+    waitScale,
+    configuredTimeoutMs: baseTimeoutMs,
     maxWaitMs,
     allowUntestable,
     ...(embedded ? { embedded: { defects: embeddedDefects } } : {}),

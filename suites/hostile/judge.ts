@@ -1,11 +1,19 @@
 // conformanceTest's verdict rules for a body run inside another test (conformanceTest itself
-// registers a vitest test, which cannot happen while one runs): t.must fails at once with the
-// same formatted finding, t.should warns, every declared id must be judged; plus a hard
+// registers a vitest test, which cannot happen while one runs): a broken check FAILs or WARNs
+// by the catalogue's level of its id, t.must ends the body at once with the same formatted
+// finding, t.should lets it go on, every declared id must be judged; plus a hard
 // deadline, so a body that hangs is reported as hung instead of hanging the caller.
 import { requirement } from '../../spec/requirements.ts';
 import type { TargetConfig } from '../harness/config.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
-import { ConformanceFailure, type ConformanceContext, type Evidence, formatFinding } from '../verdicts/conformance-test.ts';
+import {
+  brokenVerdict,
+  ConformanceFailure,
+  type ConformanceContext,
+  type Evidence,
+  formatFinding,
+  StopAfterWarning,
+} from '../verdicts/conformance-test.ts';
 import type { Verdict } from '../verdicts/types.ts';
 
 export interface JudgedRun {
@@ -32,6 +40,8 @@ type EvidenceSource = Evidence | (() => Evidence);
 class Judge implements ConformanceContext {
   readonly judged = new Set<string>();
   warned: { id: string; message: string } | undefined;
+  /** The first MUST a `should` found broken: the run FAILs with it. */
+  failure: ConformanceFailure | undefined;
 
   constructor(
     readonly target: TargetConfig,
@@ -46,15 +56,30 @@ class Judge implements ConformanceContext {
   must(id: string, ok: boolean, evidence: EvidenceSource): asserts ok {
     this.#check(id);
     if (ok) return;
-    const found = typeof evidence === 'function' ? evidence() : evidence;
-    throw new ConformanceFailure(id, formatFinding(requirement(id), found));
+    const message = this.#broken(id, evidence);
+    throw brokenVerdict(id) === 'FAIL' ? new ConformanceFailure(id, message) : new StopAfterWarning(id, message);
   }
 
   should(id: string, ok: boolean, evidence: EvidenceSource): void {
     this.#check(id);
-    if (ok || this.warned !== undefined) return;
+    if (ok) return;
+    const message = this.#broken(id, evidence);
+    if (brokenVerdict(id) === 'FAIL') this.failure ??= new ConformanceFailure(id, message);
+  }
+
+  /** The finding of a broken check; the first WARN is kept for the result. */
+  #broken(id: string, evidence: EvidenceSource): string {
     const found = typeof evidence === 'function' ? evidence() : evidence;
-    this.warned = { id, message: formatFinding(requirement(id), found) };
+    const message = formatFinding(requirement(id), found);
+    if (brokenVerdict(id) === 'WARN') this.warned ??= { id, message };
+    return message;
+  }
+
+  /** The result once the body ended normally or stopped after a warning. */
+  settled(ms: number): JudgedRun {
+    if (this.failure !== undefined) return { verdict: 'FAIL', requirement: this.failure.requirementId, message: this.failure.message, ms };
+    if (this.warned !== undefined) return { verdict: 'WARN', requirement: this.warned.id, message: this.warned.message, ms };
+    return { verdict: 'PASS', message: 'every declared requirement held', ms };
   }
 
   notApplicable(reason: string): never {
@@ -94,9 +119,9 @@ export async function judgeRun(
     if (outcome === 'hung') return { verdict: 'HUNG', message: `the body did not settle within ${deadlineMs} ms`, ms: ms() };
     const unjudged = judge.unjudged();
     if (unjudged.length > 0) return { verdict: 'ERROR', message: `test declared ${unjudged.join(', ')} but never judged them`, ms: ms() };
-    if (judge.warned !== undefined) return { verdict: 'WARN', requirement: judge.warned.id, message: judge.warned.message, ms: ms() };
-    return { verdict: 'PASS', message: 'every declared requirement held', ms: ms() };
+    return judge.settled(ms());
   } catch (error) {
+    if (error instanceof StopAfterWarning) return judge.settled(ms());
     if (error instanceof ConformanceFailure) return { verdict: 'FAIL', requirement: error.requirementId, message: error.message, ms: ms() };
     if (error instanceof Skip) return { verdict: error.verdict, message: error.message, ms: ms() };
     return { verdict: 'ERROR', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error), ms: ms() };

@@ -3,16 +3,20 @@
 // subscriptions, fan-out filling its dead outbox for the rest of the job.)
 //
 // One chatty job runs throughout. Control phase: sessions subscribe to it and stay open,
-// acking, while the server's RSS is sampled. Leak phase: more sessions subscribe and then
-// close without ever resuming. Once their resume window has passed the server must have let
-// them go, so RSS may grow no faster than in the control phase (plus an explicit tolerance).
-// A server that still fans out into their buffers grows with every event of the job.
+// acking, while the server's RSS is sampled: its slope, and how far it strays from that trend
+// (the noise). Leak phase: more sessions subscribe and then close without ever resuming. Once
+// their resume window has passed the server must have let them go, so RSS may grow no faster
+// than in the control phase, beyond the noise (growth.ts). A server that still fans out into
+// their buffers grows with every event of the job. When the measurement is within noise of
+// neither answer it goes on, in rounds; if it is still undecided at the end the check says
+// "inconclusive" with the measured numbers, never a FAIL.
 import type { AgentScript, Step } from '../../spec/agent-script.ts';
 import { DEFAULT_PROFILE, type Profile } from '../harness/config.ts';
 import { type FramePredicate, type WireFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
 import { connect, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
-import { RssSampler, type RssSample, samplesBetween, slopeKbPerSec } from './rss.ts';
+import { type GrowthJudgement, judgeGrowth } from './growth.ts';
+import { RssSampler, type RssSample, samplesBetween } from './rss.ts';
 
 export interface LeakCheckOptions {
   readonly url: string;
@@ -31,8 +35,12 @@ export interface LeakCheckOptions {
   readonly leakSessions?: number;
   /** Length of the control measurement (default 3000 ms). */
   readonly controlMs?: number;
-  /** Length of the measurement after the resume window (default 4000 ms). */
+  /** One round of the measurement after the resume window (default 4000 ms). */
   readonly measureMs?: number;
+  /** The measurement goes on in rounds while undecided, up to this long (default 16000 ms). */
+  readonly maxMeasureMs?: number;
+  /** Growth counts as a leak only when sustained this long (default 6000 ms: two rounds). */
+  readonly minFailMs?: number;
   /** Waited past the window before measuring, for the server's own sweep (default 1000 ms). */
   readonly marginMs?: number;
   /** Events per second the chatty job aims for (default 1000). */
@@ -40,9 +48,9 @@ export interface LeakCheckOptions {
   /** Characters of each event's message (default 256), so a leak shows quickly. */
   readonly messageChars?: number;
   /**
-   * Leak-phase slope allowed above the control slope, in KB/s (default 1024: a V8 heap step
-   * of a few MB inside the measurement must not read as a leak; a leak of every event for
-   * every closed session grows several times faster, see expectedLeakKbPerSec).
+   * Leak-phase slope allowed above the control slope whatever the measured noise, in KB/s
+   * (default 512; a leak of every event for every closed session grows several times faster,
+   * see expectedLeakKbPerSec).
    */
   readonly toleranceKbPerSec?: number;
   readonly sampleIntervalMs?: number;
@@ -56,10 +64,17 @@ export interface LeakPhases {
   readonly measureToMs: number;
 }
 
+/** `inconclusive`: the noise left the measurement undecided; it accuses nobody. */
+export type LeakVerdict = 'pass' | 'fail' | 'inconclusive';
+
 export interface LeakCheckResult {
-  readonly passed: boolean;
+  readonly verdict: LeakVerdict;
   readonly controlSlopeKbPerSec: number;
   readonly leakSlopeKbPerSec: number;
+  /** How far RSS strayed from its trend in the control phase, in KB. */
+  readonly noiseKb: number;
+  /** The slope the final measurement allowed: control + tolerance + noise over its length. */
+  readonly allowedKbPerSec: number;
   readonly toleranceKbPerSec: number;
   /** How fast a server keeping each closed session's copy of every event (at wire size) would grow. */
   readonly expectedLeakKbPerSec: number;
@@ -77,9 +92,17 @@ export class LeakCheckError extends Error {
   override readonly name = 'LeakCheckError';
 }
 
-const PERIOD_MS = 100;
 const ACK_EVERY = 200;
 const WARM_UP_MS = 2500;
+/**
+ * Emit-and-sleep pairs in the chatty script. The script has no loop, so the period grows with
+ * the duration to keep the job.submit frame well under 64 KiB (servers cap frame size).
+ */
+const MAX_PERIODS = 120;
+const MIN_PERIOD_MS = 100;
+
+/** The phases besides the resume window, at their longest (defaults), for callers' bounds. */
+export const LEAK_CHECK_PHASES_MS = WARM_UP_MS + 3000 + 1000 + 16_000 + 24 * 500;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -87,12 +110,13 @@ function sleep(ms: number): Promise<void> {
 
 /** A job that emits `eventsPerSecond` log events for about `durationMs`, then finishes. */
 export function chattyScript(durationMs: number, eventsPerSecond: number, messageChars: number): AgentScript {
-  const periods = Math.max(1, Math.ceil(durationMs / PERIOD_MS));
-  const count = Math.max(1, Math.round((eventsPerSecond * PERIOD_MS) / 1000));
+  const periodMs = Math.max(MIN_PERIOD_MS, Math.ceil(durationMs / MAX_PERIODS));
+  const periods = Math.max(1, Math.ceil(durationMs / periodMs));
+  const count = Math.max(1, Math.round((eventsPerSecond * periodMs) / 1000));
   const message = 'leak-check '.padEnd(Math.max(11, Math.min(messageChars, 1024)), 'x');
   const steps: Step[] = [];
   for (let k = 0; k < periods; k += 1) {
-    steps.push({ op: 'emit', kind: 'log', count, body: { level: 'info', message } }, { op: 'sleep', ms: PERIOD_MS });
+    steps.push({ op: 'emit', kind: 'log', count, body: { level: 'info', message } }, { op: 'sleep', ms: periodMs });
   }
   steps.push({ op: 'finish', summary: 'leak check done' });
   return { steps };
@@ -132,10 +156,12 @@ class Checker {
       leakSessions: 24,
       controlMs: 3000,
       measureMs: 4000,
+      maxMeasureMs: 16_000,
+      minFailMs: 6000,
       marginMs: 1000,
       eventsPerSecond: 1000,
       messageChars: 256,
-      toleranceKbPerSec: 1024,
+      toleranceKbPerSec: 512,
       sampleIntervalMs: 100,
       // An option given as undefined keeps its default.
       ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as LeakCheckOptions),
@@ -183,8 +209,8 @@ class Checker {
       const owner = await this.#open('leak-owner');
       if (!owner.features.has('subscribe')) throw new LeakCheckError('the server did not negotiate the subscribe feature');
       // Twice the phases plus half a second per closed session, for a slow machine; cancelled
-      // at the end. One step pair per 100 ms keeps the script small (servers cap frame size).
-      const durationMs = Math.min(550_000, 2 * (1000 + o.controlMs + windowMs + o.marginMs + o.measureMs) + o.leakSessions * 500);
+      // at the end.
+      const durationMs = Math.min(550_000, 2 * (WARM_UP_MS + o.controlMs + windowMs + o.marginMs + o.maxMeasureMs) + o.leakSessions * 500);
       const accepted = await this.#request(
         owner,
         'job.submit',
@@ -230,30 +256,35 @@ class Checker {
     const lastCloseMs = sampler.now();
     await sleep(windowMs + o.marginMs);
     const measureFromMs = sampler.now();
-    await sleep(o.measureMs);
+    const control = samplesBetween(sampler.samples, controlFromMs, controlToMs);
+    const limits = { toleranceKbPerSec: o.toleranceKbPerSec, minFailMs: o.minFailMs };
+    let judgement: GrowthJudgement;
+    do {
+      await sleep(o.measureMs);
+      if (jobEnded) throw new LeakCheckError(`the chatty job ${jobId} ended before the measurement did, so nothing was measured under load`);
+      if (sampler.error !== undefined) throw new LeakCheckError(`RSS sampling stopped: ${sampler.error.message}`);
+      judgement = judgeGrowth(control, samplesBetween(sampler.samples, measureFromMs, sampler.now()), limits);
+    } while (judgement.decision === 'undecided' && sampler.now() - measureFromMs + o.measureMs <= o.maxMeasureMs);
     const measureToMs = sampler.now();
-    if (jobEnded) throw new LeakCheckError(`the chatty job ${jobId} ended before the measurement did, so nothing was measured under load`);
-    if (sampler.error !== undefined) throw new LeakCheckError(`RSS sampling stopped: ${sampler.error.message}`);
 
-    const samples = [...sampler.samples];
-    const controlSlope = slopeKbPerSec(samplesBetween(samples, controlFromMs, controlToMs));
-    const leakSlope = slopeKbPerSec(samplesBetween(samples, measureFromMs, measureToMs));
-    const allowed = Math.max(0, controlSlope) + o.toleranceKbPerSec;
-    const passed = leakSlope <= allowed;
+    const verdict: LeakVerdict = judgement.decision === 'undecided' ? 'inconclusive' : judgement.decision;
     const fmt = (n: number) => `${n.toFixed(1)} KB/s`;
+    const [first, second] = judgement.halvesKbPerSec;
     const summary =
       `${o.leakSessions} sessions subscribed to a job emitting ~${o.eventsPerSecond} events/s and closed for good; ` +
-      `${((measureFromMs - lastCloseMs) / 1000).toFixed(1)} s after the last close (resume window ${o.resumeWindowSec} s) the server's RSS grew at ${fmt(leakSlope)} ` +
-      `over ${((measureToMs - measureFromMs) / 1000).toFixed(1)} s, against ${fmt(controlSlope)} with ${o.controlSessions} open subscribers only ` +
-      `(allowed: the control slope + ${fmt(o.toleranceKbPerSec)} = ${fmt(allowed)}; keeping every event for each closed session ` +
-      `would add about ${fmt(wireKbPerSec * o.leakSessions)} at wire size)`;
+      `${((measureFromMs - lastCloseMs) / 1000).toFixed(1)} s after the last close (resume window ${o.resumeWindowSec} s) the server's RSS grew at ${fmt(judgement.measuredSlopeKbPerSec)} ` +
+      `over ${((measureToMs - measureFromMs) / 1000).toFixed(1)} s (halves ${fmt(first)}, ${fmt(second)}), against ${fmt(judgement.controlSlopeKbPerSec)} with ${o.controlSessions} open subscribers only, ` +
+      `whose RSS strayed ${judgement.noiseKb.toFixed(0)} KB from its trend (allowed: the control slope + ${fmt(o.toleranceKbPerSec)} + that noise over the measurement = ${fmt(judgement.allowedKbPerSec)}; ` +
+      `keeping every event for each closed session would add about ${fmt(wireKbPerSec * o.leakSessions)} at wire size)`;
     return {
-      passed,
-      controlSlopeKbPerSec: controlSlope,
-      leakSlopeKbPerSec: leakSlope,
+      verdict,
+      controlSlopeKbPerSec: judgement.controlSlopeKbPerSec,
+      leakSlopeKbPerSec: judgement.measuredSlopeKbPerSec,
+      noiseKb: judgement.noiseKb,
+      allowedKbPerSec: judgement.allowedKbPerSec,
       toleranceKbPerSec: o.toleranceKbPerSec,
       expectedLeakKbPerSec: wireKbPerSec * o.leakSessions,
-      samples,
+      samples: [...sampler.samples],
       phases: { controlFromMs, controlToMs, lastCloseMs, measureFromMs, measureToMs },
       closedSessions: o.leakSessions,
       resumeWindowSec: o.resumeWindowSec,

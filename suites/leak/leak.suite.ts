@@ -4,11 +4,9 @@
 // ARCP_SERVER_PID); in any other run the check does not apply.
 import { openSession, requireAgent, requireFeatures } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
-import { runLeakCheck } from './leak-check.ts';
+import { LEAK_CHECK_PHASES_MS, runLeakCheck } from './leak-check.ts';
 import { RssUnavailableError, sampleRss } from './rss.ts';
 
-/** Phases of the check besides the resume window itself (leak-check.ts defaults), with slack. */
-const PHASES_MS = 20_000;
 
 function maxWaitFromEnv(): number {
   const value = Number(process.env.ARCP_MAX_WAIT_MS);
@@ -17,7 +15,7 @@ function maxWaitFromEnv(): number {
 
 conformanceTest(
   'memory stops growing for sessions closed for good once their resume window has passed',
-  { requirements: ['LEAK-001'], timeoutMs: maxWaitFromEnv() + PHASES_MS + 60_000 },
+  { requirements: ['LEAK-001'], timeoutMs: maxWaitFromEnv() + LEAK_CHECK_PHASES_MS + 60_000 },
   async (t: ConformanceContext) => {
     const pidText = process.env.ARCP_SERVER_PID?.trim();
     if (!pidText) t.notApplicable('the leak check runs only with --server-cmd (the kit must know the server process to sample its memory)');
@@ -57,8 +55,10 @@ conformanceTest(
       profile: t.target.profile,
       timeoutMs: t.target.timeoutMs,
     });
-    t.must('LEAK-001', result.passed, () => ({
-      expected: `after the resume window, RSS growing no faster than with open subscribers only (${result.controlSlopeKbPerSec.toFixed(1)} KB/s) + ${result.toleranceKbPerSec} KB/s`,
+    // Undecided after every round: the machine is too noisy to tell, which is no verdict on the server.
+    if (result.verdict === 'inconclusive') t.untestable(`the leak check was inconclusive on this machine: ${result.summary}`);
+    t.must('LEAK-001', result.verdict === 'pass', () => ({
+      expected: `after the resume window, RSS growing no faster than with open subscribers only, beyond the measured noise (at most ${result.allowedKbPerSec.toFixed(1)} KB/s)`,
       actual: result.summary,
     }));
   },

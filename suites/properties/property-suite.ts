@@ -4,11 +4,10 @@
 // saved as a fixture and each violated id fails (MUST) or warns (SHOULD) with its sentence,
 // the transcript window that proves it, and the fixture path.
 import { onTestFinished } from 'vitest';
-import { requirement } from '../../spec/requirements.ts';
 import type { Violation } from '../checkers/index.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { openSession, requireAgent } from '../support/index.ts';
-import { ConformanceFailure, conformanceTest, type ConformanceContext } from '../verdicts/conformance-test.ts';
+import { brokenVerdict, ConformanceFailure, conformanceTest, type ConformanceContext } from '../verdicts/conformance-test.ts';
 import { formatExploration, type ExplorationSummary } from './exploration.ts';
 import { fixturesDir, replayCommand } from './fixtures.ts';
 import type { PropertyDefinition } from './properties.ts';
@@ -93,8 +92,7 @@ function judge(t: ConformanceContext, property: PropertyDefinition, outcome: Pro
   for (const id of property.requirements) {
     if (groups.has(id)) continue;
     const evidence = { expected: `no run breaks ${id}`, actual: `${outcome.runs} runs, none broke it` };
-    if (requirement(id).level === 'SHOULD') t.should(id, true, evidence);
-    else t.must(id, true, evidence);
+    t.should(id, true, evidence);
   }
   if (failure === undefined) return;
   const saved = failure.fixturePath === undefined ? '' : `; saved as ${failure.fixturePath}; replay: ${failure.fixtureCommand ?? replayCommand(failure.fixturePath)}`;
@@ -105,7 +103,7 @@ function judge(t: ConformanceContext, property: PropertyDefinition, outcome: Pro
       actual: violations.map((v) => v.message).join(' | '),
       transcript: witnessWindow(failure.transcript, violations),
     });
-    if (requirement(id).level === 'SHOULD') {
+    if (brokenVerdict(id) === 'WARN') {
       t.should(id, false, evidence);
       continue;
     }
@@ -117,7 +115,7 @@ function judge(t: ConformanceContext, property: PropertyDefinition, outcome: Pro
     }
   }
   if (broken.length > 0) {
-    const ids = [...groups.keys()].filter((id) => requirement(id).level !== 'SHOULD');
+    const ids = [...groups.keys()].filter((id) => brokenVerdict(id) === 'FAIL');
     throw new ConformanceFailure(
       ids[0] as string,
       `property ${property.name} broke ${ids.join(', ')} (seed ${outcome.seed}, path ${failure.path ?? 'n/a'}${reproducedText(outcome)}${saved})\n\n${broken.join('\n\n')}`,

@@ -1,11 +1,13 @@
 // Heartbeats (v1.1 §6.2, §6.4) and feature negotiation seen through them. Several checks
 // wait on the server's heartbeat timer, so the tests of this file run concurrently.
 import { describe } from 'vitest';
+import { timerWaitMs } from '../harness/config.ts';
 import { type WireFrame, isType, payloadOf } from '../harness/frames.ts';
 import { isHarnessError } from '../harness/errors.ts';
 import type { Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
 import { evidenceAround, requireAgent, requireFeatures, submitAccepted, withSessions } from '../support/index.ts';
+import { requireWaitWithinMax } from '../support/server-timers.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { describeFrame } from '../verdicts/format.ts';
 import { collectReplay } from '../resume/replay.ts';
@@ -17,15 +19,6 @@ const DEFAULT_UNANNOUNCED_INTERVAL_MS = 2000;
 function intervalMs(session: Session): number | undefined {
   const sec = session.heartbeatIntervalSec;
   return sec === undefined || sec <= 0 ? undefined : sec * 1000;
-}
-
-/** Ends the test as UNTESTABLE when waiting `ms` for a server timer exceeds the configured bound. */
-function requireWait(t: ConformanceContext, ms: number, timer: string): void {
-  if (ms > t.target.maxWaitMs) {
-    t.untestable(
-      `needs to wait ${Math.ceil(ms)} ms for the ${timer}, more than ARCP_MAX_WAIT_MS=${t.target.maxWaitMs}; raise ARCP_MAX_WAIT_MS (or shorten the server's timer) to run it`,
-    );
-  }
 }
 
 describe.concurrent('heartbeats', () => {
@@ -66,7 +59,7 @@ describe.concurrent('heartbeats', () => {
       requireFeatures(t, session, 'heartbeat');
       const interval = intervalMs(session) ?? t.target.timeoutMs;
       // One interval of silence, and a second one of grace for the server's timer granularity.
-      requireWait(t, 2 * interval, 'heartbeat interval');
+      requireWaitWithinMax(t, 2 * interval, 'heartbeat interval');
       const ping = await session.watch(isType('session.ping'), { description: 'session.ping', forMs: 2 * interval, after: 0 });
       t.should('HB-002', ping !== undefined, () => ({
         expected: `a session.ping on an idle session within two heartbeat intervals (${2 * interval} ms)`,
@@ -89,7 +82,7 @@ describe.concurrent('heartbeats', () => {
       await reference.connection.closeSocket();
       const interval = intervalMs(reference) ?? intervalMs(session) ?? DEFAULT_UNANNOUNCED_INTERVAL_MS;
       const watchMs = Math.ceil(1.5 * interval);
-      requireWait(t, watchMs, 'heartbeat interval');
+      requireWaitWithinMax(t, watchMs, 'heartbeat interval');
       const ping = await session.watch(isType('session.ping'), { description: 'session.ping', forMs: watchMs, after: 0 });
       t.must('HB-005', ping === undefined, () => ({
         expected: `no session.ping within ${watchMs} ms (1.5 heartbeat intervals) on a session that did not offer heartbeat`,
@@ -111,7 +104,7 @@ describe.concurrent('heartbeats', () => {
         // The server may give up on a silent client after two intervals (v1.1 §6.4); the job
         // pauses past that, then finishes on its own.
         const pauseMs = Math.ceil(2.5 * interval) + 500;
-        requireWait(t, pauseMs + t.target.timeoutMs, 'heartbeat loss (two heartbeat intervals)');
+        requireWaitWithinMax(t, timerWaitMs(t.target, pauseMs), 'heartbeat loss (two heartbeat intervals)');
         session.connection.autoPong = false;
         const { jobId } = await submitAccepted(session, t, 'HB-003', logsAroundPause(1, pauseMs, 2));
         const closed = await session.connection.closedWithin(Math.ceil(2.5 * interval));

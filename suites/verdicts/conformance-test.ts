@@ -1,4 +1,5 @@
 import { it, type TestContext } from 'vitest';
+import { decidingQuote } from '../../spec/normative.ts';
 import { requirement } from '../../spec/requirements.ts';
 import type { Requirement } from '../../spec/requirement-types.ts';
 import { loadTargetConfig, type TargetConfig } from '../harness/config.ts';
@@ -30,6 +31,29 @@ export class ConformanceFailure extends Error {
   }
 }
 
+/**
+ * Thrown by `t.must` when the broken requirement is a SHOULD or MAY: the test cannot go on,
+ * and its verdict is WARN, not FAIL.
+ */
+export class StopAfterWarning extends Error {
+  override readonly name = 'StopAfterWarning';
+  constructor(
+    readonly requirementId: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * What a broken check of `id` means: FAIL for a MUST, WARN for anything weaker. The level
+ * comes from the catalogue, never from the call site (DESIGN §5: every FAIL rests on a MUST
+ * sentence); `must` and `should` only say whether the test can go on.
+ */
+export function brokenVerdict(id: string): 'FAIL' | 'WARN' {
+  return requirement(id).level === 'MUST' ? 'FAIL' : 'WARN';
+}
+
 /** Thrown when a test cannot run against this server and untestable is not allowed. */
 export class UntestableError extends Error {
   override readonly name = 'UntestableError';
@@ -37,9 +61,15 @@ export class UntestableError extends Error {
 
 export interface ConformanceContext {
   readonly target: TargetConfig;
-  /** A MUST: when `ok` is false the test fails now with the evidence. */
+  /**
+   * A check the test cannot go on without: when `ok` is false the test ends now, FAIL if
+   * the catalogue makes `id` a MUST, WARN otherwise.
+   */
   must(id: string, ok: boolean, evidence: EvidenceSource): asserts ok;
-  /** A SHOULD: when `ok` is false the outcome is WARN and the test goes on. */
+  /**
+   * A check the test goes on after: when `ok` is false the outcome is WARN, or FAIL if the
+   * catalogue makes `id` a MUST (the test then fails when it ends).
+   */
   should(id: string, ok: boolean, evidence: EvidenceSource): void;
   /** The feature was not negotiated: the test ends as N/A. */
   notApplicable(reason: string): never;
@@ -65,10 +95,15 @@ export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
   return worst;
 }
 
-/** `SEQ-001 (MUST, 1.1 §8.3): sentence` then expected, actual and the transcript excerpt. */
+/**
+ * `SEQ-001 (MUST, 1.1 §8.3): sentence`, the drafts' sentence it rests on, then expected,
+ * actual and the transcript excerpt.
+ */
 export function formatFinding(req: Requirement, evidence: Evidence): string {
+  const spec = decidingQuote(req);
   const lines = [
     `${req.id} (${req.level}, ${req.section}): ${req.text}`,
+    `  spec:     ${spec.section} "${spec.quote}"`,
     `  expected: ${evidence.expected}`,
     `  actual:   ${evidence.actual}`,
   ];
@@ -89,6 +124,8 @@ function resolveEvidence(source: EvidenceSource): Evidence {
 
 class Judge implements ConformanceContext {
   private readonly outcomes = new Map<string, RequirementOutcome>();
+  /** The first MUST a `should` found broken: the test fails with it when it ends. */
+  private failure: ConformanceFailure | undefined;
 
   constructor(
     readonly target: TargetConfig,
@@ -111,16 +148,22 @@ class Judge implements ConformanceContext {
     if (ok) return this.record(id, 'PASS');
     const found = resolveEvidence(evidence);
     const message = formatFinding(requirement(id), found);
-    this.record(id, 'FAIL', `expected ${found.expected}; got ${found.actual}`);
-    if (found.transcript) this.meta.evidence = evidenceMeta(found);
-    throw new ConformanceFailure(id, message);
+    if (this.recordBroken(id, found) === 'FAIL') throw new ConformanceFailure(id, message);
+    throw new StopAfterWarning(id, message);
   }
 
   should(id: string, ok: boolean, evidence: EvidenceSource): void {
     if (ok) return this.record(id, 'PASS');
     const found = resolveEvidence(evidence);
-    this.record(id, 'WARN', `expected ${found.expected}; got ${found.actual}`);
-    if (found.transcript && this.meta.evidence === undefined) this.meta.evidence = evidenceMeta(found);
+    if (this.recordBroken(id, found) === 'FAIL') this.failure ??= new ConformanceFailure(id, formatFinding(requirement(id), found));
+  }
+
+  /** Records a broken check at the catalogue's level; a FAIL's transcript wins the evidence slot. */
+  private recordBroken(id: string, found: Evidence): 'FAIL' | 'WARN' {
+    const verdict = brokenVerdict(id);
+    this.record(id, verdict, `expected ${found.expected}; got ${found.actual}`);
+    if (found.transcript && (verdict === 'FAIL' || this.meta.evidence === undefined)) this.meta.evidence = evidenceMeta(found);
+    return verdict;
   }
 
   notApplicable(reason: string): never {
@@ -153,7 +196,17 @@ class Judge implements ConformanceContext {
     if (unjudged.length > 0) {
       throw new Error(`test declared ${unjudged.join(', ')} but never judged ${unjudged.length > 1 ? 'them' : 'it'}`);
     }
+    this.settle();
+  }
+
+  /** Called when a `must` on a SHOULD ended the body early: the ids it did not reach say nothing. */
+  stopped(): void {
+    this.settle();
+  }
+
+  private settle(): void {
     this.meta.verdict = worstVerdict([...this.outcomes.values()].map((o) => o.verdict));
+    if (this.failure) throw this.failure;
   }
 }
 
@@ -179,6 +232,7 @@ export function conformanceTest(
       try {
         await body(judge);
       } catch (error) {
+        if (error instanceof StopAfterWarning) return judge.stopped();
         if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : 'FAIL';
         throw error;
       }
