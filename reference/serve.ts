@@ -1,9 +1,9 @@
 // `arcp-conformance serve` (and reference/serve-main.ts): runs the reference runtime until
 // SIGINT/SIGTERM. The URL is the first line on stdout; token values are never printed.
 import { parseArgs } from 'node:util';
-import { DEFECTS, isDefectName, type DefectName } from './defects.ts';
+import { DEFECTS, isDefectName } from './defects.ts';
 import { CONFORMANCE_TIMERS, type ReferenceOptions } from './options.ts';
-import { VARIANTS, isVariantName, type VariantName } from './variants.ts';
+import { VARIANTS, isVariantName } from './variants.ts';
 import { startReference } from './server.ts';
 
 const USAGE = `Usage: arcp-conformance serve [options]
@@ -39,6 +39,14 @@ function number(flag: string, text: string | undefined, { integer = false, min =
     throw new UsageError(`${flag} must be a ${integer ? 'whole ' : ''}number >= ${min} (got ${JSON.stringify(text)})`);
   }
   return value;
+}
+
+/** The values of a repeatable --KIND flag, each one a name `isName` knows. */
+function knownNames<Name extends string>(kind: string, values: readonly string[], isName: (name: string) => name is Name, known: readonly { name: string }[]): Name[] {
+  return values.map((name) => {
+    if (!isName(name)) throw new UsageError(`unknown ${kind} ${JSON.stringify(name)}; known: ${known.map((k) => k.name).join(', ')}`);
+    return name;
+  });
 }
 
 /** Parses serve's flags into startReference options; throws UsageError on bad input. */
@@ -91,22 +99,8 @@ export function parseServeArgs(argv: readonly string[]): ReferenceOptions | 'hel
   }
   const window = number('--resume-window-sec', values['resume-window-sec']);
   if (window !== undefined) options.resumeWindowSec = window;
-  if (values.defect !== undefined) {
-    const defects: DefectName[] = [];
-    for (const name of values.defect) {
-      if (!isDefectName(name)) throw new UsageError(`unknown defect ${JSON.stringify(name)}; known: ${DEFECTS.map((d) => d.name).join(', ')}`);
-      defects.push(name);
-    }
-    options.defects = defects;
-  }
-  if (values.variant !== undefined) {
-    const variants: VariantName[] = [];
-    for (const name of values.variant) {
-      if (!isVariantName(name)) throw new UsageError(`unknown variant ${JSON.stringify(name)}; known: ${VARIANTS.map((v) => v.name).join(', ')}`);
-      variants.push(name);
-    }
-    options.variants = variants;
-  }
+  if (values.defect !== undefined) options.defects = knownNames('defect', values.defect, isDefectName, DEFECTS);
+  if (values.variant !== undefined) options.variants = knownNames('variant', values.variant, isVariantName, VARIANTS);
   return options;
 }
 

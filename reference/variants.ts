@@ -2,6 +2,7 @@
 // ALLOWS and real servers have, where our reference made the other legal choice. The kit
 // must pass the reference with any of them on (suites/variant-matrix.test.ts). Every entry
 // quotes the sentence that allows it; where the spec is silent, the sentence says so.
+import { Switches } from './switches.ts';
 
 export interface Variant {
   readonly name: string;
@@ -129,22 +130,9 @@ export function variantProfile(names: readonly VariantName[]): Record<string, st
 }
 
 /** The variants switched on for one runtime. */
-export class Variants {
-  readonly #on: ReadonlySet<VariantName>;
-
+export class Variants extends Switches<VariantName> {
   constructor(names: readonly VariantName[] = []) {
-    for (const name of names) {
-      if (!isVariantName(name)) throw new Error(`unknown variant ${JSON.stringify(name)}; known: ${VARIANT_NAMES.join(', ')}`);
-    }
-    this.#on = new Set(names);
-  }
-
-  has(name: VariantName): boolean {
-    return this.#on.has(name);
-  }
-
-  list(): VariantName[] {
-    return [...this.#on];
+    super('variant', VARIANT_NAMES, names);
   }
 }
 
