@@ -6,7 +6,7 @@
 //       prints {"events","ms","perSession":[...],"ordered"} when all terminals arrived.
 //   idle --url U --sessions K
 //       opens K sessions, prints {"ready":K}, then holds them until stdin closes.
-import { randomUUID } from 'node:crypto';
+import { ulid } from '../spec/ulid.ts';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 
@@ -28,7 +28,7 @@ const ackEvery = Number(values['ack-every']);
 const token = values.token;
 
 function envelope(type: string, payload: unknown, sessionId?: string): string {
-  return JSON.stringify({ arcp: '1.1', id: randomUUID(), type, ...(sessionId ? { session_id: sessionId } : {}), payload });
+  return JSON.stringify({ arcp: '1.1', id: ulid(), type, ...(sessionId ? { session_id: sessionId } : {}), payload });
 }
 
 function openSession(): Promise<{ socket: WebSocket; sessionId: string }> {

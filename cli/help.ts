@@ -203,8 +203,9 @@ Usage: arcp-conformance replay FIXTURE|DIR [options]
   -h, --help             show this help
 
 Exit codes
-  0  the server passes: no replay showed a violation
-  1  a violation reproduced (of any fixture, for a DIR)
+  0  the server passes: replays carried out the scenario and none showed a violation
+  1  a violation reproduced (of any fixture, for a DIR), or no replay could carry out
+     its scenario (nothing tested)
   2  usage error: bad option, unreadable or invalid fixture, unreachable URL, refused
      token, or no replay engine available
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_TOKENS, startReference, type ReferenceServer } from '../reference/index.ts';
 import { DEFAULT_PROFILE } from '../suites/harness/config.ts';
+import { isUlid } from '../spec/ulid.ts';
 import { PreflightError, preflight } from './preflight.ts';
 
 const [ALICE] = Object.keys(DEFAULT_TOKENS) as [string];
@@ -114,6 +115,23 @@ describe('preflight against a broken or absent server', () => {
       expect(result.features).toEqual(['ack']);
       expect(result.agentListed).toBe(false);
       expect(hello).toMatchObject({ arcp: '1.1', type: 'session.hello', payload: { auth: { scheme: 'bearer', token: 'tok-1' }, capabilities: { features: DEFAULT_PROFILE.features } } });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sends ULID message ids, the goodbye included: some servers refuse any other id (v1.0 §5.1)', async () => {
+    const sent: unknown[] = [];
+    const server = await fakeServer((socket, frame) => {
+      sent.push(frame);
+      socket.on('message', (data) => sent.push(JSON.parse(data.toString())));
+      socket.send(JSON.stringify({ arcp: '1.1', id: 'w', type: 'session.welcome', session_id: 's', payload: { capabilities: { features: [] } } }));
+    });
+    try {
+      await preflight({ ...options, url: server.url, token: 'tok-1' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(sent.map((f) => (f as { type: string }).type)).toEqual(['session.hello', DEFAULT_PROFILE.closeForm]);
+      for (const frame of sent) expect(isUlid((frame as { id: unknown }).id)).toBe(true);
     } finally {
       await server.close();
     }

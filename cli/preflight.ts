@@ -2,7 +2,7 @@
 // expect session.welcome within the timeout. An unreachable URL or a refused token then
 // costs one clear line and exit 2 instead of a wall of failing tests. A plain ws client
 // of its own, so nothing here depends on the harness under test.
-import { randomUUID } from 'node:crypto';
+import { ulid } from '../spec/ulid.ts';
 import WebSocket from 'ws';
 import { negotiateFeatures } from '../spec/features.ts';
 import { ARCP_VERSION } from '../spec/messages.ts';
@@ -99,7 +99,7 @@ export function preflight(options: PreflightOptions): Promise<PreflightResult> {
         // Say goodbye politely; the suites start fresh sessions of their own.
         const type = profile.closeForm;
         try {
-          ws.send(JSON.stringify({ arcp: ARCP_VERSION, id: `preflight-${randomUUID()}`, type, ...(sessionId ? { session_id: sessionId } : {}), payload: { reason: 'preflight done' } }));
+          ws.send(JSON.stringify({ arcp: ARCP_VERSION, id: ulid(), type, ...(sessionId ? { session_id: sessionId } : {}), payload: { reason: 'preflight done' } }));
         } catch {
           // The socket is closing anyway.
         }
@@ -125,7 +125,7 @@ export function preflight(options: PreflightOptions): Promise<PreflightResult> {
       helloSentAt = performance.now();
       const hello = {
         arcp: ARCP_VERSION,
-        id: `preflight-${randomUUID()}`,
+        id: ulid(),
         type: 'session.hello',
         payload: {
           client: profile.client,

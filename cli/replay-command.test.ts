@@ -8,6 +8,10 @@ import { main } from './main.ts';
 import { replayCommand } from './replay-command.ts';
 import type { ReplayEngine, ReplayResult, ReplayTarget } from './replay.ts';
 import { capture } from './testing/capture.ts';
+import { startHostileServer } from '../suites/hostile/hostile-server.ts';
+import { RESET_ON_SUBMIT, misbehaviourPath } from '../suites/hostile/misbehaviour.ts';
+import { replayEngine } from '../suites/properties/replay-engine.ts';
+import { KIT_ROOT } from './paths.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'arcp-replay-'));
 const fixturePath = join(dir, 'fixture.json');
@@ -101,5 +105,34 @@ describe('replay', () => {
     const engine: ReplayEngine = { replay: async () => Promise.reject(new Error('socket hang up')) };
     const c = capture();
     await expect(replayCommand(['fixture.json'], c.out, {}, dir, async () => engine)).rejects.toThrow('replay 1/1 could not complete: socket hang up');
+  });
+});
+
+describe('replay that could not carry out its scenario (issue 11 cause 10)', () => {
+  it('exits 1 and says "Not tested" when no replay carried out the scenario', async () => {
+    const engine = scriptedEngine([{ ...passing, unexercised: 'job 0 was never accepted' }]);
+    const result = await replay(['fixture.json', '--times', '2'], engine);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('replay 1/2: could not carry out the scenario (job 0 was never accepted)');
+    expect(result.stdout).toContain('Not tested: none of 2 replays could carry out the scenario (job 0 was never accepted), so it says nothing about SEQ-001');
+    expect(result.stdout).not.toContain('The server passes');
+  });
+
+  it('never reads "the server passes" from a server that resets the connection on every job.submit', { timeout: 30_000 }, async () => {
+    const hostile = await startHostileServer();
+    try {
+      const c = capture();
+      const code = await replayCommand(
+        [join(KIT_ROOT, 'fixtures/audit/seq-race.json'), '--url', `${hostile.baseUrl}${misbehaviourPath(RESET_ON_SUBMIT)}`, '--timeout', '1000'],
+        c.out,
+        { ARCP_TOKEN: 'tok-hostile-probe' },
+        dir,
+        async () => replayEngine,
+      );
+      expect(c.stdout()).toMatch(/Not tested: none of 1 replay could carry out the scenario \(job 0 was never accepted\)/);
+      expect(code).toBe(1);
+    } finally {
+      await hostile.close();
+    }
   });
 });

@@ -76,11 +76,18 @@ interface ReplayPlan {
   readonly timeoutMs: number;
 }
 
-/** Replays one fixture `times` times; true when its violation reproduced. */
-async function replayFixture(path: string, fixture: ReplayFixture, plan: ReplayPlan, out: Output): Promise<boolean> {
+/**
+ * What replaying one fixture showed: `reproduced`, `passes`, or `untested` (no replay could
+ * carry out the scenario: jobs not accepted, sessions lost; that is no pass).
+ */
+type FixtureOutcome = 'reproduced' | 'passes' | 'untested';
+
+async function replayFixture(path: string, fixture: ReplayFixture, plan: ReplayPlan, out: Output): Promise<FixtureOutcome> {
   const { times } = plan;
   out.info(terminalSafe(describeFixture(path, fixture)));
   let hits = 0;
+  let exercised = 0;
+  let unexercised: string | undefined;
   const seen = new Set<string>();
   let shownDivergence = false;
   for (let run = 1; run <= times; run++) {
@@ -91,12 +98,14 @@ async function replayFixture(path: string, fixture: ReplayFixture, plan: ReplayP
       if (error instanceof UsageError) throw error;
       throw new UsageError(`replay ${run}/${times} could not complete: ${oneLine(error)}`);
     }
+    if (result.unexercised === undefined) exercised += 1;
+    else unexercised = result.unexercised;
     const violated = result.violations.map((v) => v.requirement);
     violated.forEach((id) => seen.add(id));
     if (result.violations.length > 0) hits += 1;
     out.print(
       result.violations.length === 0
-        ? `replay ${run}/${times}: no violation`
+        ? `replay ${run}/${times}: ${result.unexercised === undefined ? 'no violation' : `could not carry out the scenario (${terminalSafe(oneLine(result.unexercised))})`}`
         : `replay ${run}/${times}: ${result.violations.map((v) => `${v.requirement}: ${terminalSafe(oneLine(v.message))}`).join('; ')}`,
     );
     // Where the run departed from the recording: once, and again for the first hit.
@@ -108,10 +117,14 @@ async function replayFixture(path: string, fixture: ReplayFixture, plan: ReplayP
   const unexpected = [...seen].filter((id) => !fixture.violated.includes(id));
   if (hits > 0) {
     out.print(`Reproduced in ${hits}/${times} replay${times === 1 ? '' : 's'}: ${[...seen].join(', ')}${unexpected.length > 0 ? ` (not in the fixture: ${unexpected.join(', ')})` : ''}`);
-    return true;
+    return 'reproduced';
   }
-  out.print(`The server passes: no violation in ${times} replay${times === 1 ? '' : 's'} of ${fixture.violated.join(', ')}`);
-  return false;
+  if (exercised === 0) {
+    out.print(`Not tested: none of ${times} replay${times === 1 ? '' : 's'} could carry out the scenario (${terminalSafe(oneLine(unexercised ?? 'no reason recorded'))}), so it says nothing about ${fixture.violated.join(', ')}`);
+    return 'untested';
+  }
+  out.print(`The server passes: no violation in ${times} replay${times === 1 ? '' : 's'} of ${fixture.violated.join(', ')} (${exercised} of ${times} carried out the scenario)`);
+  return 'passes';
 }
 
 export async function replayCommand(
@@ -159,19 +172,20 @@ export async function replayCommand(
     out.info(`Target: ${target.embedded ? `${target.shownUrl} at ${target.url}` : target.shownUrl}`);
     const plan = { engine, target, times, timeoutMs };
     const reproduced: string[] = [];
+    const untested: string[] = [];
     for (const { file, fixture } of fixtures) {
       if (fixtures.length > 1) out.print('');
-      if (await replayFixture(file, fixture, plan, out)) reproduced.push(file);
+      const outcome = await replayFixture(file, fixture, plan, out);
+      if (outcome === 'reproduced') reproduced.push(file);
+      if (outcome === 'untested') untested.push(file);
     }
     if (fixtures.length > 1) {
       out.print('');
-      out.print(
-        reproduced.length > 0
-          ? `Reproduced ${reproduced.length} of ${fixtures.length} fixtures: ${reproduced.join(', ')}`
-          : `The server passes: none of ${fixtures.length} fixtures reproduced`,
-      );
+      if (reproduced.length > 0) out.print(`Reproduced ${reproduced.length} of ${fixtures.length} fixtures: ${reproduced.join(', ')}`);
+      if (untested.length > 0) out.print(`Not tested ${untested.length} of ${fixtures.length} fixtures (no replay could carry out the scenario): ${untested.join(', ')}`);
+      if (reproduced.length === 0 && untested.length === 0) out.print(`The server passes: none of ${fixtures.length} fixtures reproduced`);
     }
-    return reproduced.length > 0 ? 1 : 0;
+    return reproduced.length > 0 || untested.length > 0 ? 1 : 0;
   } finally {
     await target.stop();
   }

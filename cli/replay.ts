@@ -21,6 +21,8 @@ export interface ReplayResult {
   readonly violations: readonly ReplayViolation[];
   /** The new transcript, redacted. */
   readonly transcript: readonly TranscriptEntry[];
+  /** Why the run could not carry out the scenario (jobs not accepted, a session lost); absent when it did. */
+  readonly unexercised?: string;
 }
 
 export interface ReplayTarget {

@@ -98,10 +98,15 @@ describe('buildRecord', () => {
     expect(test?.verdict).toBe('FAIL');
     expect(test?.detail).toBe('HarnessError: no job.result within 5000 ms');
     expect(test?.failingRequirements).toEqual(['SEQ-001', 'SEQ-002']);
-    // SEQ-001 passed its check; SEQ-002 was never reached, and the test as a whole failed.
+    // A test that stopped with a harness error concluded nothing: no id of it stays PASS,
+    // neither in the requirement table nor in the test's own outcomes (issue 11 cause 9).
     expect(record.requirements.map((r) => [r.id, r.verdict])).toEqual([
-      ['SEQ-001', 'PASS'],
+      ['SEQ-001', 'FAIL'],
       ['SEQ-002', 'FAIL'],
+    ]);
+    expect(test?.outcomes).toEqual([
+      { id: 'SEQ-001', verdict: 'FAIL', detail: 'not concluded: the test stopped with HarnessError: no job.result within 5000 ms' },
+      { id: 'SEQ-002', verdict: 'FAIL', detail: 'not concluded: the test stopped with HarnessError: no job.result within 5000 ms' },
     ]);
   });
 

@@ -45,6 +45,8 @@ export interface RecordTest {
   readonly message?: string;
   readonly evidence?: EvidenceWindow;
   readonly replay?: ReplayInfo;
+  /** Kit notes (a cleanup that did not get what it expected, ...): reported, never a verdict. */
+  readonly notes?: readonly string[];
   /** Requirement ids this result fails on; empty when it does not fail. */
   readonly failingRequirements: readonly string[];
   /** Set when a baseline entry absorbed this failure. */
@@ -262,6 +264,23 @@ function detailOf(test: CollectedTest, verdict: Verdict): string | undefined {
   return undefined;
 }
 
+/**
+ * The record rule (issue 11): a requirement is PASS only when something judged it and it
+ * held. A test that failed outside a check (harness error, timeout, crash) concluded
+ * nothing, so none of its ids stays PASS or unjudged: each becomes FAIL naming the error.
+ */
+function concludedOutcomes(test: CollectedTest, verdict: Verdict): RequirementOutcome[] {
+  const outcomes = test.meta?.outcomes ?? [];
+  if (verdict !== 'FAIL' || outcomes.some((o) => o.verdict === 'FAIL')) return [...outcomes];
+  const stopped = `not concluded: the test stopped with ${firstLine(test.errors[0] ?? 'an error outside any check')}`;
+  const byId = new Map(outcomes.map((o) => [o.id, o]));
+  const ids = [...new Set([...(test.meta?.requirements ?? []), ...byId.keys()])];
+  return ids.map((id) => {
+    const judged = byId.get(id);
+    return judged !== undefined && judged.verdict !== 'PASS' ? judged : { id, verdict: 'FAIL' as const, detail: stopped };
+  });
+}
+
 function wouldBlock(verdict: Verdict, settings: RunSettings): boolean {
   return (
     verdict === 'FAIL' ||
@@ -285,12 +304,13 @@ function draftTest(test: CollectedTest, verdict: Verdict, input: RecordInput): D
     origin: 'test',
     requirements: [...(meta?.requirements ?? [])],
     verdict,
-    outcomes: (meta?.outcomes ?? []).map((o) => (o.detail === undefined ? o : { ...o, detail: redact(o.detail) })),
+    outcomes: concludedOutcomes(test, verdict).map((o) => (o.detail === undefined ? o : { ...o, detail: redact(o.detail) })),
     durationMs: Math.round(test.durationMs),
     ...(detail === undefined ? {} : { detail: redact(detail) }),
     ...(message === undefined ? {} : { message: redact(message) }),
     ...(evidence === undefined ? {} : { evidence }),
     ...(meta?.replay === undefined ? {} : { replay: meta.replay }),
+    ...(meta?.notes === undefined || meta.notes.length === 0 ? {} : { notes: meta.notes.map(redact) }),
     failingRequirements: wouldBlock(verdict, input.settings) ? failingIds(test, verdict, input.settings.strict) : [],
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summaryLines, terminalSafe } from './summary.ts';
-import { sampleRecord, sampleTests } from './testing/sample-record.ts';
+import { passed, sampleRecord, sampleTests } from './testing/sample-record.ts';
 
 describe('summaryLines', () => {
   const lines = summaryLines(sampleRecord({ baseline: { version: 1, entries: [{ requirement: 'SEQ-001' }] } }), { color: false, width: 120 });
@@ -52,5 +52,16 @@ describe('summaryLines', () => {
     expect(terminalSafe('a\u001b[2Jb\u0007c')).toBe('a�[2Jb�c');
     const coloured = summaryLines(sampleRecord(), { color: true }).join('\n');
     expect(coloured).toContain('\u001b[31m');
+  });
+
+  it('shows kit notes apart from the verdicts, and a test with notes still passes', () => {
+    const test = passed('suites/sub.suite.ts', 'subscribe [SUB-003]', ['SUB-003']);
+    const record = sampleRecord({ tests: [{ ...test, meta: { ...test.meta!, notes: ['cleanup of job j1 did not complete (not a verdict): timed out'] } }] });
+    expect(record.tests[0]?.verdict).toBe('PASS');
+    expect(record.tests[0]?.notes).toEqual(['cleanup of job j1 did not complete (not a verdict): timed out']);
+    const shown = summaryLines(record, { color: false, width: 160 }).join('\n');
+    expect(shown).toContain('Kit notes (1 test(s); never verdicts):');
+    expect(shown).toContain('  cleanup of job j1 did not complete (not a verdict): timed out  (subscribe [SUB-003])');
+    expect(shown).toContain('PASSED');
   });
 });

@@ -118,6 +118,13 @@ export function summaryLines(record: ConformanceRecord, options: SummaryOptions)
       lines.push(`  ${paint('WARN', 'STALE')} entry ${s.entry}: ${terminalSafe(JSON.stringify(s.value))} now passes; remove it.`);
     }
   }
+  const noted = record.tests.filter((test) => (test.notes?.length ?? 0) > 0);
+  if (noted.length > 0) {
+    lines.push('', paint('dim', `Kit notes (${noted.length} test(s); never verdicts):`));
+    for (const test of noted.slice(0, maxFailures)) {
+      for (const note of test.notes ?? []) lines.push(paint('dim', `  ${truncateWords(terminalSafe(note), Math.max(40, width - 2))}  (${terminalSafe(test.title)})`));
+    }
+  }
   if (record.totals.notCovered > 0) {
     lines.push('', paint('dim', `${record.totals.notCovered} requirement(s) in scope got no verdict: no test judged them, or their test stopped first (arcp-conformance list shows coverage).`));
   }

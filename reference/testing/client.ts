@@ -1,7 +1,7 @@
 // A plain ws client for the reference runtime's own tests (the kit's harness lives in
 // suites/harness; this one stays independent of it). Records every received frame and
 // waits for frames with a bound.
-import { randomUUID } from 'node:crypto';
+import { ulid } from '../../spec/ulid.ts';
 import WebSocket from 'ws';
 import { FEATURES } from '../../spec/index.ts';
 import type { AgentScript } from '../../spec/agent-script.ts';
@@ -108,7 +108,7 @@ export class TestClient {
 
   /** Sends a message; fills arcp, id and session_id unless given. */
   send(message: { type: string; payload: unknown; [key: string]: unknown }): string {
-    const id = (message.id as string | undefined) ?? randomUUID();
+    const id = (message.id as string | undefined) ?? ulid();
     const envelope = { arcp: '1.1', id, ...(this.sessionId ? { session_id: this.sessionId } : {}), ...message };
     this.socket.send(JSON.stringify(envelope));
     return id;
@@ -125,12 +125,12 @@ export class TestClient {
     const features = options.features ?? [...FEATURES];
     const r = options.resume;
     if (r && options.resumeForm === 'session-resume') {
-      this.socket.send(JSON.stringify({ arcp: '1.1', id: randomUUID(), type: 'session.resume', payload: { ...r, auth } }));
+      this.socket.send(JSON.stringify({ arcp: '1.1', id: ulid(), type: 'session.resume', payload: { ...r, auth } }));
     } else {
       const payload: Record<string, unknown> = { client: { name: 'ref-test', version: '0' }, auth, capabilities: { encodings: ['json'], features } };
       if (r && options.resumeForm === 'hello-flat') Object.assign(payload, r);
       else if (r) payload.resume = r;
-      this.socket.send(JSON.stringify({ arcp: '1.1', id: randomUUID(), type: 'session.hello', payload }));
+      this.socket.send(JSON.stringify({ arcp: '1.1', id: ulid(), type: 'session.hello', payload }));
     }
     const reply = await this.waitFor((f) => f.type === 'session.welcome' || f.type === 'session.error', { from });
     if (reply.type === 'session.welcome') {

@@ -23,6 +23,7 @@ import {
   waitForTerminal,
   withAgentSession,
   withSessions,
+  waitForAgentEvent,
 } from '../support/index.ts';
 import { viewsOfJob } from '../support/job-views.ts';
 import { answerOrSilence } from '../support/silence.ts';
@@ -37,7 +38,7 @@ function cancellable(maxMs: number, extra: Partial<AgentScript> = {}): AgentScri
 async function startLiveJob(session: Session, t: ConformanceContext, id: string, script: AgentScript): Promise<{ jobId: string; mark: number }> {
   const mark = session.mark();
   const { jobId } = await submitAccepted(session, t, id, script);
-  await session.waitFor((f) => f.type === 'job.event' && f.job_id === jobId, { description: `the first event of ${jobId}`, after: mark });
+  await waitForAgentEvent(session, jobId, { after: mark });
   return { jobId, mark };
 }
 

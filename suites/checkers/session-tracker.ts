@@ -5,6 +5,7 @@
 // per connection, session and job; frames themselves are not kept (seq-history.ts keeps a
 // bounded fingerprint per seq).
 import type { ConnectionEntry, FrameEntry, TranscriptEntry } from '../harness/transcript-types.ts';
+import { jobErrorRole } from '../harness/job-holdings.ts';
 import { principalFromLabel } from './principals.ts';
 import { DEFAULT_REPLAY_WINDOW, type Lookup, type Receipt, SeqHistory } from './seq-history.ts';
 import {
@@ -497,7 +498,7 @@ export class SessionTracker {
         return;
       }
       default:
-        if (isSequencedFrame(wire)) this.observeSequenced(entry, wire, conn, facts);
+        if (isSequencedFrame(wire) && !this.isRejection(wire, conn)) this.observeSequenced(entry, wire, conn, facts);
     }
   }
 
@@ -532,6 +533,13 @@ export class SessionTracker {
     session.owned.add(job.id);
   }
 
+  /** A job.error naming no job its session holds answers a request: no terminal, no seq owed (harness/job-holdings.ts). */
+  private isRejection(wire: WireFrame, conn: ConnState): boolean {
+    if (wire.type !== 'job.error') return false;
+    const session = this.sessionOf(conn);
+    return jobErrorRole(wire.jobId, (id) => session !== undefined && (session.owned.has(id) || session.subscriptions.has(id))) === 'rejection';
+  }
+
   private observeSequenced(entry: FrameEntry, wire: WireFrame, conn: ConnState, facts: Mutable<FrameFacts>): void {
     facts.sequenced = true;
     const session = this.sessionOf(conn);
@@ -546,7 +554,10 @@ export class SessionTracker {
     if (facts.fresh) session.history.record(wire.seq, fingerprint, entry.index);
     if (job === undefined) return;
     facts.priorTerminal = session.terminals.get(job.id);
-    if (facts.fresh && facts.priorTerminal === undefined && isTerminalFrame(wire)) {
+    // A different frame under a seq already seen is no replay: the seq is SEQ-001/002's to
+    // judge, but the terminal was still delivered (else LIFE-001 would judge the same frame again).
+    const reusedSeq = receipt.state === 'seen' && receipt.receipt.fingerprint !== fingerprint;
+    if ((facts.fresh || reusedSeq) && facts.priorTerminal === undefined && isTerminalFrame(wire)) {
       const record: TerminalRecord = {
         session: session.id,
         seq: wire.seq,

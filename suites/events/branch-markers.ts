@@ -17,6 +17,16 @@ export function markerOf(frame: WireFrame): { branch: string; i: number } | unde
   return wire === undefined ? undefined : wireMarkerOf(wire);
 }
 
+/**
+ * One of the conformance agent's own events of `jobId`: a job.event carrying a marker. The
+ * kit counts, orders and times the agent's events by these alone: a runtime may add
+ * unmarked events of its own (a status before the agent starts, back-pressure status,
+ * cost.budget.remaining; spec/conformance-agent.md), so sequenced frames are not a count.
+ */
+export function isAgentEvent(frame: WireFrame, jobId: string): boolean {
+  return frame.type === 'job.event' && frame.job_id === jobId && markerOf(frame) !== undefined;
+}
+
 /** The marked events of `jobId` grouped by branch, each in arrival order. */
 export function branchViews(frames: readonly WireFrame[], jobId: string): Map<string, BranchView> {
   const views = new Map<string, BranchView>();

@@ -18,6 +18,7 @@ import {
   waitForTerminal,
   withAgentSession,
   withSessions,
+  waitForAgentEvent,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 
@@ -172,10 +173,7 @@ describe('events: ordering and sequence numbers', () => {
         };
         const mark = s.mark();
         const { jobId } = await submitAccepted(s, t, 'SEQ-004', script);
-        const fifth = await s.waitFor((f) => f.type === 'job.event' && f.job_id === jobId && f.event_seq !== undefined && jobFrames(s, jobId, mark).length >= 5, {
-          description: `the fifth event of ${jobId}`,
-          after: mark,
-        });
+        const fifth = await waitForAgentEvent(s, jobId, { after: mark, count: 5 });
         s.drop();
         // Present a seq two below the highest received, so the replay is never empty.
         const presented = Number((jobFrames(s, jobId, mark).at(-3) ?? fifth).event_seq);
@@ -236,10 +234,7 @@ async function judgeAroundControl(
   const mark = s.mark();
   const { jobId } = await submitAccepted(s, t, id, script);
   for (const k of [1, 2]) {
-    await s.waitFor((f) => f.job_id === jobId && jobFrames(s, jobId, mark).length >= 5 * k, {
-      description: `burst ${k} of ${jobId}`,
-      after: mark,
-    });
+    await waitForAgentEvent(s, jobId, { after: mark, count: 5 * k });
     const reply = interject(k);
     if (reply !== undefined) await s.waitFor(reply, { description: `the reply to ${what} ${k}`, after: mark });
   }

@@ -8,6 +8,7 @@ import { type ScriptedServer, dig, serverFrame, startScriptedServer } from './te
 import { Transcript } from './transcript.ts';
 import type { ConnectionEntry, FrameEntry } from './transcript-types.ts';
 import { rejection } from './testing/rejection.ts';
+import { isUlid } from '../../spec/ulid.ts';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -41,6 +42,8 @@ describe('send', () => {
       connection.send('session.ack', { last_processed_seq: 3 }, { session_id: 's1' }),
     ];
     expect(new Set(ids).size).toBe(3);
+    // ULIDs: v1.0 §5.1 recommends them and some servers refuse any other id.
+    expect(ids.every(isUlid)).toBe(true);
     const peer = server.peers[0]!;
     const hello = await peer.next('session.hello');
     const cancel = await peer.next('job.cancel');
@@ -61,6 +64,16 @@ describe('send', () => {
     expect(out.map((e) => e.verdict.valid)).toEqual([true, false, false, false]);
     expect(out[2]).toMatchObject({ frame: undefined, raw: '{not json', bytes: 9 });
     expect(out[3]).toMatchObject({ frame: undefined, bytes: 3 });
+  });
+
+  it('refuses to send a frame over 64 KiB (a common server limit), and sends one just under it', async () => {
+    const server = await serve(() => undefined);
+    const { connection, transcript } = await open(server.url);
+    const error = await rejection(Promise.resolve().then(() => connection.send('job.submit', { input: 'x'.repeat(64 * 1024) })));
+    expect(error.kind).toBe('protocol');
+    expect(error.message).toMatch(/job\.submit of \d+ bytes, over its 65536-byte frame budget/);
+    connection.send('job.submit', { input: 'x'.repeat(60 * 1024) });
+    expect(frameEntries(transcript, 'out')).toHaveLength(1);
   });
 
   it('throws a closed HarnessError when sending on a closed connection', async () => {

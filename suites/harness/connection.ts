@@ -8,11 +8,18 @@ import { validateFrame } from '../../spec/validate.ts';
 import { HarnessError } from './errors.ts';
 import { type FramePredicate, type WireFrame, isWireFrame, summarizeEntries } from './frames.ts';
 import { nextMessageId } from './ids.ts';
+import { JobHoldings } from './job-holdings.ts';
 import { ENTRY_OVERHEAD_BYTES, type Transcript } from './transcript.ts';
 import type { FrameEntry, FrameVerdict } from './transcript-types.ts';
 
 export const DEFAULT_WAIT_MS = 5000;
 export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+/**
+ * Largest frame `send` writes: 64 KiB is a common server default, and a frame over it
+ * measures the server's limit, not what the test is about. A test about large frames
+ * writes them with `sendRaw`.
+ */
+export const OUTBOUND_FRAME_LIMIT_BYTES = 64 * 1024;
 
 export interface ConnectionOptions {
   readonly transcript: Transcript;
@@ -144,6 +151,8 @@ export class Connection {
   /** Resolves once, when the socket is gone (either side); never rejects. */
   readonly closed: Promise<CloseInfo>;
   autoPong: boolean;
+  /** The jobs the session on this connection holds (shared across a session's resumes): decides what a job.error is. */
+  holdings = new JobHoldings();
 
   readonly #ws: WebSocket;
   /** Inbound entries; `#inbox[k]` is at mark `#inboxOffset + k`, kept from `#inboxHead` on. */
@@ -259,6 +268,12 @@ export class Connection {
     if (envelope.event_seq !== undefined) frame.event_seq = envelope.event_seq;
     frame.payload = payload;
     const text = JSON.stringify(frame);
+    const bytes = Buffer.byteLength(text);
+    if (bytes > OUTBOUND_FRAME_LIMIT_BYTES) {
+      throw new HarnessError('protocol', `the kit would send a ${type} of ${bytes} bytes, over its ${OUTBOUND_FRAME_LIMIT_BYTES}-byte frame budget (a test about large frames uses sendRaw)`, {
+        redact: (t) => this.#redact(t),
+      });
+    }
     this.#transmit(text, false, frame, validateFrame(frame), type);
     return id;
   }
@@ -358,6 +373,7 @@ export class Connection {
       }
     }
     const entry = this.transcript.recordFrame({ conn: this.id, dir: 'in', frame, text, bytes: buffer.length, verdict });
+    this.holdings.observe(frame, entry.frame);
     const listeners = this.#listeners;
     for (let k = 0; k < listeners.length; k += 1) (listeners[k] as InboundListener)(frame, entry);
     if (isWireFrame(frame) && frame.type === 'session.ping') this.#onPing(frame);

@@ -1,14 +1,11 @@
-// Identifiers the harness mints. Message ids must be unique per sender (v1.0 §5.1); a random
-// prefix per process plus a counter is unique, cheap, and readable in a transcript.
+// Identifiers the harness mints. Message ids are ULIDs: v1.0 §5.1 says `id` SHOULD be a
+// ULID or UUIDv7, and some servers refuse anything else (DESIGN §5).
 import { randomBytes } from 'node:crypto';
+import { ulid } from '../../spec/ulid.ts';
 
-const PROCESS_PREFIX = randomBytes(4).toString('hex');
-let counter = 0;
-
-/** A fresh message id, e.g. `m-1a2b3c4d-17`; never repeats within the process. */
+/** A fresh message id (a ULID, monotonic within the process); never repeats. */
 export function nextMessageId(): string {
-  counter += 1;
-  return `m-${PROCESS_PREFIX}-${counter}`;
+  return ulid();
 }
 
 /** A W3C trace id: 32 lowercase hex characters, not all zero (DESIGN §5). */

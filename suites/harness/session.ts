@@ -413,6 +413,8 @@ export class Session {
       ...(label === undefined ? {} : { label }),
     });
     this.#tracker.attach(connection);
+    // The resumed session still holds its jobs: their job.errors stay terminals.
+    connection.holdings = this.#connection.holdings;
     const request = resumeRequest(this.profile.resumeForm, {
       client: this.#client,
       token: authToken,

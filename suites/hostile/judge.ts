@@ -94,6 +94,10 @@ class Judge implements ConformanceContext {
 
   setReplay(): void {}
 
+  note(): void {}
+
+  inconclusive(): void {}
+
   unjudged(): string[] {
     return this.declared.filter((id) => !this.judged.has(id));
   }

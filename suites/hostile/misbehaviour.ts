@@ -36,6 +36,9 @@ export type Misbehaviour =
 
 export type MisbehaviourKind = Misbehaviour['kind'];
 
+/** A server that never runs a job: every job.submit resets the connection (issue 11 cause 10). */
+export const RESET_ON_SUBMIT: Misbehaviour = { kind: 'reset', stage: 'submit' };
+
 const stage = fc.constantFrom<Stage>('hello', 'submit', 'stream');
 
 /** Every kind of misbehaviour with its parameters; sizes keep a run under a second or two. */

@@ -14,6 +14,7 @@ import {
   submitAccepted,
   waitForTerminal,
   withAgentSession,
+  waitForAgentEvent,
 } from '../support/index.ts';
 import { viewsOfJob } from '../support/job-views.ts';
 import { readInlineResult } from '../support/results.ts';
@@ -147,7 +148,7 @@ describe('jobs: lifecycle and terminals', () => {
         const { jobId } = await submitAccepted(s, t, 'LIFE-006', {
           steps: [{ op: 'emit', kind: 'log' }, { op: 'sleep', ms: 300 }, { op: 'emit', kind: 'log', count: 3 }, { op: 'finish' }],
         });
-        await s.waitFor((f) => f.type === 'job.event' && f.job_id === jobId, { description: `the first event of ${jobId}`, after: mark });
+        await waitForAgentEvent(s, jobId, { after: mark });
         s.drop();
         const resumed = await s.resume();
         const terminal = await waitForTerminal(s, jobId, t.target.timeoutMs, resumed.mark);

@@ -13,6 +13,7 @@
 import type { AgentScript, Step } from '../../spec/agent-script.ts';
 import { DEFAULT_PROFILE, type Profile } from '../harness/config.ts';
 import { type FramePredicate, type WireFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
+import { isRejection } from '../harness/job-holdings.ts';
 import { connect, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
 import { type GrowthJudgement, judgeGrowth } from './growth.ts';
@@ -120,10 +121,6 @@ export function chattyScript(durationMs: number, eventsPerSecond: number, messag
   }
   steps.push({ op: 'finish', summary: 'leak check done' });
   return { steps };
-}
-
-function isRejection(frame: WireFrame): boolean {
-  return frame.type === 'session.error' || (frame.type === 'job.error' && frame.job_id === undefined);
 }
 
 function describe(frame: WireFrame): string {

@@ -37,14 +37,17 @@ describe('exploration', () => {
     const tally = new ExplorationTally();
     tally.add({ schedule: 'x', cancels: ['before-terminal', 'lost-race'], disconnects: ['mid'], boundedWaits: 0 });
     tally.add({ schedule: 'x', cancels: ['after-terminal'], disconnects: ['near-terminal', 'mid'], boundedWaits: 1 });
-    tally.add({ schedule: 'y', cancels: ['foreign'], disconnects: [], boundedWaits: 0 });
+    tally.add({ schedule: 'y', cancels: ['foreign'], disconnects: [], boundedWaits: 0, unexercised: 'job 0 was never accepted' });
     const s = tally.summary();
     expect(s.runs).toBe(3);
+    // Only runs that carried out their scenario are evidence (issue 11 cause 10).
+    expect(s.exercised).toBe(2);
+    expect(s.unexercised).toBe('job 0 was never accepted');
     expect(s.distinctSchedules).toBe(2);
     expect(s.cancels).toMatchObject({ 'before-terminal': 1, 'after-terminal': 1, 'lost-race': 1, foreign: 1 });
     expect(s.disconnects).toMatchObject({ mid: 2, 'near-terminal': 1 });
     expect(formatExploration('p', s)).toBe(
-      '[property] p: 3 runs, 2 distinct schedules; cancels before/after/lost-race/foreign 1/1/1/1; disconnects before-first-event/mid/near-terminal/after-terminal 0/2/1/0; bounded waits 1',
+      '[property] p: 3 runs (2 carried out their scenario), 2 distinct schedules; cancels before/after/lost-race/foreign 1/1/1/1; disconnects before-first-event/mid/near-terminal/after-terminal 0/2/1/0; bounded waits 1',
     );
   });
 });

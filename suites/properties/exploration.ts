@@ -25,6 +25,11 @@ export interface RunExploration {
   readonly disconnects: readonly JobPhase[];
   /** Waits that hit their bound: triggers not reached, answers that never came. */
   readonly boundedWaits: number;
+  /**
+   * Why the run could not carry out its scenario (a job never accepted, a session lost
+   * before its actions ran); undefined when it did. A run that did not has judged nothing.
+   */
+  readonly unexercised?: string;
 }
 
 export interface ExplorationSummary {
@@ -33,6 +38,10 @@ export interface ExplorationSummary {
   cancels: Record<CancelOrdering, number>;
   disconnects: Record<JobPhase, number>;
   boundedWaits: number;
+  /** Runs that carried out their scenario: only these are evidence. */
+  exercised: number;
+  /** Why the latest run that did not carry out its scenario could not. */
+  unexercised?: string;
 }
 
 /** The phase of a job for a session that has received `received` of `total` marked events. */
@@ -85,6 +94,7 @@ export class ExplorationTally {
     cancels: Object.fromEntries(CANCEL_ORDERINGS.map((c) => [c, 0])) as Record<CancelOrdering, number>,
     disconnects: Object.fromEntries(JOB_PHASES.map((p) => [p, 0])) as Record<JobPhase, number>,
     boundedWaits: 0,
+    exercised: 0,
   };
 
   add(run: RunExploration): void {
@@ -95,6 +105,8 @@ export class ExplorationTally {
     for (const c of run.cancels) s.cancels[c] += 1;
     for (const p of run.disconnects) s.disconnects[p] += 1;
     s.boundedWaits += run.boundedWaits;
+    if (run.unexercised === undefined) s.exercised += 1;
+    else s.unexercised = run.unexercised;
   }
 
   summary(): ExplorationSummary {
@@ -107,7 +119,7 @@ export function formatExploration(property: string, s: ExplorationSummary, extra
   const c = s.cancels;
   const d = s.disconnects;
   return (
-    `[property] ${property}: ${s.runs} runs, ${s.distinctSchedules} distinct schedules; ` +
+    `[property] ${property}: ${s.runs} runs (${s.exercised} carried out their scenario), ${s.distinctSchedules} distinct schedules; ` +
     `cancels before/after/lost-race/foreign ${c['before-terminal']}/${c['after-terminal']}/${c['lost-race']}/${c.foreign}; ` +
     `disconnects before-first-event/mid/near-terminal/after-terminal ${d['before-first-event']}/${d.mid}/${d['near-terminal']}/${d['after-terminal']}; ` +
     `bounded waits ${s.boundedWaits}${extra === '' ? '' : `; ${extra}`}`

@@ -89,9 +89,19 @@ function judge(t: ConformanceContext, property: PropertyDefinition, outcome: Pro
   const groups = groupByRequirement(failure?.violations ?? []);
   const undeclared = [...groups.keys()].filter((id) => !property.requirements.includes(id));
   if (undeclared.length > 0) throw new Error(`property ${property.name} produced ${undeclared.join(', ')}, which it does not declare (a kit bug)`);
+  const { exercised, unexercised } = outcome.exploration;
+  if (failure === undefined && exercised === 0) {
+    t.untestable(`none of the ${outcome.runs} runs could carry out its scenario (${unexercised ?? 'no reason recorded'}), so nothing was judged`);
+  }
+  if (exercised < outcome.runs) t.note(`only ${exercised} of ${outcome.runs} runs carried out their scenario (latest reason: ${unexercised ?? 'none recorded'})`);
   for (const id of property.requirements) {
     if (groups.has(id)) continue;
-    const evidence = { expected: `no run breaks ${id}`, actual: `${outcome.runs} runs, none broke it` };
+    if (failure !== undefined) {
+      // fast-check stopped at the counterexample: the other ids have one short search behind them.
+      t.inconclusive(id, `the property stopped at a counterexample of ${[...groups.keys()].join(', ')} after ${failure.runsToFailure} runs`);
+      continue;
+    }
+    const evidence = { expected: `no run breaks ${id}`, actual: `${exercised} of ${outcome.runs} runs carried out their scenario, none broke it` };
     t.should(id, true, evidence);
   }
   if (failure === undefined) return;

@@ -24,6 +24,7 @@ export const replayEngine: ReplayEngine = {
     }
     const property = PROPERTIES[parsed.scenario.property];
     const run = await runScenario(parsed.scenario, { url: target.url, tokens: target.tokens, profile: target.profile, timeoutMs: target.timeoutMs }, { checkers: checkersFor(property, target.profile) });
-    return { violations: run.violations, transcript: run.transcript };
+    const { unexercised } = run.exploration;
+    return { violations: run.violations, transcript: run.transcript, ...(unexercised === undefined ? {} : { unexercised }) };
   },
 };

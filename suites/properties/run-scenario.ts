@@ -10,6 +10,7 @@ import type { Profile } from '../harness/config.ts';
 import type { Connection } from '../harness/connection.ts';
 import { isHarnessError } from '../harness/errors.ts';
 import { isWireFrame, payloadOf, type WireFrame } from '../harness/frames.ts';
+import { isRejection } from '../harness/job-holdings.ts';
 import { connect, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
@@ -80,10 +81,6 @@ interface CancelRecord {
   readonly sent: boolean;
 }
 
-function isRejection(frame: WireFrame): boolean {
-  return frame.type === 'session.error' || (frame.type === 'job.error' && frame.job_id === undefined);
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -100,6 +97,8 @@ class Execution {
   readonly #cancels: CancelRecord[] = [];
   readonly #disconnects: JobPhase[] = [];
   #boundedWaits = 0;
+  /** Why this run could not carry out its scenario, if it could not (the first reason). */
+  #unexercised: string | undefined;
 
   constructor(scenario: Scenario, target: ScenarioTarget, options: RunOptions) {
     this.#scenario = scenario;
@@ -178,8 +177,10 @@ class Execution {
   /** Counts what a connection receives, feeds triggers, sends acks and learns secrets. */
   #track(client: Client, connection: Connection): void {
     const name = client.plan.name;
-    const onFrame = (frame: unknown): void => {
+    const onFrame = (frame: unknown, recorded: unknown): void => {
       this.#learnCredentials(frame);
+      // A rejection naming a job (a foreign cancel's job.error) is no job's terminal.
+      if (isWireFrame(recorded) && recorded.type === 'job.error' && isRejection(recorded)) return;
       // Learn the job id at once: its events may arrive in the same read as the job.accepted,
       // before the submit's own continuation runs.
       if (client.pendingSubmit !== undefined && isWireFrame(frame) && frame.type === 'job.accepted') {
@@ -193,8 +194,8 @@ class Execution {
         queueMicrotask(() => this.#ack(client, connection));
       }
     };
-    for (const entry of connection.inbox) onFrame(entry.frame);
-    connection.addInboundListener((frame) => onFrame(frame));
+    for (const entry of connection.inbox) onFrame(entry.frame, entry.frame);
+    connection.addInboundListener((frame, entry) => onFrame(frame, entry.frame));
   }
 
   #ack(client: Client, connection: Connection): void {
@@ -267,6 +268,7 @@ class Execution {
     } catch (error) {
       if (!isHarnessError(error)) throw error;
       this.#note(`${name} ${action.op}: ${error.message}`);
+      if (isHarnessError(error, 'closed')) this.#unexercised ??= `${name} lost its session at its ${action.op}: ${error.message}`;
     } finally {
       turn.release();
     }
@@ -300,6 +302,7 @@ class Execution {
     } catch (error) {
       client.pendingSubmit = undefined;
       this.#progress.rejected(job);
+      this.#unexercised ??= `job ${job} was never accepted`;
       throw error;
     }
     client.pendingSubmit = undefined;
@@ -307,6 +310,7 @@ class Execution {
     if (frame.type !== 'job.accepted' || typeof jobId !== 'string') {
       const p = payloadOf(frame);
       this.#note(`job ${job} was not accepted: ${String(frame.type)} ${String(p.code ?? '')} ${String(p.message ?? '')}`.trim());
+      this.#unexercised ??= `job ${job} was never accepted (${String(frame.type)} ${String(p.code ?? '')})`.replace(' )', ')');
       this.#progress.rejected(job);
       return;
     }
@@ -377,17 +381,35 @@ class Execution {
       return;
     }
     if (resume.afterMs > 0) await sleep(resume.afterMs);
-    const lastEventSeq = Math.max(client.ackedSeq, (session.lastEventSeq ?? 0) - resume.seqBack);
+    const owed = session.lastEventSeq ?? 0;
+    const lastEventSeq = Math.max(client.ackedSeq, owed - resume.seqBack);
     try {
       const resumed = await session.resume({ lastEventSeq, timeoutMs: this.#target.timeoutMs });
       client.state = 'connected';
       this.#collectResumeToken(session);
       this.#track(client, resumed.connection);
+      if (owed > lastEventSeq) await this.#awaitReplay(client, resumed.connection, owed);
     } catch (error) {
       if (!isHarnessError(error)) throw error;
       client.state = 'gone';
       this.#note(`${client.plan.name}: resume at last_event_seq ${lastEventSeq} failed (${error.message})`);
+      this.#unexercised ??= `${client.plan.name} could not resume (${error.message})`;
     }
+  }
+
+  /**
+   * The welcome may come before the replay: before the session's next action (which may cut
+   * this connection) the replay up to `owed`, the highest seq the session had received, must
+   * have arrived, or the run would end it unseen. Bounded; a replay that never comes is the
+   * resume checker's to judge.
+   */
+  async #awaitReplay(client: Client, connection: Connection, owed: number): Promise<void> {
+    const caughtUp = await connection.watch((f) => typeof f.event_seq === 'number' && f.event_seq >= owed, {
+      description: `the replay up to event_seq ${owed}`,
+      forMs: this.#target.timeoutMs,
+      after: 0,
+    });
+    if (caughtUp === undefined) this.#bounded(`${client.plan.name}: the replay after the resume did not reach event_seq ${owed} within ${this.#target.timeoutMs} ms`);
   }
 
   /** Where this cut falls in each job the session receives. */
@@ -472,6 +494,7 @@ class Execution {
       cancels,
       disconnects: [...this.#disconnects],
       boundedWaits: this.#boundedWaits,
+      ...(this.#unexercised === undefined ? {} : { unexercised: this.#unexercised }),
     };
   }
 

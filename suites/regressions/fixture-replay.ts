@@ -56,16 +56,25 @@ export interface ReplayOutcome {
   /** The violations of the first run that had any (else empty). */
   readonly violations: readonly Violation[];
   readonly transcript: readonly TranscriptEntry[];
+  /** Runs that carried out the scenario (jobs accepted, sessions kept): only these are evidence. */
+  readonly exercised: number;
+  /** Why the latest run that did not carry it out could not. */
+  readonly unexercised?: string;
 }
 
 /** Replays a scenario up to `times` times, stopping at the first run with a violation. */
 export async function replayUntilViolation(scenario: Scenario, target: ScenarioTarget, times: number, probe?: ServerProbe): Promise<ReplayOutcome> {
   const checkers = checkersFor(PROPERTIES[scenario.property], target.profile);
   let last: readonly TranscriptEntry[] = [];
+  let exercised = 0;
+  let unexercised: string | undefined;
   for (let run = 1; run <= times; run++) {
     const result = await runScenario(scenario, target, { checkers, ...(probe === undefined ? {} : { probe }) });
     last = result.transcript;
-    if (result.violations.length > 0) return { runs: run, hits: 1, violations: result.violations, transcript: result.transcript };
+    if (result.exploration.unexercised === undefined) exercised += 1;
+    else unexercised = result.exploration.unexercised;
+    const why = unexercised === undefined ? {} : { unexercised };
+    if (result.violations.length > 0) return { runs: run, hits: 1, violations: result.violations, transcript: result.transcript, exercised, ...why };
   }
-  return { runs: times, hits: 0, violations: [], transcript: last };
+  return { runs: times, hits: 0, violations: [], transcript: last, exercised, ...(unexercised === undefined ? {} : { unexercised }) };
 }

@@ -38,7 +38,11 @@ for (const loaded of committedFixtures()) {
     }
     const outcome = await replayUntilViolation(fixture.scenario, scenarioTarget(t), REPLAYS);
     const found = new Set(outcome.violations.map((v) => v.requirement));
-    const run = `replay ${outcome.runs} of ${REPLAYS} of ${describeScenario(fixture.scenario)}`;
+    if (found.size === 0 && outcome.exercised === 0) {
+      t.untestable(`none of the ${outcome.runs} replays could carry out the scenario (${outcome.unexercised ?? 'no reason recorded'}), so it proves nothing fixed`);
+    }
+    if (outcome.exercised < outcome.runs) t.note(`only ${outcome.exercised} of ${outcome.runs} replays carried out the scenario (latest reason: ${outcome.unexercised ?? 'none recorded'})`);
+    const run = `replay ${outcome.runs} of ${REPLAYS} (${outcome.exercised} carried out the scenario) of ${describeScenario(fixture.scenario)}`;
     for (const id of fixture.violated) {
       const violations = outcome.violations.filter((v) => v.requirement === id);
       const evidence = () => ({

@@ -4,7 +4,7 @@ import type { AgentScript } from '../../spec/agent-script.ts';
 import { JOB_STATUSES, parseAgentRef } from '../../spec/primitives.ts';
 import { type WireFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
-import { evidenceAround, findListedJob, isRejection, requireAgent, requireFeatures, sendCancel, submitAccepted, waitForTerminal, withSessions } from '../support/index.ts';
+import { evidenceAround, findListedJob, isRejection, requireAgent, requireFeatures, sendCancel, submitAccepted, waitForTerminal, withSessions, waitForAgentEvent } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { describeFrame } from '../verdicts/format.ts';
 import { finishAtOnce } from './helpers.ts';
@@ -122,7 +122,7 @@ conformanceTest(
       const mine: string[] = [];
       for (let n = 0; n < 3; n += 1) mine.push((await submitAccepted(session, t, 'LIST-003', emitThenWaitForCancel(8000))).jobId);
       try {
-        for (const jobId of mine) await session.waitFor((f) => f.job_id === jobId && f.type === 'job.event', { description: `the first event of ${jobId}`, after: 0 });
+        for (const jobId of mine) await waitForAgentEvent(session, jobId, { after: 0 });
         const agent = t.target.profile.agent;
         const statuses = ['pending', 'running'];
         const limit = 2;

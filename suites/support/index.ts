@@ -9,8 +9,10 @@ import { connect, connectRaw, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { type WireFrame, describeFrame, payloadOf } from '../harness/frames.ts';
+import { isRejection, isTerminal, jobIdOf } from '../harness/job-holdings.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 import { principalLabel } from '../checkers/principals.ts';
+import { isAgentEvent } from '../events/branch-markers.ts';
 
 export type Principal = 'primary' | 'secondary';
 
@@ -60,9 +62,16 @@ export type SubmitOutcome =
   | { readonly accepted: true; readonly jobId: string; readonly frame: WireFrame }
   | { readonly accepted: false; readonly frame: WireFrame; readonly code: unknown };
 
-/** A rejected request: session.error, or a job.error that names no job (DESIGN §5). */
-export function isRejection(frame: WireFrame): boolean {
-  return frame.type === 'session.error' || (frame.type === 'job.error' && frame.job_id === undefined);
+// The rejection rule (DESIGN §5) lives in harness/job-holdings.ts, where the checkers read it too.
+export { isRejection, isTerminal } from '../harness/job-holdings.ts';
+
+/**
+ * DUPLICATE_KEY names the request kind it answers (a keyed submit), so it answers the
+ * submit even when it carries the job_id of a job the session holds; the checkers still
+ * count it as that job's terminal (a second one, when the job had already ended).
+ */
+function isDuplicateKeyAnswer(frame: WireFrame, payload: Readonly<Record<string, unknown>>): boolean {
+  return payload.idempotency_key !== undefined && frame.type === 'job.error' && payloadOf(frame).code === 'DUPLICATE_KEY';
 }
 
 export interface SubmitOptions {
@@ -79,7 +88,7 @@ export interface SubmitOptions {
  */
 export async function submit(session: Session, t: ConformanceContext, input: AgentScript | unknown, options: SubmitOptions = {}): Promise<SubmitOutcome> {
   const payload = { agent: options.agent ?? t.target.profile.agent, input, ...options.payload };
-  const frame = await session.request('job.submit', payload, (f) => f.type === 'job.accepted' || isRejection(f), {
+  const frame = await session.request('job.submit', payload, (f) => f.type === 'job.accepted' || isRejection(f) || isDuplicateKeyAnswer(f, payload), {
     description: `job.accepted or a rejection for job.submit of ${String(payload.agent)}`,
     timeoutMs: options.timeoutMs ?? t.target.timeoutMs,
   });
@@ -104,9 +113,7 @@ export async function submitAccepted(
   return outcome;
 }
 
-export function isTerminal(frame: WireFrame): boolean {
-  return (frame.type === 'job.result' || frame.type === 'job.error') && frame.job_id !== undefined;
-}
+
 
 /** Waits for job `jobId`'s terminal on the session, considering frames from `after`. */
 export function waitForTerminal(session: Session, jobId: string, timeoutMs: number, after = 0): Promise<WireFrame> {
@@ -114,6 +121,44 @@ export function waitForTerminal(session: Session, jobId: string, timeoutMs: numb
     description: `the terminal (job.result or job.error) of job ${jobId}`,
     timeoutMs,
     after,
+  });
+}
+
+/** How long a cleanup waits for a cancelled job's terminal before it gives up with a note. */
+const CLEANUP_TERMINAL_MS = 2000;
+
+/**
+ * Teardown of a job the test may still hold: unless its terminal already arrived, the
+ * owner's job.cancel, then a bounded wait for the terminal. Best effort: what it does not get
+ * is a kit note, never a verdict (cancel's own rules are judged by the cancel suites, once).
+ */
+export async function endJobQuietly(t: ConformanceContext, session: Session, jobId: string): Promise<void> {
+  const ended = (f: WireFrame) => isTerminal(f) && jobIdOf(f) === jobId;
+  try {
+    if (session.connection.framesSince(session.connection.inboxStart).some(ended)) return;
+    sendCancel(session, jobId, 'conformance cleanup');
+    await session.waitFor(ended, { description: `the terminal of job ${jobId} after the cleanup's cancel`, timeoutMs: Math.min(t.target.timeoutMs, CLEANUP_TERMINAL_MS), after: session.connection.inboxStart });
+  } catch (error) {
+    t.note(`cleanup of job ${jobId} did not complete (not a verdict): ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/**
+ * Waits until the session has received `count` (default 1) of the conformance agent's own
+ * events of `jobId` since `after`, and returns the last of them: "the first event" is the
+ * agent's first marked one, whatever unmarked events the runtime adds (events/branch-markers.ts).
+ */
+export function waitForAgentEvent(
+  session: Session,
+  jobId: string,
+  options: { readonly after: number; readonly count?: number; readonly timeoutMs?: number },
+): Promise<WireFrame> {
+  const count = options.count ?? 1;
+  let seen = 0;
+  return session.waitFor((f) => isAgentEvent(f, jobId) && ++seen >= count, {
+    description: count === 1 ? `the agent's first (marked) event of ${jobId}` : `${count} marked events of the agent of ${jobId}`,
+    after: options.after,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
 }
 
@@ -300,6 +345,29 @@ export async function runToTerminal(
   const { jobId, frame } = await submitAccepted(session, t, requirementId, input, options);
   const terminal = await waitForTerminal(session, jobId, options.timeoutMs ?? t.target.timeoutMs, mark);
   return { jobId, accepted: frame, terminal, frames: framesOfJob(session, jobId, mark), mark };
+}
+
+/** One case of a test that judges several under one requirement. */
+export interface CaseResult {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly expected: string;
+  readonly actual: string;
+  /** Frames that show the case (highlighted in the evidence). */
+  readonly frames?: readonly WireFrame[];
+}
+
+/**
+ * Judges every case of a test under `id` at once: a test checks all its cases and reports
+ * each failed one, never only the first (a later case may show a different bug).
+ */
+export function judgeCases(t: ConformanceContext, session: Session, id: string, cases: readonly CaseResult[]): void {
+  const failed = cases.filter((c) => !c.ok);
+  t.must(id, failed.length === 0, () => ({
+    expected: `all ${cases.length} cases: ${failed.map((c) => `${c.name}: ${c.expected}`).join('; ')}`,
+    actual: `${failed.length} of ${cases.length} cases failed: ${failed.map((c) => `${c.name}: ${c.actual}`).join('; ')}`,
+    ...evidenceAround(session, ...failed.flatMap((c) => c.frames ?? [])),
+  }));
 }
 
 /** One line naming a frame for evidence: `job.error job=J seq=7 code=CANCELLED final_status=cancelled`. */

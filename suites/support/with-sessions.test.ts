@@ -46,6 +46,14 @@ class CleanupContext implements ConformanceContext {
   setReplay(): void {
     throw new Error('withSessions set a replay');
   }
+
+  note(text: string): void {
+    throw new Error(`withSessions noted: ${text}`);
+  }
+
+  inconclusive(id: string): void {
+    throw new Error(`withSessions left ${id} inconclusive`);
+  }
 }
 
 interface Closable {

@@ -3,6 +3,7 @@ import { decidingQuote } from '../../spec/normative.ts';
 import { requirement } from '../../spec/requirements.ts';
 import type { Requirement } from '../../spec/requirement-types.ts';
 import { loadTargetConfig, type TargetConfig } from '../harness/config.ts';
+import { isHarnessError } from '../harness/errors.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { describeEntries } from './format.ts';
 import { isSelected, selectionFromEnv } from './selection.ts';
@@ -79,6 +80,13 @@ export interface ConformanceContext {
   attachEvidence(entries: readonly TranscriptEntry[]): void;
   /** Record how a property run can be replayed. */
   setReplay(replay: NonNullable<ArcpTaskMeta['replay']>): void;
+  /** A kit note (e.g. a cleanup that did not get what it expected): reported, never a verdict. */
+  note(text: string): void;
+  /**
+   * The test ran but could not conclude `id` (e.g. a property stopped at a counterexample
+   * of another requirement): no verdict, not even PASS; the reason is noted.
+   */
+  inconclusive(id: string, reason: string): void;
 }
 
 export interface ConformanceSpec {
@@ -124,6 +132,7 @@ function resolveEvidence(source: EvidenceSource): Evidence {
 
 class Judge implements ConformanceContext {
   private readonly outcomes = new Map<string, RequirementOutcome>();
+  private readonly inconclusiveIds = new Set<string>();
   /** The first MUST a `should` found broken: the test fails with it when it ends. */
   private failure: ConformanceFailure | undefined;
 
@@ -190,9 +199,30 @@ class Judge implements ConformanceContext {
     this.meta.replay = replay;
   }
 
+  note(text: string): void {
+    this.meta.notes = [...(this.meta.notes ?? []), text];
+  }
+
+  inconclusive(id: string, reason: string): void {
+    if (!this.declared.includes(id)) throw new Error(`test left ${id} inconclusive but does not declare it in its requirements`);
+    this.inconclusiveIds.add(id);
+    this.note(`${id} not concluded: ${reason}`);
+  }
+
+  /**
+   * A harness error (a wait that timed out, a socket that closed) says what was awaited and
+   * what arrived instead; this adds which requirements the test was judging when it stopped:
+   * those it had not concluded yet.
+   */
+  nameStop(error: unknown): void {
+    if (!isHarnessError(error)) return;
+    const open = this.declared.filter((id) => !this.outcomes.has(id));
+    error.message = `while judging ${(open.length > 0 ? open : this.declared).join(', ')}: ${error.message}`;
+  }
+
   /** Called after the body returns: every declared id must have been judged. */
   conclude(): void {
-    const unjudged = this.declared.filter((id) => !this.outcomes.has(id));
+    const unjudged = this.declared.filter((id) => !this.outcomes.has(id) && !this.inconclusiveIds.has(id));
     if (unjudged.length > 0) {
       throw new Error(`test declared ${unjudged.join(', ')} but never judged ${unjudged.length > 1 ? 'them' : 'it'}`);
     }
@@ -234,6 +264,7 @@ export function conformanceTest(
       } catch (error) {
         if (error instanceof StopAfterWarning) return judge.stopped();
         if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : 'FAIL';
+        judge.nameStop(error);
         throw error;
       }
       judge.conclude();

@@ -22,6 +22,8 @@ export interface ArcpTaskMeta {
   outcomes?: RequirementOutcome[];
   /** Redacted transcript window proving a failure (see transcript-types.ts). */
   evidence?: unknown;
+  /** Kit notes: what the kit's own cleanup or bookkeeping did not get (never a verdict). */
+  notes?: string[];
   /** For property runs: seed, path, runs, and the replay command. */
   replay?: { seed: number; path?: string; runs?: number; command?: string; fixture?: string };
 }
