@@ -5,6 +5,7 @@
 // suites/variant-matrix.test.ts re-checks it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { observedVerdicts } from '../adapters/expectations.ts';
 import { VARIANT_NAMES, type VariantName } from '../reference/variants.ts';
 import { KIT_ROOT, type KitRun } from './defect-matrix.ts';
 import { EMBEDDED_BASELINE, type ExpectedVerdict, VARIANT_EXPECTATIONS } from './variant-expectations.ts';
@@ -40,19 +41,18 @@ export interface VariantMatrix {
   readonly runs: Readonly<Record<string, VariantRun>>;
 }
 
-/** Every non-PASS requirement verdict of a run, one per (test, requirement). */
+/**
+ * Every non-PASS requirement verdict of a run, one per (test, requirement): the same reading
+ * as a real server's committed expectations (adapters/expectations.ts).
+ */
 export function nonPassOf(run: KitRun): NonPass[] {
-  const found: NonPass[] = [];
-  for (const test of run.tests) {
-    if (test.verdict === 'PASS') continue;
-    const outcomes = (test.outcomes ?? []).filter((o) => o.verdict !== 'PASS');
-    if (outcomes.length === 0) {
-      found.push({ test: test.key, requirement: '(test)', verdict: test.verdict, ...(test.detail ? { detail: test.detail } : {}) });
-      continue;
-    }
-    for (const o of outcomes) found.push({ test: test.key, requirement: o.id, verdict: o.verdict, ...(o.detail ? { detail: o.detail } : {}) });
-  }
-  return found.sort((a, b) => (a.test + a.requirement < b.test + b.requirement ? -1 : 1));
+  const tests = run.tests.map((t) => ({ ...t, outcomes: t.outcomes ?? [] }));
+  return observedVerdicts({ tests } as unknown as Parameters<typeof observedVerdicts>[0]).map((o) => ({
+    test: o.test,
+    requirement: o.requirement ?? '(test)',
+    verdict: o.verdict,
+    ...(o.detail ? { detail: o.detail } : {}),
+  }));
 }
 
 /** What the embedded run with `variants` on may say besides PASS. */
