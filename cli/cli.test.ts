@@ -51,17 +51,17 @@ describe('arcp-conformance run (subprocess)', TEST_BOUND, () => {
   it('exits 1 on a FAIL, with a JUnit file naming the failing requirement and an HTML diagram', async () => {
     const result = await cli(['--suites', suite('failing')]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/FAIL CANCEL-001 {2}cancel of a finished job sends no second terminal/);
+    expect(result.stdout).toMatch(/FAIL CANCEL-004 {2}cancel of a finished job sends no second terminal/);
     expect(result.stdout).toContain('FAILED: 1 failing test: 1 FAIL');
     const junitText = readFileSync(join(result.out, 'junit.xml'), 'utf8');
     // A real XML parser accepts it, and it names the failing requirement.
     expect(XMLValidator.validate(junitText)).toBe(true);
     const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(junitText) as unknown;
-    expect(JSON.stringify(parsed)).toContain('CANCEL-001');
+    expect(JSON.stringify(parsed)).toContain('CANCEL-004');
     const junit = parseXml(junitText);
     const failures = findAll(junit, 'failure');
     expect(failures).toHaveLength(1);
-    expect(failures[0]?.attributes.message).toMatch(/^CANCEL-001: expected no frame for job_7 after its job\.result/);
+    expect(failures[0]?.attributes.message).toMatch(/^CANCEL-004: expected no frame for job_7 after its job\.result/);
     const html = readFileSync(join(result.out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).not.toContain('<img');
@@ -205,14 +205,14 @@ describe('arcp-conformance merge (subprocess)', { timeout: 5 * SUBPROCESS_BOUND_
     expect(merged.code, merged.stderr).toBe(1);
     expect(merged.stdout).toContain('Merging 2 shard(s) (1/2, 2/2) of a run against embedded reference runtime');
     expect(merged.stdout).toContain('Merged from shards 1/2, 2/2.');
-    expect(merged.stdout).toMatch(/FAIL CANCEL-001 {2}cancel of a finished job sends no second terminal/);
+    expect(merged.stdout).toMatch(/FAIL CANCEL-004 {2}cancel of a finished job sends no second terminal/);
     const r = record({ ...merged, out: join(cwd, 'merged') });
     expect(r.merged).toEqual({ shards: ['1/2', '2/2'], missing: [] });
     expect(r.settings.shard).toBeUndefined();
     expect(new Set(r.tests.map((t) => t.file))).toEqual(new Set(shardFiles.flat()));
     expect(r.tests).toHaveLength(shardFiles.flat().length);
     const junit = parseXml(readFileSync(join(cwd, 'merged', 'junit.xml'), 'utf8'));
-    expect(findAll(junit, 'failure')[0]?.attributes.message).toMatch(/^CANCEL-001: /);
+    expect(findAll(junit, 'failure')[0]?.attributes.message).toMatch(/^CANCEL-004: /);
 
     const partial = await cli(['merge', 'shard-1', '--out', 'partial'], {}, cwd);
     expect(partial.code).toBe(1);
@@ -265,8 +265,8 @@ describe('arcp-conformance list (subprocess)', TEST_BOUND, () => {
     expect(result.code).toBe(0);
     const listing = JSON.parse(result.stdout) as { tests: number; requirements: { id: string; tests: string[] }[] };
     expect(listing.tests).toBe(9);
-    expect(listing.requirements.find((r) => r.id === 'CANCEL-001')?.tests).toEqual([
-      'cli/testing/fixtures/failing.suite.ts > cancel of a finished job sends no second terminal [CANCEL-001]',
+    expect(listing.requirements.find((r) => r.id === 'CANCEL-004')?.tests).toEqual([
+      'cli/testing/fixtures/failing.suite.ts > cancel of a finished job sends no second terminal [CANCEL-004]',
     ]);
   });
 });

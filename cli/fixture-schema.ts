@@ -27,6 +27,14 @@ const FrameEntrySchema = z.strictObject({
   raw: z.string().optional(),
   bytes: Index,
   verdict: FrameVerdictSchema,
+  /** A frame over the transcript's bound, kept as its skeleton (suites/harness/transcript-elide.ts). */
+  elided: z
+    .strictObject({
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      head: z.string(),
+      cut: z.strictObject({ strings: Index, items: Index, fields: Index }),
+    })
+    .optional(),
 });
 
 const ConnectionEntrySchema = z.strictObject({
@@ -38,6 +46,7 @@ const ConnectionEntrySchema = z.strictObject({
   code: z.number().int().optional(),
   reason: z.string().optional(),
   label: z.string().optional(),
+  error: z.string().optional(),
 });
 
 export const TranscriptEntrySchema = z.discriminatedUnion('kind', [FrameEntrySchema, ConnectionEntrySchema]);

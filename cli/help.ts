@@ -56,7 +56,9 @@ Target
                          resume window, max_runtime_sec); tests that would need longer
                          are UNTESTABLE (default: 15000)
   --run-timeout MS       bound of the whole run; past it the run stops and fails
-                         (default: 3600000, one hour)
+                         (default: 2 min + per suite file max(30 s, 6 x --timeout);
+                         a server that lets 8 tests in a row time out is judged
+                         too slow and the run stops at once)
 
 Selection
   --only LIST            run only these, comma separated: requirement ids (SEQ-001) and
@@ -199,6 +201,9 @@ Usage: arcp-conformance replay FIXTURE|DIR [options]
                          runtime; repeatable
   --variant NAME         (kit development) switch on a legal variant of the embedded
                          reference runtime (see serve --help); repeatable
+  --server-cmd CMD       start the server with CMD (it prints its URL first) and stop it
+                         after; needed by fixtures of leaks (LEAK-001), which replay their
+                         scenario amplified while the kit samples the server's memory
   --debug                show stack traces
   -h, --help             show this help
 
@@ -209,8 +214,10 @@ Exit codes
   2  usage error: bad option, unreadable or invalid fixture, unreachable URL, refused
      token, or no replay engine available
 
-Example
+Examples
   arcp-conformance replay fixtures/audit/seq-race.json --url ws://127.0.0.1:8080/arcp --times 20
+  ARCP_TOKEN=tok-alice arcp-conformance replay fixtures/audit/subscription-leak.json \
+      --server-cmd "npx arcp-conformance serve --port 0 --resume-window-sec 2"
 `;
 
 export const LIST_HELP = `arcp-conformance list: show the requirement catalogue, how many tests check each

@@ -14,7 +14,7 @@ import { type ReplayFixture, readFixture } from './fixture-schema.ts';
 import { REPLAY_HELP } from './help.ts';
 import type { Output } from './output.ts';
 import { findReplayEngine, REPLAY_ENGINE_MODULE, type ReplayEngine, type ReplayResult } from './replay.ts';
-import { type ResolvedTarget, setUpTarget } from './target-setup.ts';
+import { type ResolvedTarget, type TargetRequest, setUpLaunchedTarget, setUpTarget } from './target-setup.ts';
 
 export const REPLAY_FLAGS: FlagSpecs = {
   url: { kind: 'string' },
@@ -24,6 +24,7 @@ export const REPLAY_FLAGS: FlagSpecs = {
   timeout: { kind: 'integer', min: 1, max: 600_000 },
   defect: { kind: 'string', repeatable: true },
   variant: { kind: 'string', repeatable: true },
+  'server-cmd': { kind: 'string' },
   debug: { kind: 'boolean' },
 };
 
@@ -40,7 +41,13 @@ async function replayOnce(engine: ReplayEngine, fixture: ReplayFixture, target: 
   });
   try {
     return await Promise.race([
-      engine.replay(fixture, { url: target.url, tokens: target.tokens, timeoutMs, profile: target.profile }),
+      engine.replay(fixture, {
+        url: target.url,
+        tokens: target.tokens,
+        timeoutMs,
+        profile: target.profile,
+        ...(target.serverPid === undefined ? {} : { serverPid: target.serverPid }),
+      }),
       timeout,
     ]);
   } finally {
@@ -157,7 +164,9 @@ export async function replayCommand(
   const url = stringFlag(args, 'url') ?? env.ARCP_URL;
   const tokenFile = stringFlag(args, 'token-file');
   const profilePath = stringFlag(args, 'profile') ?? env.ARCP_PROFILE;
-  const target = await setUpTarget({
+  const serverCmd = stringFlag(args, 'server-cmd');
+  const setUp = serverCmd === undefined ? setUpTarget : (request: TargetRequest) => setUpLaunchedTarget({ ...request, serverCmd });
+  const target = await setUp({
     ...(url ? { url } : {}),
     ...(tokenFile === undefined ? {} : { tokenFile }),
     ...(profilePath ? { profilePath } : {}),

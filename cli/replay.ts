@@ -30,6 +30,8 @@ export interface ReplayTarget {
   readonly tokens: { readonly primary: string; readonly secondary?: string };
   readonly timeoutMs: number;
   readonly profile: Profile;
+  /** The server process, when the kit started it (--server-cmd): fixtures of leaks sample its memory. */
+  readonly serverPid?: number;
 }
 
 export interface ReplayEngine {

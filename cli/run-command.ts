@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Baseline } from '../reporters/baseline.ts';
 import { ProgressDisplay } from '../reporters/progress.ts';
-import { buildRecord, type ConformanceRecord, type RunSettings } from '../reporters/record.ts';
+import { buildRecord, type ConformanceRecord, recordedAgents, type RunSettings } from '../reporters/record.ts';
 import { createOutputRedactor, type OutputRedactor } from '../reporters/redact-output.ts';
 import { parseShard } from '../suites/properties/seeds.ts';
 import { ConfigError, DEFAULT_MAX_WAIT_MS, DEFAULT_TIMEOUT_MS, loadTargetConfig, waitScaleFor } from '../suites/harness/config.ts';
@@ -28,6 +28,8 @@ import { outputPaths, prepareDirectories, publishRecord, readBaseline } from './
 import { classifySelectors, runScope, selectsSuites } from './selection.ts';
 import { type ShardIndex, shardContextOf, shardFileNames } from './shards.ts';
 import { type ResolvedTarget, type TargetRequest, setUpLaunchedTarget, setUpTarget } from './target-setup.ts';
+import { Interrupt, isWorkerLoss } from './interrupt.ts';
+import { rerunCommand } from './rerun.ts';
 
 export const RUN_FLAGS: FlagSpecs = {
   url: { kind: 'string' },
@@ -54,7 +56,13 @@ export const RUN_FLAGS: FlagSpecs = {
   variant: { kind: 'string', repeatable: true },
 };
 
-const DEFAULT_RUN_TIMEOUT_MS = 60 * 60 * 1000;
+/**
+ * The default bound of a run grows with the selection: a base, and per suite file room for
+ * its tests' waits (a full default run takes about a minute against a correct server).
+ */
+export function defaultRunBoundMs(files: number, timeoutMs: number): number {
+  return 2 * 60_000 + files * Math.max(30_000, 6 * timeoutMs);
+}
 /** A test gets this many per-wait timeouts before vitest stops it. */
 const WAITS_PER_TEST = 20;
 
@@ -87,7 +95,8 @@ interface RunPlan {
   readonly reports: ReturnType<typeof parseReportTargets>;
   /** Property failures are saved under it (seeds/), so a run never writes into the kit. */
   readonly outDir: string;
-  readonly runTimeoutMs: number;
+  /** --run-timeout; else defaultRunBoundMs of the files selected. */
+  readonly runTimeoutMs?: number;
   readonly debug: boolean;
 }
 
@@ -131,7 +140,7 @@ function plan(args: ParsedArgs, env: Env, cwd: string): RunPlan {
     ...(writeBaseline === undefined ? {} : { writeBaseline: resolve(cwd, writeBaseline) }),
     reports,
     outDir: resolve(cwd, stringFlag(args, 'out') ?? DEFAULT_OUT_DIR),
-    runTimeoutMs: integerFlag(args, 'run-timeout') ?? DEFAULT_RUN_TIMEOUT_MS,
+    ...(integerFlag(args, 'run-timeout') === undefined ? {} : { runTimeoutMs: integerFlag(args, 'run-timeout') as number }),
     debug: booleanFlag(args, 'debug'),
   };
 }
@@ -210,6 +219,18 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
   }
   const runPlan = plan(args, env, cwd);
   out.setDebug(runPlan.debug);
+  // From here on a signal cancels the run; reports are written and a started server stopped.
+  const interrupt = new Interrupt((signal) => out.error(`arcp-conformance: ${signal}: cancelling the run, writing the reports (again to quit at once)`));
+  const stopListening = interrupt.listen();
+  try {
+    const code = await runPlanned(args, runPlan, interrupt, out, env, cwd);
+    return interrupt.exitCode ?? code;
+  } finally {
+    stopListening();
+  }
+}
+
+async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interrupt, out: Output, env: Env, cwd: string): Promise<number> {
   const kit = kitInfo();
   const cat = catalogue();
 
@@ -243,15 +264,6 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
 
     const progress = new ProgressDisplay(out.progressStream, { interactive: out.interactive });
     out.setProgress(progress);
-    // A first SIGINT/SIGTERM cancels the run (reports still get written); a second one exits.
-    const abort = new AbortController();
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (abort.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
-      out.error(`arcp-conformance: ${signal}: cancelling the run (again to quit at once)`);
-      abort.abort(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
     const startedAt = new Date();
     // vitest takes a second to load: only once the target is known to answer.
     const { runSuites } = await import('./vitest-runner.ts');
@@ -267,15 +279,13 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
         ...(runPlan.settings.shard === undefined ? {} : { shard: runPlan.settings.shard }),
         // Room for the test's own waits plus one deliberate wait for a server timer.
         testTimeoutMs: Math.max(30_000, waitMs * WAITS_PER_TEST) + runPlan.settings.maxWaitMs,
-        runTimeoutMs: runPlan.runTimeoutMs,
-        signal: abort.signal,
+        runTimeoutMs: runPlan.runTimeoutMs ?? ((files) => defaultRunBoundMs(files, waitMs)),
+        signal: interrupt.signal,
         onProgress: (snapshot, event) => progress.update(snapshot, event),
         onDebug: (text) => out.debug(text),
         ...(blobFile === undefined ? {} : { blobFile }),
       });
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       progress.finish();
       out.setProgress(undefined);
     }
@@ -293,17 +303,21 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
         embedded: target.embedded,
         ...(target.preflight.runtime ? { runtime: target.preflight.runtime } : {}),
         features: target.preflight.features,
-        agents: target.preflight.agents,
+        ...recordedAgents(target.preflight.agents),
         secondPrincipal: target.tokens.secondary !== undefined,
       },
       profile: { ...target.profile },
       settings: runPlan.settings,
       tests: suiteRun.run.tests,
-      problems: suiteRun.run.problems,
+      // Workers the signal killed are the interrupt's doing, not findings.
+      problems: interrupt.exitCode === undefined ? suiteRun.run.problems : suiteRun.run.problems.filter((p) => !isWorkerLoss(p)),
       ...(runPlan.baseline === undefined ? {} : { baseline: runPlan.baseline }),
       selected: runScope(selection, narrowsFiles(runPlan) ? suiteRun.run.tests : undefined),
       ...(suiteRun.interrupted === undefined ? {} : { interrupted: suiteRun.interrupted }),
       redact,
+      // The embedded target's profile is a temporary file: the embedded run makes it anew.
+      rerun: (file, ids, seed) =>
+        rerunCommand(file, ids, target.embedded ? { defects: target.defects } : { url: target.shownUrl, defects: [], ...(target.profilePath === undefined ? {} : { profilePath: target.profilePath }) }, { ...runPlan.settings, ...(seed === undefined ? {} : { seed }) }, cwd),
     });
     if (suiteRun.files.length === 0) out.info('No suite file to run: nothing ran.');
 

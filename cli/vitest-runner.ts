@@ -36,8 +36,8 @@ export interface RunSuitesOptions extends SuiteSource {
   readonly env: Readonly<Record<string, string>>;
   readonly shard?: string;
   readonly testTimeoutMs: number;
-  /** Bound of the whole run; when it passes the run is cancelled and marked interrupted. */
-  readonly runTimeoutMs: number;
+  /** Bound of the whole run, or its rule from the number of suite files selected; past it the run is cancelled and marked interrupted. */
+  readonly runTimeoutMs: number | ((files: number) => number);
   readonly signal?: AbortSignal;
   readonly onProgress?: (snapshot: ProgressSnapshot, event: 'test' | 'file') => void;
   /** vitest's own log output and the suites' console output (shown with --debug). */
@@ -136,9 +136,11 @@ async function suiteFiles(vitest: Vitest, source: SuiteSource): Promise<string[]
 
 /** Runs the selected suite files and returns what the reporter collected. */
 export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
+  let stop = (_why: string): void => undefined;
   const reporter = new ConformanceReporter({
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onDebug ? { onConsole: options.onDebug } : {}),
+    onTooSlow: (why) => stop(why),
   });
   // vitest's own blob reporter, so that `merge` can hand the shards to vitest's merge.
   const blob = options.blobFile === undefined ? undefined : new ReportersMap.blob({ outputFile: options.blobFile });
@@ -149,10 +151,12 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
     const files = options.requirements === undefined ? bySuite : filesJudging(bySuite, options.requirements);
     if (files.length === 0) return { run: reporter.run, files };
     const filters = files.length === all.length ? undefined : files.map((f) => resolve(KIT_ROOT, f));
+    // Interrupted while vitest loaded: nothing starts.
+    if (options.signal?.aborted) return { run: reporter.run, files, interrupted: `cancelled (${String(options.signal.reason ?? 'signal')}) before any test ran` };
 
     let interrupted: string | undefined;
     let timer: NodeJS.Timeout | undefined;
-    const stop = (why: string): void => {
+    stop = (why: string): void => {
       if (interrupted !== undefined) return;
       interrupted = why;
       // vitest types custom reasons as a branded string; any text is accepted at run time.
@@ -160,11 +164,13 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
     };
     const onAbort = (): void => stop(`cancelled (${String(options.signal?.reason ?? 'signal')})`);
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    const explicitBound = typeof options.runTimeoutMs === 'number';
+    const boundMs = typeof options.runTimeoutMs === 'number' ? options.runTimeoutMs : options.runTimeoutMs(files.length);
     const bounded = new Promise<void>((done) => {
       timer = setTimeout(() => {
-        stop(`the run exceeded --run-timeout ${options.runTimeoutMs} ms`);
+        stop(explicitBound ? `the run exceeded --run-timeout ${boundMs} ms` : `the run exceeded its default bound of ${boundMs} ms for ${files.length} suite file(s) (--run-timeout sets it)`);
         done();
-      }, options.runTimeoutMs);
+      }, boundMs);
     });
     const started = vitest.start(filters).then(() => undefined);
     try {

@@ -6,7 +6,7 @@ import type { AgentScript } from '../spec/agent-script.ts';
 import { DEFECT_NAMES, type DefectName } from './defects.ts';
 import type { ReferenceOptions } from './options.ts';
 import { TestBed } from './testing/bed.ts';
-import { isTerminal, seqProblem, sleep, type TestClient } from './testing/client.ts';
+import { inMs, isTerminal, seqProblem, sleep, type TestClient } from './testing/client.ts';
 
 let bed: TestBed | undefined;
 afterEach(async () => {
@@ -54,6 +54,28 @@ async function survivesTransportLoss(bed: TestBed, how: 'close' | 'drop'): Promi
   const r = await bed.resume(c, { lastSeq: 5 });
   const end = await r.terminal(job);
   return end.type === 'job.result' ? undefined : `job ended ${end.payload.final_status} after session ${how}`;
+}
+
+/** A resume hello for `c`'s session on a new connection, authenticated with `token`; the answer's type. */
+async function resumeWith(bed: TestBed, c: TestClient, token: string): Promise<string> {
+  const next = await bed.connect();
+  const reply = await next.hello({ token, resume: { session_id: c.sessionId as string, resume_token: c.resumeToken as string, last_event_seq: 0 } });
+  return reply.type;
+}
+
+/** The tool_result error codes of a job, in order ('ok' for a success). */
+function toolResults(c: TestClient, job: string): string[] {
+  return c
+    .sequenced(job)
+    .filter((f) => f.type === 'job.event' && f.payload.kind === 'tool_result')
+    .map((f) => ((f.payload.body as { error?: { code: string } }).error?.code ?? 'ok'));
+}
+
+/** The job's status in a job.subscribed for a fresh session of the same principal. */
+async function subscribedStatus(bed: TestBed, job: string): Promise<unknown> {
+  const w = await bed.open();
+  w.send({ type: 'job.subscribe', payload: { job_id: job } });
+  return (await w.waitFor((f) => f.type === 'job.subscribed' || f.type === 'session.error')).payload.current_status;
 }
 
 const SCENARIOS: Record<DefectName, Scenario> = {
@@ -183,6 +205,140 @@ const SCENARIOS: Record<DefectName, Scenario> = {
       bob.send({ type: 'session.list_jobs', payload: {} });
       const jobs = (await bob.waitFor((f) => f.type === 'session.jobs')).payload.jobs as unknown[];
       return jobs.length === 0 ? undefined : `bob sees ${jobs.length} of alice's jobs`;
+    },
+  },
+  'resume-skips-auth': {
+    async run(bed) {
+      const c = await bed.open();
+      await c.drop();
+      return (await resumeWith(bed, c, 'tok-wrong')) === 'session.welcome' ? 'resumed with an invalid bearer token' : undefined;
+    },
+  },
+  'resume-any-principal': {
+    async run(bed) {
+      const c = await bed.open();
+      await c.drop();
+      return (await resumeWith(bed, c, 'tok-bob')) === 'session.welcome' ? "bob resumed alice's session" : undefined;
+    },
+  },
+  'cancel-reveals-existence': {
+    async run(bed) {
+      const alice = await bed.open();
+      const job = await alice.start(waitCancel);
+      const bob = await bed.open({ token: 'tok-bob' });
+      const codes: unknown[] = [];
+      for (const id of [job, 'job_does_not_exist']) {
+        const from = bob.frames.length;
+        bob.cancel(id);
+        codes.push((await bob.waitFor((f) => f.type === 'session.error' || f.type === 'job.error', { from })).payload.code);
+      }
+      return codes[0] === codes[1] ? undefined : `foreign job ${String(codes[0])}, unknown job ${String(codes[1])}`;
+    },
+  },
+  'list-filter-leak': {
+    async run(bed) {
+      const alice = await bed.open();
+      await alice.start(waitCancel);
+      const bob = await bed.open({ token: 'tok-bob' });
+      bob.send({ type: 'session.list_jobs', payload: { filter: { status: ['running', 'pending'] } } });
+      const jobs = (await bob.waitFor((f) => f.type === 'session.jobs')).payload.jobs as unknown[];
+      return jobs.length === 0 ? undefined : `bob's filtered listing shows ${jobs.length} of alice's jobs`;
+    },
+  },
+  'fs-star-crosses-slash': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'tool', tool: 'read', capability: 'fs.read', target: '/workspace/a/b.txt' }, { op: 'finish' }] }, {
+        lease_request: { 'fs.read': ['/workspace/*'] },
+      });
+      await c.terminal(job);
+      return toolResults(c, job)[0] === 'PERMISSION_DENIED' ? undefined : 'fs.read /workspace/a/b.txt allowed by /workspace/*';
+    },
+  },
+  'budget-zero-allows': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'cost', amount: 1, currency: 'USD' }, { op: 'tool', tool: 'search' }, { op: 'finish' }] }, {
+        lease_request: { 'tool.call': ['search'], 'cost.budget': ['USD:1'] },
+      });
+      const end = await c.terminal(job);
+      return end.payload.code === 'BUDGET_EXHAUSTED' || toolResults(c, job)[0] === 'BUDGET_EXHAUSTED' ? undefined : 'an operation allowed at USD 0';
+    },
+  },
+  'expiry-cached-grant': {
+    options: { leaseGraceMs: 5000 },
+    async run(bed) {
+      const c = await bed.open();
+      const search = { op: 'tool' as const, tool: 'search' };
+      const job = await c.start({ steps: [search, { op: 'sleep', ms: 500 }, search, { op: 'finish' }] }, {
+        lease_request: { 'tool.call': ['search'] },
+        lease_constraints: { expires_at: inMs(300) },
+      });
+      await c.terminal(job);
+      return toolResults(c, job)[1] === 'LEASE_EXPIRED' ? undefined : `after expiry: ${String(toolResults(c, job)[1])}`;
+    },
+  },
+  'watchdog-retryable': {
+    options: { leaseGraceMs: 0 },
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'sleep', ms: 3000 }, { op: 'finish' }] }, { lease_constraints: { expires_at: inMs(200) } });
+      const end = await c.terminal(job);
+      return end.payload.code === 'LEASE_EXPIRED' && end.payload.retryable === false ? undefined : `watchdog terminal ${JSON.stringify(end.payload)}`;
+    },
+  },
+  'cancel-ack-needs-event': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'wait_cancel', max_ms: 10_000 }, { op: 'finish' }] });
+      c.cancel(job);
+      await c.terminal(job);
+      return c.all((f) => f.type === 'job.cancelled' && f.job_id === job).length === 1 ? undefined : 'no job.cancelled for a job cancelled before its first event';
+    },
+  },
+  'linger-finish-wins': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 10_000 }, { op: 'finish' }], on_cancel: { linger_ms: 300 } });
+      await c.waitFor((f) => f.job_id === job && f.type === 'job.event');
+      c.cancel(job);
+      const end = await c.terminal(job);
+      return end.payload.code === 'CANCELLED' ? undefined : `lingering job ended ${end.type} ${String(end.payload.final_status)}`;
+    },
+  },
+  'timeout-status-error': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start(waitCancel, { max_runtime_sec: 0.2 });
+      await c.terminal(job);
+      const listed = await listStatus(c, job);
+      const subscribed = await subscribedStatus(bed, job);
+      return listed === 'timed_out' && subscribed === 'timed_out' ? undefined : `listed ${listed}, subscribed ${String(subscribed)}`;
+    },
+  },
+  'timeout-needs-submitter': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start(waitCancel, { max_runtime_sec: 0.3 });
+      await c.drop();
+      await sleep(700);
+      const status = await subscribedStatus(bed, job);
+      return status === 'timed_out' ? undefined : `status ${String(status)} after max_runtime_sec passed while its submitter was away`;
+    },
+  },
+  'history-dup-after-live': {
+    async run(bed) {
+      const owner = await bed.open();
+      const job = await owner.start({ steps: [{ op: 'emit', kind: 'log', count: 3 }, { op: 'wait_cancel', max_ms: 300 }, { op: 'emit', kind: 'log' }, { op: 'finish' }] });
+      await owner.waitFor((f) => f.job_id === job && f.event_seq === 3);
+      const live = await bed.open();
+      live.send({ type: 'job.subscribe', payload: { job_id: job } });
+      await live.waitFor((f) => f.type === 'job.subscribed');
+      const late = await bed.open();
+      late.send({ type: 'job.subscribe', payload: { job_id: job, history: true, from_event_seq: 0 } });
+      await late.terminal(job);
+      const n = late.sequenced(job).length;
+      return n === 5 ? undefined : `${n} job frames for 5 positions`;
     },
   },
 };

@@ -8,6 +8,8 @@ export interface Defect {
   /** The requirement it breaks, in the spec's words (section). */
   readonly breaks: string;
   readonly description: string;
+  /** The catalogue ids (spec/requirements.ts) whose checks must catch it (coverage.test.ts). */
+  readonly requirements: readonly string[];
 }
 
 export const DEFECTS = [
@@ -15,71 +17,164 @@ export const DEFECTS = [
     name: 'seq-race',
     breaks: 'v1.1 §8.3 / v1.0 §8.3: event_seq strictly monotonic and gap-free on the wire',
     description: 'audit csharp-event-seq-reorder: seq is stamped, then an async hop of random length, then enqueued; concurrent emitters (parallel branches, lease watchdog, back-pressure status) can write a higher seq first',
+    requirements: ['SEQ-001', 'SEQ-002'],
   },
   {
     name: 'cancel-after-terminal',
     breaks: 'v1.1 §7.3-7.4: exactly one terminal per job; cancel applies only to a non-terminal job',
     description: 'audit ruby-cancel-after-terminal: cancelling a finished job emits a second terminal job.error CANCELLED and flips the stored status to cancelled',
+    requirements: ['CANCEL-004', 'LIFE-001'],
   },
   {
     name: 'subscription-leak',
     breaks: 'v1.1 §6.7 / §7.6: a gone session must stop receiving fan-out (resource leak)',
     description: 'audit ruby-subscription-leak-on-close: an expired session stays attached to its jobs and fan-out keeps filling its dead outbox (visible in stats())',
+    requirements: ['LEAK-001'],
   },
   {
     name: 'replay-drops-events',
     breaks: 'v1.0 §6.3 / §8.3: resume replays every event with seq > last_event_seq',
     description: 'off-by-one in resume: the first missed event (last_event_seq + 1) is not replayed',
+    requirements: ['RESUME-003', 'SEQ-004', 'ACK-005'],
   },
   {
     name: 'replay-duplicates',
     breaks: 'v1.0 §8.3: strictly monotonic event_seq across resume',
     description: 'off-by-one in resume: the event at last_event_seq is replayed again',
+    requirements: ['RESUME-003', 'SEQ-004'],
   },
   {
     name: 'resume-token-reused',
     breaks: 'v1.1 §6.3: the resume token rotates on every successful welcome',
     description: 'the welcome after a resume carries the same resume token, and that token keeps working',
+    requirements: ['RESUME-002', 'RESUME-006'],
   },
   {
     name: 'close-cancels-jobs',
     breaks: 'v1.1 §6.7: in-flight jobs are not affected by session.close',
     description: 'session.close cancels the running jobs the session submitted (job.error CANCELLED)',
+    requirements: ['CLOSE-002', 'CLOSE-003'],
   },
   {
     name: 'drop-kills-jobs',
     breaks: 'v1.1 §6.4 / v1.0 §1.2: jobs survive a transport drop and a heartbeat loss',
     description: 'when the transport drops, the jobs the session submitted end with job.error CANCELLED',
+    requirements: ['LIFE-006', 'HB-003', 'RESUME-004', 'CANCEL-008'],
   },
   {
     name: 'subscriber-can-cancel',
     breaks: 'v1.1 §7.6 / §14: subscription does not confer cancel authority',
     description: 'cancel checks that the session observes the job instead of checking the submitting principal',
+    requirements: ['CANCEL-007'],
   },
   {
     name: 'credentials-leak',
     breaks: 'v1.1 §7.6 / §14: credentials reach only the submitting principal',
     description: 'job.subscribed carries the credentials whoever subscribes',
+    requirements: ['CRED-004'],
   },
   {
     name: 'event-after-terminal',
     breaks: 'v1.1 §7.3: nothing for a job follows its terminal',
     description: 'when one parallel branch ends the job, the other branches are not stopped and their events are still sent',
+    requirements: ['LIFE-002'],
   },
   {
     name: 'seq-per-job',
     breaks: 'v1.0 §8.3: event_seq is session-scoped, shared by every job of the session',
     description: 'event_seq is counted per job and session, so two concurrent jobs in one session reuse numbers',
+    requirements: ['SEQ-002'],
   },
   {
     name: 'subscribed-foreign-seq',
     breaks: 'v1.1 §7.6: subscribed events use the subscriber session_id and event_seq space',
     description: 'fan-out forwards the frame stamped for the submitting session (its session_id and seq) to subscribers',
+    requirements: ['SUB-006'],
   },
   {
     name: 'list-jobs-leak',
     breaks: 'v1.1 §6.6: list_jobs must not leak job existence across principals',
     description: 'session.list_jobs lists the jobs of every principal',
+    requirements: ['LIST-002'],
+  },
+  // ---- corners (issue 13): each wrong only where the suites used not to look ----
+  {
+    name: 'resume-skips-auth',
+    breaks: 'v1.0 §6.1: a session.hello missing or presenting an invalid token is rejected, never welcomed',
+    description: 'a hello carrying a resume block is routed to the resume path before the bearer token is checked, so a good resume token resumes without (or with a wrong) bearer token',
+    requirements: ['AUTH-001', 'AUTH-002'],
+  },
+  {
+    name: 'resume-any-principal',
+    breaks: 'v1.1 §6.6: no job existence revealed to a principal not authorized to know it',
+    description: 'the resume path checks that the bearer token is valid but not that it belongs to the session\'s principal: another principal holding the resume token takes the session over',
+    requirements: ['AUTH-004'],
+  },
+  {
+    name: 'cancel-reveals-existence',
+    breaks: 'v1.1 §6.6: MUST NOT leak job existence across principals',
+    description: 'job.cancel looks the job up before checking who may see it: another principal\'s job answers PERMISSION_DENIED where an unknown id answers JOB_NOT_FOUND',
+    requirements: ['LIST-008'],
+  },
+  {
+    name: 'list-filter-leak',
+    breaks: 'v1.1 §6.6: list_jobs returns only jobs the principal may observe',
+    description: 'the filtered session.list_jobs query forgets the principal scope (the unfiltered one keeps it)',
+    requirements: ['LIST-002'],
+  },
+  {
+    name: 'fs-star-crosses-slash',
+    breaks: 'v1.0 §9.2: `*` matches within one path segment',
+    description: 'fs.* patterns go through a shell-style matcher without FNM_PATHNAME, so `*` also matches `/` (other capabilities use the segment-aware glob)',
+    requirements: ['LEASE-007'],
+  },
+  {
+    name: 'budget-zero-allows',
+    breaks: 'v1.1 §9.6: a counter at or below zero refuses every further operation',
+    description: 'the budget check is `< 0` instead of `<= 0`: a counter spent to exactly 0 still allows one more operation',
+    requirements: ['BUDGET-004'],
+  },
+  {
+    name: 'expiry-cached-grant',
+    breaks: 'v1.1 §9.5: operations attempted at or after expires_at fail with LEASE_EXPIRED',
+    description: 'lease decisions are cached per capability and target: an operation allowed before expires_at is allowed again after it',
+    requirements: ['LEASE-004'],
+  },
+  {
+    name: 'watchdog-retryable',
+    breaks: 'v1.1 §12: LEASE_EXPIRED is never retryable',
+    description: 'the expiry watchdog builds its own job.error LEASE_EXPIRED with retryable true (the operation path says false)',
+    requirements: ['ERR-003'],
+  },
+  {
+    name: 'cancel-ack-needs-event',
+    breaks: 'v1.1 §7.4: the runtime acknowledges job.cancel with job.cancelled',
+    description: 'job.cancelled is sent on the agent\'s event path, so a job cancelled before its first event gets only its CANCELLED terminal',
+    requirements: ['CANCEL-001'],
+  },
+  {
+    name: 'linger-finish-wins',
+    breaks: 'v1.1 §7.4: a cancelled job ends with job.error CANCELLED',
+    description: 'an agent that reaches finish while it lingers after a cancel ends the job with its job.result success',
+    requirements: ['CANCEL-002'],
+  },
+  {
+    name: 'timeout-status-error',
+    breaks: 'v1.1 §7.3: a terminal job keeps its final status (timed_out) in listings and job.subscribed',
+    description: 'the stored status of a timed-out job is error (the terminal on the wire says timed_out)',
+    requirements: ['LIFE-004'],
+  },
+  {
+    name: 'timeout-needs-submitter',
+    breaks: 'v1.1 §7.3 / §6.7: max_runtime_sec ends the job with TIMEOUT whether or not its session is attached',
+    description: 'the max_runtime_sec watchdog runs on the submitter\'s connection: while no transport is attached it does not fire and the job runs on',
+    requirements: ['LIFE-005'],
+  },
+  {
+    name: 'history-dup-after-live',
+    breaks: 'v1.1 §7.6: a subscription with history delivers each event once',
+    description: 'a subscriber with history that joins a job another session already subscribes to joins that fan-out group at the group\'s start, so the replayed events come again live',
+    requirements: ['SUB-003', 'SUB-005'],
   },
 ] as const satisfies readonly Defect[];
 

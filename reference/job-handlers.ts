@@ -85,7 +85,7 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
       submitterSessionId: session.id,
       agentName: agent.name,
       agentVersion: agent.version,
-      lease: new LeaseState(lease, p.lease_constraints),
+      lease: new LeaseState(lease, p.lease_constraints, rt.config.defects),
       credentials: wantsCredentials ? [issueCredential(lease, p.lease_constraints)] : undefined,
       traceId,
       idempotencyKey: p.idempotency_key,
@@ -147,9 +147,12 @@ function visibleJob(rt: Runtime, session: Session, jobId: string): Job {
  */
 export function onCancel(rt: Runtime, session: Session, msg: Message<'job.cancel'>): void {
   const jobId = jobIdOf(msg);
-  const known = rt.jobs.get(jobId);
-  const subscriberMayCancel = known !== undefined && rt.config.defects.has('subscriber-can-cancel') && rt.subscriptions.observes(session, known);
-  const mayCancel = known !== undefined && (known.principal === session.principal || subscriberMayCancel);
+  const existing = rt.jobs.get(jobId);
+  if (existing !== undefined && existing.principal !== session.principal && rt.config.defects.has('cancel-reveals-existence')) {
+    throw new RequestError('PERMISSION_DENIED', 'only the submitting principal may cancel a job', { job_id: jobId });
+  }
+  const subscriberMayCancel = existing !== undefined && rt.config.defects.has('subscriber-can-cancel') && rt.subscriptions.observes(session, existing);
+  const mayCancel = existing !== undefined && (existing.principal === session.principal || subscriberMayCancel);
   // The silent-foreign-cancel variant: no answer to a cancel it will not act on, alike for
   // a foreign job and an unknown id (so the silence reveals nothing, v1.1 §6.6).
   if (!mayCancel && rt.config.variants.has('silent-foreign-cancel')) return;
@@ -169,7 +172,10 @@ export function onCancel(rt: Runtime, session: Session, msg: Message<'job.cancel
   if (job.cancelRequested) {
     throw new RequestError('INVALID_REQUEST', `job ${job.id} is already being cancelled`, { job_id: job.id, status: job.status });
   }
-  session.outbound.send('job.cancelled', { job_id: job.id, reason }, { job_id: job.id });
+  // cancel-ack-needs-event: the ack rides the agent's event path, which a silent job has not opened.
+  if (!(job.position === 0 && rt.config.defects.has('cancel-ack-needs-event'))) {
+    session.outbound.send('job.cancelled', { job_id: job.id, reason }, { job_id: job.id });
+  }
   job.requestCancel();
 }
 
@@ -202,6 +208,12 @@ export function onSubscribe(rt: Runtime, session: Session, msg: Message<'job.sub
   const withCredentials = mayHoldCredentials(job, session.principal) || (rt.config.defects.has('credentials-leak') && job.credentials !== undefined);
   session.outbound.send('job.subscribed', subscribedPayload(job, job.position, replay.length > 0, withCredentials), { job_id: job.id });
   replay.forEach((entry, k) => void session.deliver(job, from + 1 + k, entry));
+  // history-dup-after-live: joining the fan-out group another subscriber already follows
+  // catches up from where the replay started, so the replayed events come twice.
+  if (rt.config.defects.has('history-dup-after-live') && [...job.observers].some((s) => s.id !== job.submitterSessionId)) {
+    session.delivered.set(job.id, from);
+    replay.forEach((entry, k) => void session.deliver(job, from + 1 + k, entry));
+  }
   if (job.terminal === undefined) rt.subscriptions.observe(session, job, job.position);
 }
 

@@ -105,7 +105,8 @@ export class Job implements JobWire {
   /** The job's one terminal (v1.1 §7.3). Later calls do nothing. */
   end(type: 'job.result' | 'job.error', payload: TerminalPayload, status: JobStatusName): void | Promise<void> {
     if (this.terminal !== undefined) return;
-    this.status = status;
+    // timeout-status-error: the status column knows no timed_out; the wire terminal does.
+    this.status = status === 'timed_out' && this.#config.defects.has('timeout-status-error') ? 'error' : status;
     this.endedAtMs = Date.now();
     this.credentialsRevoked = true; // v1.1 §9.8.2: revoke at the upstream on any terminal
     for (const timer of this.#timers) clearTimeout(timer);
@@ -118,7 +119,9 @@ export class Job implements JobWire {
 
   /** The agent ran to its end: its outcome, unless a cancel was accepted first (then CANCELLED). */
   agentFinished(type: 'job.result' | 'job.error', payload: TerminalPayload, status: JobStatusName): void | Promise<void> {
-    if (this.cancelRequested) return this.#endCancelled();
+    // linger-finish-wins: an agent that finishes while it lingers after a cancel ends the job its way.
+    const finishWins = this.#config.defects.has('linger-finish-wins') && type === 'job.result';
+    if (this.cancelRequested && !finishWins) return this.#endCancelled();
     return this.end(type, payload, status);
   }
 
@@ -154,6 +157,11 @@ export class Job implements JobWire {
     return false;
   }
 
+  // timeout-needs-submitter: the watchdog lives on the submitter's connection.
+  #submitterAttached(): boolean {
+    return [...this.observers].some((s) => s.id === this.submitterSessionId && s.link !== undefined);
+  }
+
   #endCancelled(): void | Promise<void> {
     return this.end('job.error', cancelledPayload('cancelled by client'), 'cancelled');
   }
@@ -184,6 +192,7 @@ export class Job implements JobWire {
     if (maxRuntimeSec !== undefined) {
       this.#timers.push(
         setTimeout(() => {
+          if (this.#config.defects.has('timeout-needs-submitter') && !this.#submitterAttached()) return;
           void this.end('job.error', { code: 'TIMEOUT', message: `exceeded max_runtime_sec ${maxRuntimeSec}`, retryable: false, final_status: 'timed_out' }, 'timed_out');
         }, Math.min(maxRuntimeSec * 1000, MAX_TIMER_MS)).unref(),
       );
@@ -196,7 +205,10 @@ export class Job implements JobWire {
         setTimeout(() => {
           void (async () => {
             await this.publishEvent('status', { phase: 'lease_expired', message: 'lease expired; ending the job' });
-            await this.end('job.error', leaseExpiredPayload(), 'error');
+            const payload = leaseExpiredPayload();
+            // watchdog-retryable: the watchdog's own form of the error says retryable.
+            if (this.#config.defects.has('watchdog-retryable')) payload.retryable = true;
+            await this.end('job.error', payload, 'error');
           })();
         }, Math.max(0, expiresAt + this.#config.leaseGraceMs - Date.now())).unref(),
       );

@@ -2,6 +2,7 @@
 // authority-bearing operation goes through. Pure apart from the clock passed in.
 import { posix } from 'node:path';
 import { parseAmount, type Budget, type Credential, type Lease, type LeaseConstraints } from '../spec/index.ts';
+import type { Defects } from './defects.ts';
 import { randomId } from './ids.ts';
 
 const globCache = new Map<string, RegExp>();
@@ -38,6 +39,11 @@ export function globToRegExp(pattern: string): RegExp {
 
 export function globMatches(pattern: string, target: string): boolean {
   return globToRegExp(pattern).test(target);
+}
+
+/** The fs-star-crosses-slash defect's matcher: shell-style, `*` and `**` both match `/` (fnmatch without FNM_PATHNAME). */
+function looseGlobMatches(pattern: string, target: string): boolean {
+  return new RegExp(`^${pattern.split(/\*+/).map(escapeRegExp).join('.*')}$`, 's').test(target);
 }
 
 /**
@@ -86,8 +92,12 @@ export class LeaseState {
   readonly constraints: LeaseConstraints | undefined;
   readonly expiresAtMs: number | undefined;
   readonly #budget: Map<string, number> | undefined;
+  readonly #defects: Defects | undefined;
+  /** Operations once allowed (the expiry-cached-grant defect trusts this cache). */
+  readonly #granted = new Set<string>();
 
-  constructor(lease: Lease, constraints: LeaseConstraints | undefined) {
+  constructor(lease: Lease, constraints: LeaseConstraints | undefined, defects?: Defects) {
+    this.#defects = defects;
     this.lease = lease;
     this.constraints = constraints;
     this.expiresAtMs = constraints?.expires_at === undefined ? undefined : Date.parse(constraints.expires_at);
@@ -112,10 +122,18 @@ export class LeaseState {
    * model, budget. Undefined when the operation is allowed.
    */
   authorize(op: Operation, now: number): Denial | undefined {
+    return this.#grant(op, now) ?? this.#spend();
+  }
+
+  // Expiry, capability and model: what the expiry-cached-grant defect remembers per operation.
+  #grant(op: Operation, now: number): Denial | undefined {
+    const key = JSON.stringify([op.capability, op.target, op.model ?? null]);
+    if (this.#granted.has(key) && this.#defects?.has('expiry-cached-grant')) return undefined;
     if (this.expired(now)) return { code: 'LEASE_EXPIRED', message: `lease expired at ${this.constraints?.expires_at}` };
     const target = canonicalTarget(op.capability, op.target);
     const patterns = this.lease[op.capability] ?? [];
-    if (target === undefined || !patterns.some((p) => globMatches(p, target))) {
+    const matches = op.capability.startsWith('fs.') && this.#defects?.has('fs-star-crosses-slash') ? looseGlobMatches : globMatches;
+    if (target === undefined || !patterns.some((p) => matches(p, target))) {
       return { code: 'PERMISSION_DENIED', message: `${op.capability} ${JSON.stringify(target ?? op.target)} is not covered by the lease` };
     }
     if (op.model !== undefined) {
@@ -124,8 +142,15 @@ export class LeaseState {
         return { code: 'PERMISSION_DENIED', message: `model ${JSON.stringify(op.model)} is not covered by model.use` };
       }
     }
+    this.#granted.add(key);
+    return undefined;
+  }
+
+  // v1.1 §9.6: a counter at or below zero refuses (the budget-zero-allows defect: only below).
+  #spend(): Denial | undefined {
+    const exhausted = this.#defects?.has('budget-zero-allows') ? (left: number) => left < 0 : (left: number) => left <= 0;
     for (const [currency, left] of this.#budget ?? []) {
-      if (left <= 0) return { code: 'BUDGET_EXHAUSTED', message: `${currency} budget exhausted` };
+      if (exhausted(left)) return { code: 'BUDGET_EXHAUSTED', message: `${currency} budget exhausted` };
     }
     return undefined;
   }

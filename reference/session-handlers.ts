@@ -27,9 +27,11 @@ function requireFeature(session: Session, feature: (typeof FEATURES)[number], ty
 /** v1.1 §6.1-6.3: a hello opens a session, or resumes one (hello.resume or flat fields). */
 export function onHello(rt: Runtime, conn: Connection, msg: Message<'session.hello'>): void {
   const { payload } = msg;
+  const resume = payload.resume ?? flatResume(msg);
+  // The resume-skips-auth defect: the resume branch is taken before the bearer check.
+  if (resume !== undefined && rt.config.defects.has('resume-skips-auth')) return resumeSession(rt, conn, undefined, resume);
   const principal = payload.auth?.scheme === 'bearer' ? rt.auth.principalOf(payload.auth.token) : undefined;
   if (principal === undefined) return conn.refuse('UNAUTHENTICATED', 'missing or invalid bearer token');
-  const resume = payload.resume ?? flatResume(msg);
   if (resume !== undefined) return resumeSession(rt, conn, principal, resume);
   const features = negotiateFeatures(payload.capabilities?.features ?? [], FEATURES);
   const session = rt.createSession(principal, features);
@@ -68,7 +70,8 @@ function resumeSession(rt: Runtime, conn: Connection, principal: string | undefi
     return conn.refuse('RESUME_WINDOW_EXPIRED', 'no resumable session with that id (never existed or its window passed)');
   }
   const tokenValid = secretsEqual(request.resume_token, session.resumeToken);
-  if (!tokenValid || (principal !== undefined && principal !== session.principal)) {
+  const foreign = principal !== undefined && principal !== session.principal && !rt.config.defects.has('resume-any-principal');
+  if (!tokenValid || foreign) {
     return conn.refuse('UNAUTHENTICATED', 'resume token is not this session\'s current token');
   }
   const { last_event_seq: last } = request;
@@ -133,7 +136,9 @@ export function onAck(session: Session, msg: Message<'session.ack'>): void {
 export function onListJobs(rt: Runtime, session: Session, msg: Message<'session.list_jobs'>): void {
   requireFeature(session, 'list_jobs', 'session.list_jobs');
   const { filter, limit, cursor } = msg.payload;
-  const everyone = rt.config.defects.has('list-jobs-leak') || rt.config.variants.has('open-subscribe');
+  // list-filter-leak: the filtered query path forgets the principal scope; open-subscribe lists everyone's on purpose.
+  const everyone =
+    rt.config.defects.has('list-jobs-leak') || (filter !== undefined && rt.config.defects.has('list-filter-leak')) || rt.config.variants.has('open-subscribe');
   const { jobs, nextCursor } = rt.jobs.list({
     principal: everyone ? undefined : session.principal,
     finished: !rt.config.variants.has('forget-finished-jobs'),

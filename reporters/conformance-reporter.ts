@@ -14,12 +14,15 @@ import type { CollectedProblem, CollectedTest } from './record.ts';
 import { verdictOf } from './record.ts';
 import type { ProgressSnapshot } from './progress.ts';
 import { emptyCounts, type Verdict } from './verdicts.ts';
+import { SlowServerWatch } from './slow-server.ts';
 
 export interface ConformanceReporterOptions {
   /** Called as tests finish and files load. */
   readonly onProgress?: (snapshot: ProgressSnapshot, event: 'test' | 'file') => void;
   /** Console output of the suites (shown only with --debug). */
   readonly onConsole?: (text: string) => void;
+  /** Called once when test after test timed out waiting for the server (slow-server.ts). */
+  readonly onTooSlow?: (reason: string) => void;
 }
 
 export interface CollectedRun {
@@ -74,9 +77,11 @@ export class ConformanceReporter implements Reporter {
   #filesDone = 0;
   #counts = emptyCounts();
   #run: CollectedRun = { tests: [], problems: [], stacks: [], reason: 'not-run' };
+  readonly #slow: SlowServerWatch | undefined;
 
   constructor(options: ConformanceReporterOptions = {}) {
     this.#options = options;
+    this.#slow = options.onTooSlow === undefined ? undefined : new SlowServerWatch(options.onTooSlow);
   }
 
   /** What the run produced; complete after onTestRunEnd. */
@@ -106,6 +111,7 @@ export class ConformanceReporter implements Reporter {
       ...(result.state === 'skipped' && result.note !== undefined ? { skipNote: result.note } : {}),
     });
     if (verdict !== undefined) this.#counts[verdict] += 1;
+    this.#slow?.observe(result.state, (result.errors ?? []).map(errorText));
     this.#options.onProgress?.(this.#snapshot(), 'test');
   }
 

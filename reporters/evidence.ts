@@ -1,7 +1,7 @@
 // Turns the `evidence` a test left in its meta into a transcript window the reports can
 // draw. The meta field is typed `unknown`, so the shape is checked here, entry by entry:
 // a malformed entry is dropped, never allowed to break a report.
-import type { ConnectionEntry, FrameEntry, TranscriptEntry } from '../suites/harness/transcript-types.ts';
+import type { ConnectionEntry, Elision, FrameEntry, TranscriptEntry } from '../suites/harness/transcript-types.ts';
 
 /** Entries kept per test in the record; property transcripts can be long. */
 export const MAX_EVIDENCE_ENTRIES = 400;
@@ -22,6 +22,10 @@ function isObject(value: unknown): value is Loose {
 
 const CONN_EVENTS = new Set(['open', 'dropped', 'closing', 'closed']);
 
+function isElision(value: unknown): value is Elision {
+  return isObject(value) && typeof value.sha256 === 'string' && typeof value.head === 'string' && isObject(value.cut);
+}
+
 function asEntry(value: unknown): TranscriptEntry | undefined {
   if (!isObject(value)) return undefined;
   const { kind, index, conn, t } = value;
@@ -41,6 +45,7 @@ function asEntry(value: unknown): TranscriptEntry | undefined {
       ...(typeof value.raw === 'string' ? { raw: value.raw } : {}),
       bytes: typeof value.bytes === 'number' ? value.bytes : 0,
       verdict,
+      ...(isElision(value.elided) ? { elided: value.elided } : {}),
     };
     return entry;
   }
@@ -54,6 +59,7 @@ function asEntry(value: unknown): TranscriptEntry | undefined {
       ...(typeof value.code === 'number' ? { code: value.code } : {}),
       ...(typeof value.reason === 'string' ? { reason: value.reason } : {}),
       ...(typeof value.label === 'string' ? { label: value.label } : {}),
+      ...(typeof value.error === 'string' ? { error: value.error } : {}),
     };
     return entry;
   }

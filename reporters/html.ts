@@ -40,7 +40,7 @@ function header(record: ConformanceRecord): string {
     ['Target', esc(t.url)],
     ['Runtime', t.runtime ? esc(`${t.runtime.name} ${t.runtime.version}`) : '<span class="muted">not announced</span>'],
     ['Features', t.features.length > 0 ? esc(t.features.join(', ')) : '<span class="muted">none negotiated</span>'],
-    ['Agents', t.agents.length > 0 ? esc(t.agents.join(', ')) : '<span class="muted">none listed</span>'],
+    ['Agents', t.agents.length > 0 ? `${esc(t.agents.join(', '))}${t.agentsOmitted ? ` <span class="muted">and ${t.agentsOmitted} more</span>` : ''}` : '<span class="muted">none listed</span>'],
     ['Second principal', t.secondPrincipal ? 'configured' : '<span class="muted">not configured</span>'],
     ['Kit', esc(`${record.kit.name} ${record.kit.version}, catalogue ${record.catalogueVersion}`)],
     ['Started', esc(record.startedAt)],
@@ -131,6 +131,7 @@ function finding(test: RecordTest, n: number, open: boolean): string {
   if (test.detail) parts.push(`<p>${esc(test.detail)}</p>`);
   if (baselined && test.baselined?.reason) parts.push(`<p class="muted">Baseline reason: ${esc(test.baselined.reason)}</p>`);
   if (test.replay?.command) parts.push(`<p>Replay: <code>${esc(test.replay.command)}</code></p>`);
+  if (test.rerun) parts.push(`<p>Run it again: <code>${esc(test.rerun)}</code></p>`);
   if (test.evidence) {
     const w = test.evidence;
     parts.push(
@@ -153,6 +154,18 @@ function findings(record: ConformanceRecord): string {
     '<h2 id="failures">Failures</h2>',
     blocking.length === 0 ? '<p class="muted">None.</p>' : blocking.map((t) => finding(t, n++, true)).join('\n'),
   ];
+  if (record.interrupted !== undefined) {
+    sections.push(
+      `<h2 id="interrupted">Interrupted</h2><p>The run stopped early: ${esc(record.interrupted)}. This report holds what finished.</p>`,
+      record.unfinished.length === 0
+        ? '<p class="muted">No collected test was left running (tests not yet collected are not listed).</p>'
+        : `<details open><summary>${record.unfinished.length} test(s) did not finish</summary><ul>${record.unfinished.map((k) => `<li>${esc(k)}</li>`).join('')}</ul></details>`,
+    );
+  }
+  if (record.elided !== undefined) {
+    const e = record.elided;
+    sections.push(`<p class="muted">The evidence passed its budget of ${e.budgetChars} characters: ${e.trimmed} failure(s) show only their witness frames, ${e.dropped} none.</p>`);
+  }
   if (warnings.length > 0) sections.push('<h2 id="warnings">Warnings</h2>', warnings.map((t) => finding(t, n++, false)).join('\n'));
   if (record.baseline) {
     const b = record.baseline;

@@ -95,4 +95,13 @@ describe('recordToJUnit', () => {
   it('gives an empty run a valid document', () => {
     expect(parseXml(recordToJUnit(sampleRecord({ tests: sampleTests().slice(0, 0) }))).attributes.tests).toBe('0');
   });
+
+  it('lists the tests an interrupted run left unfinished as skipped, saying why', () => {
+    const hung = { file: 'suites/slow.suite.ts', title: 'waits [ENV-003]', state: 'pending' as const, errors: [], durationMs: 0 };
+    const cut = parseXml(recordToJUnit(sampleRecord({ tests: [...sampleTests(), hung], interrupted: 'cancelled (SIGINT)' })));
+    const unfinished = testcase(cut, 'suites/slow.suite.ts > waits');
+    expect(findAll(unfinished, 'skipped')[0]?.attributes.message).toBe('did not finish: the run was interrupted (cancelled (SIGINT))');
+    const root = findAll(cut, 'testsuites')[0];
+    expect(Number(root?.attributes.tests)).toBe(sampleTests().length + 1);
+  });
 });

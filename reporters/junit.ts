@@ -87,7 +87,20 @@ export function recordToJUnit(record: ConformanceRecord): string {
       '  </testsuite>',
     ].join('\n'),
   );
+  // An interrupted run names what did not finish, so CI shows the gap, not a shorter list.
+  if (record.unfinished.length > 0) {
+    const why = `did not finish: the run was interrupted (${record.interrupted ?? 'no reason given'})`;
+    suites.push(
+      [
+        `  <testsuite name="(did not finish)" timestamp="${esc(record.startedAt)}" tests="${record.unfinished.length}" failures="0" errors="0" skipped="${record.unfinished.length}" time="0">`,
+        ...record.unfinished.map((key) => `    <testcase classname="${esc(key.split(' > ')[0] ?? key)}" name="${esc(key)}" time="0">\n      <skipped message="${esc(why)}"/>\n    </testcase>`),
+        '  </testsuite>',
+      ].join('\n'),
+    );
+  }
   const total = counts(record.tests);
+  total.tests += record.unfinished.length;
+  total.skipped += record.unfinished.length;
   total.time = seconds(record.durationMs);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

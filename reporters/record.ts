@@ -10,6 +10,7 @@ import {
   isStale,
 } from './baseline.ts';
 import { type EvidenceWindow, readEvidence } from './evidence.ts';
+import type { Elided } from './report-budget.ts';
 import { areaPrefix, combineVerdicts, emptyCounts } from './verdicts.ts';
 
 export const RECORD_VERSION = 1;
@@ -45,6 +46,8 @@ export interface RecordTest {
   readonly message?: string;
   readonly evidence?: EvidenceWindow;
   readonly replay?: ReplayInfo;
+  /** For a test that did not pass: the one command that runs it again (RecordInput.rerun). */
+  readonly rerun?: string;
   /** Kit notes (a cleanup that did not get what it expected, ...): reported, never a verdict. */
   readonly notes?: readonly string[];
   /** Requirement ids this result fails on; empty when it does not fail. */
@@ -88,6 +91,14 @@ export interface BaselineReport {
   readonly unexercised: readonly { readonly entry: number; readonly value: BaselineEntry }[];
 }
 
+/** Agents a record lists; a welcome may list any number (a hostile one: hundreds of thousands). */
+export const MAX_RECORDED_AGENTS = 100;
+
+/** The agents part of TargetInfo for this welcome's list. */
+export function recordedAgents(agents: readonly string[]): Pick<TargetInfo, 'agents' | 'agentsOmitted'> {
+  return agents.length <= MAX_RECORDED_AGENTS ? { agents } : { agents: agents.slice(0, MAX_RECORDED_AGENTS), agentsOmitted: agents.length - MAX_RECORDED_AGENTS };
+}
+
 export interface TargetInfo {
   /** The URL with userinfo, query and fragment removed; or `embedded reference runtime`. */
   readonly url: string;
@@ -95,8 +106,10 @@ export interface TargetInfo {
   readonly runtime?: { readonly name: string; readonly version: string };
   /** The effective feature set from the preflight handshake. */
   readonly features: readonly string[];
-  /** Agent names the welcome listed. */
+  /** Agent names the welcome listed (the first MAX_RECORDED_AGENTS). */
   readonly agents: readonly string[];
+  /** How many more the welcome listed, when it listed more than MAX_RECORDED_AGENTS. */
+  readonly agentsOmitted?: number;
   /** Whether a second principal (ARCP_TOKEN_2) was configured. */
   readonly secondPrincipal: boolean;
 }
@@ -163,6 +176,8 @@ export interface ConformanceRecord {
   /** Keys of tests that were collected but never finished (the run was interrupted). */
   readonly unfinished: readonly string[];
   readonly exit: { readonly code: 0 | 1; readonly reason: string };
+  /** Set by the report writers when the evidence passed its size budget (report-budget.ts). */
+  readonly elided?: Elided;
 }
 
 // ---- input ------------------------------------------------------------------------------
@@ -208,6 +223,8 @@ export interface RecordInput {
   readonly merged?: MergedShards;
   /** Removes known secrets from every text taken from a test. */
   readonly redact: (text: string) => string;
+  /** The command that re-runs one test (its suite file, its requirement ids), for failures. */
+  readonly rerun?: (file: string, requirements: readonly string[], seed?: number) => string;
 }
 
 // ---- interpretation ---------------------------------------------------------------------
@@ -310,6 +327,7 @@ function draftTest(test: CollectedTest, verdict: Verdict, input: RecordInput): D
     ...(message === undefined ? {} : { message: redact(message) }),
     ...(evidence === undefined ? {} : { evidence }),
     ...(meta?.replay === undefined ? {} : { replay: meta.replay }),
+    ...(input.rerun === undefined || verdict === 'PASS' || verdict === 'NA' ? {} : { rerun: redact(input.rerun(test.file, meta?.requirements ?? [], meta?.replay?.seed)) }),
     ...(meta?.notes === undefined || meta.notes.length === 0 ? {} : { notes: meta.notes.map(redact) }),
     failingRequirements: wouldBlock(verdict, input.settings) ? failingIds(test, verdict, input.settings.strict) : [],
   };

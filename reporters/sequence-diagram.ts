@@ -60,10 +60,10 @@ function rowY(row: number): number {
   return HEADER + 18 + row * ROW;
 }
 
-function connEvent(entry: Extract<TranscriptEntry, { kind: 'conn' }>, x: number, y: number): string {
-  const detail = [entry.code !== undefined ? String(entry.code) : '', entry.reason ?? ''].filter(Boolean).join(' ');
-  const text = `${entry.event}${detail ? ` ${truncate(detail, 24)}` : ''}`;
-  const label = `<text x="${x + 10}" y="${y + 4}" class="ev">${esc(text)}</text>`;
+function connEvent(entry: Extract<TranscriptEntry, { kind: 'conn' }>, x: number, y: number, witness: boolean): string {
+  const detail = [entry.code !== undefined ? String(entry.code) : '', entry.reason ?? '', entry.error ?? ''].filter(Boolean).join(' ');
+  const text = `${entry.event}${detail ? ` ${truncate(detail, 40)}` : ''}`;
+  const label = `<text x="${x + 10}" y="${y + 4}" class="ev${witness ? ' witness' : ''}">${esc(text)}</text>`;
   switch (entry.event) {
     case 'open':
       return `<circle cx="${x}" cy="${y}" r="5" class="open"/>${label}`;
@@ -111,7 +111,8 @@ export function sequenceDiagram(window: EvidenceWindow, idPrefix: string): strin
     `<defs><marker id="${markerId}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="#343a40"/></marker></defs>`,
   );
   entries.forEach((entry, row) => {
-    if (entry.kind === 'frame' && witnesses.has(entry.index)) {
+    // A connection event can prove a failure too (the close that ended a wait).
+    if (witnesses.has(entry.index)) {
       parts.push(`<rect x="0" y="${rowY(row) - ROW / 2 - 4}" width="${width}" height="${ROW}" class="witness-row"/>`);
     }
   });
@@ -130,7 +131,7 @@ export function sequenceDiagram(window: EvidenceWindow, idPrefix: string): strin
     const y = rowY(row);
     const x = lanes.get(entry.conn)?.x ?? MARGIN_LEFT;
     parts.push(`<text x="4" y="${y + 4}" class="idx">#${entry.index} +${entry.t.toFixed(0)}ms</text>`);
-    if (entry.kind === 'conn') parts.push(connEvent(entry, x, y));
+    if (entry.kind === 'conn') parts.push(connEvent(entry, x, y, witnesses.has(entry.index)));
     else {
       const [from, to] = entry.dir === 'out' ? [x, serverX] : [serverX, x];
       parts.push(arrow(entry, from, to, y, witnesses.has(entry.index), markerId));
@@ -159,5 +160,5 @@ svg.seq .closing { fill: #f59f00; }
 svg.seq .closed { stroke: #495057; stroke-width: 3; }
 svg.seq .dropped { stroke: #c92a2a; stroke-width: 2.5; }
 svg.seq .ev { fill: #495057; font-style: italic; }
-svg.seq .ev.drop { fill: #c92a2a; font-weight: 700; }
+svg.seq .ev.drop, svg.seq .ev.witness { fill: #c92a2a; font-weight: 700; }
 `;

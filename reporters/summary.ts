@@ -86,6 +86,7 @@ function failure(test: RecordTest, paint: ReturnType<typeof painter>, width: num
   // The detail is what to do about it (for UNTESTABLE, what to change): wrapped, never cut.
   if (test.detail) lines.push(...detailLines(terminalSafe(test.detail), Math.max(40, width - 7)).map((l) => `       ${l}`));
   if (test.replay?.command) lines.push(`       replay: ${terminalSafe(test.replay.command)}`);
+  if (test.rerun) lines.push(paint('dim', `       again:  ${terminalSafe(test.rerun)}`));
   return lines;
 }
 

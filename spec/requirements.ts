@@ -137,6 +137,12 @@ export const REQUIREMENTS: readonly Requirement[] = [
       HELLO_REJECTS_BAD_TOKEN,
       { section: '1.0 §5.1', quote: '`session_id` (string, REQUIRED after welcome): Identifies the session. Absent only on `session.hello` and the corresponding `session.welcome`.' },
     ] },
+  { id: 'AUTH-004', section: '1.1 §6.6', level: 'MUST', features: [], observable: true, needsAgent: false,
+    text: 'A resume authenticated as a principal other than the session\'s own gets no welcome for that session, whatever resume token it presents (the session would reveal that principal\'s jobs).',
+    quotes: [
+      NO_JOB_LEAK,
+      { section: '1.0 §14', quote: 'The `resume_token` is a session credential.' },
+    ] },
 
   // HELLO: hello / welcome & feature negotiation (1.1 §6.2, 1.0 §6.2)
   { id: 'HELLO-001', section: '1.1 §6.2', level: 'MUST', features: [], observable: true, needsAgent: false,
@@ -305,6 +311,11 @@ export const REQUIREMENTS: readonly Requirement[] = [
     text: 'A finished job stays listed, with its terminal status, at least while its events are within the resume window.',
     quotes: [
       { section: '1.1 §6.6', quote: 'Scope: the runtime returns jobs the session\'s authenticated principal is permitted to observe.' },
+    ] },
+  { id: 'LIST-008', section: '1.1 §6.6', level: 'MUST', features: [], observable: true, needsAgent: true,
+    text: 'A job.cancel or job.subscribe naming a job another principal may not observe gets the same answer (type and code, or silence) as one naming a job id that does not exist.',
+    quotes: [
+      NO_JOB_LEAK,
     ] },
 
   // CLOSE: session close (1.1 §6.7, 1.0 §6.4)

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { DEFECT_NAMES } from '../reference/defects.ts';
-import { EXAMPLE_SUITES, KIT_ROOT, failingKeys, readMatrix, runKit, selectorsOf } from './defect-matrix.ts';
+import { EXAMPLE_SUITES, KIT_ROOT, catchingKeys, failingKeys, readMatrix, runKit, selectorsOf } from './defect-matrix.ts';
 
 const RUN_TIMEOUT_MS = 5 * 60_000;
 const matrix = readMatrix();
@@ -41,9 +41,11 @@ describe('the example suites against the reference runtime', () => {
     }
     // The first named test is re-run alone (its file and ids), which keeps this affordable.
     const [named] = entry.caughtBy;
-    it(`${defect}: fails the test the matrix names first`, async () => {
+    it(`${defect}: fails (or, for a SHOULD, warns) the test the matrix names first`, async () => {
       const run = await runKit(['--only', selectorsOf(named ?? '').join(',')], [defect], RUN_TIMEOUT_MS);
-      expect(failingKeys(run), run.stdout.slice(-1500)).toContain(named);
+      expect(catchingKeys(run), run.stdout.slice(-1500)).toContain(named);
+      // A defect that breaks only a SHOULD is caught as a WARN, which does not fail the run.
+      if (!failingKeys(run).includes(named ?? '')) return expect(run.code).toBe(0);
       expect(run.code).toBe(1);
       // The JUnit file a CI system reads parses and names the broken requirement.
       expect(XMLValidator.validate(run.junit)).toBe(true);

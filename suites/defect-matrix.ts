@@ -89,6 +89,16 @@ export function failingKeys(run: KitRun): string[] {
 }
 
 /**
+ * The tests that report the defect at its requirement's level: FAIL (a MUST), then WARN (a
+ * defect that breaks only a SHOULD is caught as a WARN), each group sorted, so the matrix
+ * changes only when a result does and names a failing test first when there is one.
+ */
+export function catchingKeys(run: KitRun): string[] {
+  const of = (verdict: string) => run.tests.filter((t) => t.verdict === verdict).map((t) => t.key).sort();
+  return [...of('FAIL'), ...of('WARN')];
+}
+
+/**
  * `--only` selectors that run just one test: its suite file and the requirement ids its
  * title ends with (`suites/cancel/cancel.suite.ts > cancel > ... [CANCEL-003, CANCEL-002]`).
  */

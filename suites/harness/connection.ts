@@ -5,12 +5,15 @@
 import WebSocket, { type RawData } from 'ws';
 import { ARCP_VERSION } from '../../spec/messages.ts';
 import { validateFrame } from '../../spec/validate.ts';
-import { HarnessError } from './errors.ts';
+import { HarnessError, type HarnessEvidence } from './errors.ts';
 import { type FramePredicate, type WireFrame, isWireFrame, summarizeEntries } from './frames.ts';
 import { nextMessageId } from './ids.ts';
 import { JobHoldings } from './job-holdings.ts';
 import { ENTRY_OVERHEAD_BYTES, type Transcript } from './transcript.ts';
-import type { FrameEntry, FrameVerdict } from './transcript-types.ts';
+import type { FrameEntry, FrameVerdict, TranscriptEntry } from './transcript-types.ts';
+
+/** Frames received since a failed wait began that its evidence highlights (the latest). */
+const WAIT_EVIDENCE_RECEIVED = 6;
 
 export const DEFAULT_WAIT_MS = 5000;
 export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
@@ -495,8 +498,28 @@ export class Connection {
       'timeout',
       `timed out after ${timeoutMs} ms on ${this.id} waiting for ${waiter.description}; ` +
         `since the wait began ${summarizeEntries(this.#since(waiter.after))}`,
-      { redact: (t) => this.#redact(t) },
+      { redact: (t) => this.#redact(t), evidence: this.#waitEvidence(waiter.after) },
     );
+  }
+
+  /**
+   * The transcript around a failed wait: the last frame this connection sent (what the wait
+   * answers), the last frames received since the wait began, and the newest entry (the close).
+   */
+  #waitEvidence(after: Mark): HarnessEvidence {
+    const kept = this.transcript.entries;
+    let sent: number | undefined;
+    for (let k = kept.length - 1; k >= 0 && k >= kept.length - 4096; k -= 1) {
+      const entry = kept[k] as TranscriptEntry;
+      if (entry.kind === 'frame' && entry.dir === 'out' && entry.conn === this.id) {
+        sent = entry.index;
+        break;
+      }
+    }
+    const received = this.#since(after).slice(-WAIT_EVIDENCE_RECEIVED).map((e) => e.index);
+    const newest = kept.at(-1)?.index;
+    const witnesses = [...new Set([...(sent === undefined ? [] : [sent]), ...received, ...(newest === undefined ? [] : [newest])])];
+    return { transcript: this.transcript.window(witnesses, 3, 48), witnesses };
   }
 
   #closedError(description: string, after: Mark, info: CloseInfo): HarnessError {
@@ -505,7 +528,7 @@ export class Connection {
       'closed',
       `connection ${this.id} closed (${describeClose(info)})${cause} while waiting for ${description}; ` +
         `since the wait began ${summarizeEntries(this.#since(after))}`,
-      { redact: (t) => this.#redact(t) },
+      { redact: (t) => this.#redact(t), evidence: this.#waitEvidence(after) },
     );
   }
 

@@ -1,5 +1,6 @@
 // The one error type the harness throws. Tests branch on `kind`; the message is one or two
 // sentences a vendor can act on, already redacted (callers pass the redaction function).
+import type { TranscriptEntry } from './transcript-types.ts';
 
 export type HarnessErrorKind =
   /** No WebSocket connection could be made (refused, unknown host, timeout, HTTP error). */
@@ -19,17 +20,27 @@ export interface HarnessErrorOptions {
   /** For `rejected`: the server's error payload (code, message, ...), already redacted. */
   readonly payload?: Readonly<Record<string, unknown>>;
   readonly cause?: unknown;
+  /** For `timeout` and `closed`: the frames up to the failure, for the report. */
+  readonly evidence?: HarnessEvidence;
+}
+
+/** The transcript up to a failed wait; `witnesses` are what the wait answered and what ended it. */
+export interface HarnessEvidence {
+  readonly transcript: readonly TranscriptEntry[];
+  readonly witnesses: readonly number[];
 }
 
 export class HarnessError extends Error {
   override readonly name = 'HarnessError';
   readonly kind: HarnessErrorKind;
   readonly payload?: Readonly<Record<string, unknown>>;
+  readonly evidence?: HarnessEvidence;
 
   constructor(kind: HarnessErrorKind, message: string, options: HarnessErrorOptions) {
     super(options.redact(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.kind = kind;
     if (options.payload !== undefined) this.payload = options.payload;
+    if (options.evidence !== undefined) this.evidence = options.evidence;
   }
 
   /** The `code` of a rejection payload, when there is one. */

@@ -26,6 +26,21 @@ export interface FrameEntry {
   /** Size of the message on the wire, in bytes. */
   readonly bytes: number;
   readonly verdict: FrameVerdict;
+  /**
+   * Set when the message was larger than the transcript's frame bound: `frame` then holds its
+   * skeleton (every field the checkers read, long values cut), judged on the whole frame.
+   */
+  readonly elided?: Elision;
+}
+
+/** What a transcript kept of a frame larger than its bound. */
+export interface Elision {
+  /** sha256 of the wire text, hex. */
+  readonly sha256: string;
+  /** The start of the wire text, redacted. */
+  readonly head: string;
+  /** What the skeleton left out: strings cut short, array items and object fields dropped. */
+  readonly cut: { readonly strings: number; readonly items: number; readonly fields: number };
 }
 
 /** A connection opening, closing or being cut. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RAW_TEXT_LIMIT, Transcript } from './transcript.ts';
-import type { FrameVerdict } from './transcript-types.ts';
+import type { FrameEntry, FrameVerdict } from './transcript-types.ts';
 
 const VALID: FrameVerdict = { valid: true };
 
@@ -164,5 +164,38 @@ describe('Transcript, bounded', () => {
 
   it('refuses nonsense limits', () => {
     expect(() => new Transcript({ bounded: { tail: 0 } })).toThrow(/tail must be a positive integer/);
+  });
+
+  it('keeps a frame over its bound as a skeleton with every field the checkers read, judged whole', () => {
+    const observed: unknown[] = [];
+    const transcript = new Transcript({ frameBytes: 1024, observers: [{ observe: (e) => observed.push(e.kind === 'frame' ? e.frame : undefined) }] });
+    transcript.redactor.addSecret('tok-secret-123456');
+    // Junk fields first, so a cut by position would lose the envelope.
+    const junk = Object.fromEntries(Array.from({ length: 100 }, (_, k) => [`x_${k}`, k]));
+    const frame = {
+      ...junk,
+      arcp: '1.1', id: 'm1', type: 'job.event', session_id: 's1', job_id: 'j1', event_seq: 7,
+      payload: { kind: 'log', body: { message: `tok-secret-123456 ${'g'.repeat(200_000)}`, marker: { branch: '0', i: 3 }, rows: Array.from({ length: 1000 }, (_, k) => k) } },
+    };
+    const text = JSON.stringify(frame);
+    const live = transcript.recordFrame({ conn: 'c1', dir: 'in', frame, text, bytes: text.length, verdict: VALID });
+    // Waiters get it whole (redacted), and so do observers (the streamed checkers).
+    expect((live.frame as typeof frame).payload.body.message).toBe(`[redacted:1] ${'g'.repeat(200_000)}`);
+    expect(observed[0]).toBe(live.frame);
+    const kept = transcript.entries[0] as FrameEntry;
+    expect(kept.elided?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(kept.elided?.head.length).toBeLessThanOrEqual(1024);
+    expect(kept.bytes).toBe(text.length);
+    expect(kept.frame).toMatchObject({ arcp: '1.1', id: 'm1', type: 'job.event', session_id: 's1', job_id: 'j1', event_seq: 7, payload: { kind: 'log', body: { marker: { branch: '0', i: 3 } } } });
+    const keptText = JSON.stringify(kept);
+    expect(keptText.length).toBeLessThan(16 * 1024);
+    expect(keptText).not.toContain('tok-secret-123456');
+    expect(kept.elided?.cut).toEqual({ strings: 1, items: 984, fields: expect.any(Number) });
+    expect(kept.elided?.cut.fields).toBeGreaterThan(0);
+    expect(transcript.entryOf(live.frame)).toBe(kept);
+    // Under the bound nothing changes.
+    const small = record(transcript, 'c1', { type: 'job.event' });
+    expect(transcript.entries[1]).toBe(small);
+    expect(small.elided).toBeUndefined();
   });
 });

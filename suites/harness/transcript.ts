@@ -10,6 +10,7 @@
 // entry as it is recorded, so checkers judge the whole history whatever is kept.
 import type { ConnectionEntry, Direction, FrameEntry, FrameVerdict, TranscriptEntry } from './transcript-types.ts';
 import { Redactor } from './redact.ts';
+import { DEFAULT_FRAME_BYTES, ELIDED_HEAD_CHARS, elideFrame } from './transcript-elide.ts';
 
 /** Raw text of a non-JSON message is kept up to this many characters. */
 export const RAW_TEXT_LIMIT = 2048;
@@ -81,18 +82,27 @@ export const BOUNDED_LIMITS: TranscriptLimits = Object.freeze({
   inbox: 512,
 });
 
-/** In full mode: estimated bytes kept before the transcript turns bounded. */
-export const DEFAULT_FULL_MODE_BYTES = 256 * 1024 * 1024;
+/**
+ * In full mode: estimated bytes kept before the transcript turns bounded. The estimate runs
+ * low (a parsed frame costs V8 several times its wire size), so this stays well below the
+ * kit's memory target: a flood turns bounded after about 100k small frames.
+ */
+export const DEFAULT_FULL_MODE_BYTES = 64 * 1024 * 1024;
 
 export interface TranscriptOptions {
   /** Share a redactor between transcripts that see the same secrets. */
   readonly redactor?: Redactor;
   /** Keep a bounded part of the history (true: BOUNDED_LIMITS). Default: keep everything. */
   readonly bounded?: boolean | Partial<TranscriptLimits>;
-  /** Full mode only: the byte budget after which the transcript turns bounded (default 256 MiB). */
+  /** Full mode only: the byte budget after which the transcript turns bounded (default 64 MiB). */
   readonly fullModeBytes?: number;
   /** Fed every entry as it is recorded (add them before anything is recorded). */
   readonly observers?: readonly TranscriptObserver[];
+  /**
+   * A frame larger than this many bytes is kept as its skeleton, head, size and digest
+   * (transcript-elide.ts); waiters and observers still get it whole. Default 64 KiB.
+   */
+  readonly frameBytes?: number;
 }
 
 export interface TranscriptStats {
@@ -132,8 +142,13 @@ function matches(entry: FrameEntry, filter: FrameFilter | undefined): boolean {
   return true;
 }
 
+/** What a kept elided frame is assumed to cost (its skeleton and head are a few KiB). */
+const ELIDED_ENTRY_BYTES = 16 * 1024;
+
 function costOf(entry: TranscriptEntry): number {
-  return (entry.kind === 'frame' ? entry.bytes : 0) + ENTRY_OVERHEAD_BYTES;
+  // What the entry holds: an elided frame its skeleton, a non-JSON message its raw head.
+  const held = entry.kind !== 'frame' ? 0 : entry.elided !== undefined ? ELIDED_ENTRY_BYTES : entry.raw !== undefined ? entry.raw.length : entry.bytes;
+  return held + ENTRY_OVERHEAD_BYTES;
 }
 
 /** Everything but the bulk of a long history (inbound job.events) is a landmark. */
@@ -268,6 +283,9 @@ export class Transcript {
   readonly #fullModeBytes: number;
   readonly #observers: TranscriptObserver[] = [];
   readonly #observerErrors: string[] = [];
+  readonly #frameBytes: number;
+  /** The kept (elided) entry of each whole frame handed out live, for entryOf. */
+  readonly #elidedOf = new WeakMap<object, FrameEntry>();
   /** Full mode: every entry, in order (position == index). */
   #all: TranscriptEntry[] | undefined = [];
   #allBytes = 0;
@@ -278,6 +296,10 @@ export class Transcript {
   constructor(options: TranscriptOptions = {}) {
     this.redactor = options.redactor ?? new Redactor();
     this.#fullModeBytes = options.fullModeBytes ?? DEFAULT_FULL_MODE_BYTES;
+    this.#frameBytes = options.frameBytes ?? DEFAULT_FRAME_BYTES;
+    if (!Number.isSafeInteger(this.#frameBytes) || this.#frameBytes < 1) {
+      throw new RangeError(`transcript frameBytes must be a positive integer (got ${String(options.frameBytes)})`);
+    }
     const limits = resolveLimits(options.bounded);
     if (limits !== undefined) {
       this.#all = undefined;
@@ -345,7 +367,11 @@ export class Transcript {
     return `c${this.#connections}`;
   }
 
-  /** Records a frame, redacting it first; the stored entry never holds a known secret. */
+  /**
+   * Records a frame, redacting it first; the stored entry never holds a known secret. Returns
+   * the entry live consumers get: for a frame over the bound, the whole frame, while the
+   * transcript keeps (and observers judge nothing less than) its skeleton.
+   */
   recordFrame(input: RecordFrameInput): FrameEntry {
     const redactor = this.redactor;
     const frame = input.frame === undefined ? undefined : redactor.redactFrame(input.frame, input.text);
@@ -355,7 +381,15 @@ export class Transcript {
       input.frame === undefined
         ? { kind: 'frame', index: this.#recorded, conn: input.conn, dir: input.dir, t: this.now(), frame, raw: truncate(redactor.redactText(input.text), RAW_TEXT_LIMIT), bytes: input.bytes, verdict }
         : { kind: 'frame', index: this.#recorded, conn: input.conn, dir: input.dir, t: this.now(), frame, bytes: input.bytes, verdict };
-    this.#keep(entry);
+    if (input.bytes <= this.#frameBytes || frame === undefined) {
+      this.#keep(entry, entry);
+      return entry;
+    }
+    const head = redactor.redactText(input.text.slice(0, ELIDED_HEAD_CHARS * 2)).slice(0, ELIDED_HEAD_CHARS);
+    const { skeleton, elision } = elideFrame(frame, input.text, head);
+    const kept: FrameEntry = { ...entry, frame: skeleton, elided: elision };
+    if (typeof frame === 'object' && frame !== null) this.#elidedOf.set(frame, kept);
+    this.#keep(kept, entry);
     return entry;
   }
 
@@ -372,7 +406,7 @@ export class Transcript {
       ...(input.label === undefined ? {} : { label: input.label }),
       ...(input.error === undefined ? {} : { error: redact(input.error) }),
     };
-    this.#keep(entry);
+    this.#keep(entry, entry);
     return entry;
   }
 
@@ -383,6 +417,8 @@ export class Transcript {
    */
   entryOf(frame: unknown): FrameEntry | undefined {
     if (typeof frame !== 'object' || frame === null) return undefined;
+    const elided = this.#elidedOf.get(frame);
+    if (elided !== undefined) return elided;
     const kept = this.entries;
     for (let k = kept.length - 1; k >= 0; k -= 1) {
       const entry = kept[k] as TranscriptEntry;
@@ -428,7 +464,8 @@ export class Transcript {
     return this.entries;
   }
 
-  #keep(entry: TranscriptEntry): void {
+  /** Keeps `entry`; observers see `live` (the same entry, or the whole frame of an elided one). */
+  #keep(entry: TranscriptEntry, live: TranscriptEntry): void {
     this.#recorded += 1;
     if (this.#all !== undefined) {
       this.#all.push(entry);
@@ -440,7 +477,7 @@ export class Transcript {
     for (let k = 0; k < this.#observers.length; k += 1) {
       const observer = this.#observers[k] as TranscriptObserver;
       try {
-        observer.observe(entry);
+        observer.observe(live);
       } catch (error) {
         // An observer's bug must not break recording (or the socket handler that records).
         this.#observers.splice(k, 1);

@@ -70,17 +70,17 @@ class HostilePeer {
     return JSON.stringify({ arcp: '1.1', id: `m_hostile_${this.#ids}`, type, session_id: this.#sessionId, ...envelope, payload });
   }
 
-  #event(i: number, seq: number, sessionId = this.#sessionId): string {
+  #event(i: number, seq: number, sessionId = this.#sessionId, jobId = this.#jobId, message = `hostile event ${i}`): string {
     this.#ids += 1;
     return JSON.stringify({
       arcp: '1.1',
       id: `m_hostile_${this.#ids}`,
       type: 'job.event',
       session_id: sessionId,
-      job_id: this.#jobId,
+      job_id: jobId,
       trace_id: TRACE_ID,
       event_seq: seq,
-      payload: { kind: 'log', body: { level: 'info', message: `hostile event ${i}`, marker: { branch: '0', i } } },
+      payload: { kind: 'log', body: { level: 'info', message, marker: { branch: '0', i } } },
     });
   }
 
@@ -94,9 +94,17 @@ class HostilePeer {
       capabilities: {
         encodings: ['json'],
         features: Array.isArray(offered) ? offered.filter((f) => typeof f === 'string') : [],
-        agents: [{ name: 'conformance', versions: ['2.0.0'], default: '2.0.0' }],
+        agents: [...this.#extraAgents(), { name: 'conformance', versions: ['2.0.0'], default: '2.0.0' }],
       },
     });
+  }
+
+  /** For giant-welcome: `mib` MiB of other agents before the conformance agent. */
+  #extraAgents(): { name: string; versions: string[]; default: string }[] {
+    if (this.#m.kind !== 'giant-welcome') return [];
+    const one = (k: number) => ({ name: `x-agent-${String(k).padStart(8, '0')}`, versions: ['1.0.0'], default: '1.0.0' });
+    const count = Math.ceil((this.#m.mib * 1024 * 1024) / JSON.stringify(one(0)).length);
+    return Array.from({ length: count }, (_, k) => one(k));
   }
 
   #accepted(): string {
@@ -126,8 +134,9 @@ class HostilePeer {
     }
     switch (frame.type) {
       case 'session.hello':
-        if (this.#m.stage === 'hello') this.#misbehave(() => this.#welcome(frame));
+        if (this.#m.stage === 'hello' && this.#m.kind !== 'giant-welcome' && this.#m.kind !== 'welcome-flood') this.#misbehave(() => this.#welcome(frame));
         else this.#send(this.#welcome(frame));
+        if (this.#m.kind === 'welcome-flood') this.#flood(rawSocket(this.#ws), 0, 'job_nobody_submitted');
         return;
       case 'job.submit':
         if (this.#m.stage === 'submit') this.#misbehave(() => this.#accepted());
@@ -148,6 +157,15 @@ class HostilePeer {
   /** The job's events: valid ones, then the misbehaviour (or a fault inside the events). */
   #stream(): void {
     const m = this.#m;
+    if (m.kind === 'giant-frame' || m.kind === 'giant-welcome') {
+      for (let i = 0; i < SCRIPT_EVENTS; i += 1) {
+        this.#seq += 1;
+        const giant = m.kind === 'giant-frame' && i === 0 ? 'g'.repeat(m.mib * 1024 * 1024) : undefined;
+        this.#send(this.#event(i, this.#seq, this.#sessionId, this.#jobId, giant));
+      }
+      this.#send(this.#result());
+      return;
+    }
     if (m.kind === 'wrong-session' || m.kind === 'seq-repeat' || m.kind === 'seq-decrease') {
       for (let i = 0; i < SCRIPT_EVENTS; i += 1) {
         let seq = this.#seq + 1;
@@ -198,6 +216,12 @@ class HostilePeer {
         socket.destroy();
         return;
       }
+      case 'reset-mid-frame': {
+        const frame = textFrame(next());
+        socket.write(frame.subarray(0, Math.max(3, Math.floor(frame.length / 2))));
+        this.#whenFlushed(socket, () => socket.resetAndDestroy());
+        return;
+      }
       case 'reset':
         // Only once what was written is on the wire: with writes pending, Node closes with a FIN.
         this.#whenFlushed(socket, () => socket.resetAndDestroy());
@@ -208,7 +232,10 @@ class HostilePeer {
       case 'wrong-session':
       case 'seq-repeat':
       case 'seq-decrease':
-        return; // faults inside the stream (see #stream)
+      case 'giant-frame':
+      case 'giant-welcome':
+      case 'welcome-flood':
+        return; // faults inside the stream or around the welcome (see #stream, #onMessage)
     }
   }
 
@@ -229,14 +256,14 @@ class HostilePeer {
     this.#later(m.intervalMs, () => this.#drip(socket, frame, at + m.chunkBytes));
   }
 
-  #flood(socket: Socket, first: number): void {
+  #flood(socket: Socket, first: number, jobId = this.#jobId): void {
     let i = first;
     const pump = (): void => {
       if (this.#closed || socket.destroyed || i >= FLOOD_CAP) return;
       const batch: Buffer[] = [];
       for (let k = 0; k < FLOOD_BATCH; k += 1, i += 1) {
         this.#seq += 1;
-        batch.push(textFrame(this.#event(i, this.#seq)));
+        batch.push(textFrame(this.#event(i, this.#seq, this.#sessionId, jobId)));
       }
       socket.write(Buffer.concat(batch));
       if (socket.writableLength > FLOOD_HIGH_WATER) socket.once('drain', pump);

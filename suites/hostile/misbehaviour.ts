@@ -32,7 +32,15 @@ export type Misbehaviour =
   /** A TCP reset (RST) instead of the next frame. */
   | { readonly kind: 'reset'; readonly stage: Stage }
   /** The next valid frame, a few bytes at a time, far too slowly to arrive in time. */
-  | { readonly kind: 'slow-drip'; readonly stage: Stage; readonly chunkBytes: number; readonly intervalMs: number };
+  | { readonly kind: 'slow-drip'; readonly stage: Stage; readonly chunkBytes: number; readonly intervalMs: number }
+  /** Half a WebSocket frame, then a TCP reset (RST) instead of the rest. */
+  | { readonly kind: 'reset-mid-frame'; readonly stage: Stage }
+  /** A well-behaved server whose job's first event is a schema-valid log of `mib` MiB (legal: verdicts as for a small one). */
+  | { readonly kind: 'giant-frame'; readonly stage: 'stream'; readonly mib: number }
+  /** A welcome whose agent inventory is `mib` MiB of agents (the conformance agent last). */
+  | { readonly kind: 'giant-welcome'; readonly stage: 'hello'; readonly mib: number }
+  /** Right after every welcome, job events of a job nobody submitted, as fast as the socket takes them. */
+  | { readonly kind: 'welcome-flood'; readonly stage: 'hello' };
 
 export type MisbehaviourKind = Misbehaviour['kind'];
 
@@ -55,6 +63,7 @@ export const misbehaviourArbitrary: fc.Arbitrary<Misbehaviour> = fc.oneof(
   fc.record({ kind: fc.constant('cut-mid-frame' as const), stage }),
   fc.record({ kind: fc.constant('reset' as const), stage }),
   fc.record({ kind: fc.constant('slow-drip' as const), stage, chunkBytes: fc.integer({ min: 1, max: 8 }), intervalMs: fc.integer({ min: 40, max: 120 }) }),
+  fc.record({ kind: fc.constant('reset-mid-frame' as const), stage }),
 );
 
 /** Valid job events the server sends before a `stream` misbehaviour. */
@@ -79,7 +88,7 @@ export function parseMisbehaviourPath(segment: string): Misbehaviour | undefined
 /** One line for messages: `over-limit at submit (900 MiB)`. */
 export function describeMisbehaviour(m: Misbehaviour): string {
   const detail =
-    m.kind === 'huge-text' || m.kind === 'over-limit'
+    m.kind === 'huge-text' || m.kind === 'over-limit' || m.kind === 'giant-frame' || m.kind === 'giant-welcome'
       ? ` (${m.mib} MiB)`
       : m.kind === 'binary'
         ? ` (${m.bytes} bytes)`

@@ -9,16 +9,15 @@ import {
   brief,
   evidenceAround,
   judgeNothingAfterTerminal,
-  QUIET_MS,
   runToTerminal,
   submitAccepted,
   waitForTerminal,
   withAgentSession,
   waitForAgentEvent,
 } from '../support/index.ts';
-import { viewsOfJob } from '../support/job-views.ts';
 import { readInlineResult } from '../support/results.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
+import { judgeFinalStatuses, requireStatusView } from './final-status.ts';
 
 describe('jobs: lifecycle and terminals', () => {
   conformanceTest(
@@ -88,28 +87,12 @@ describe('jobs: lifecycle and terminals', () => {
     { requirements: ['LIFE-004'] },
     (t: ConformanceContext) =>
       withAgentSession(t, async (s, sessions) => {
-        const canList = s.features.has('list_jobs');
-        const canSubscribe = s.features.has('subscribe');
-        if (!canList && !canSubscribe) t.notApplicable('features not negotiated: list_jobs and subscribe (either shows a job\'s status)');
+        requireStatusView(t, s);
         const runs = [
           await runToTerminal(s, t, 'LIFE-004', { steps: [{ op: 'finish' }] }),
           await runToTerminal(s, t, 'LIFE-004', { steps: [{ op: 'fail', code: 'INTERNAL_ERROR', message: 'scripted' }] }),
         ];
-        // Twice, a moment apart: the status is final, not just final for now.
-        for (const round of [1, 2]) {
-          if (round === 2) await s.watch(() => false, { description: 'a pause between two looks at the status', forMs: QUIET_MS });
-          const watcher = canSubscribe ? await sessions.open({ label: `watcher ${round}` }) : undefined;
-          for (const run of runs) {
-            const final = payloadOf(run.terminal).final_status;
-            for (const view of await viewsOfJob(t, s, watcher, run.jobId, run.accepted)) {
-              t.must('LIFE-004', view.status === final, () => ({
-                expected: `the ${view.where} of job ${run.jobId} with status ${JSON.stringify(final)} (its terminal: ${brief(run.terminal)})`,
-                actual: `status ${JSON.stringify(view.status)} (${brief(view.frame)})`,
-                ...evidenceAround(s, run.terminal, view.frame),
-              }));
-            }
-          }
-        }
+        await judgeFinalStatuses(t, s, sessions, runs);
       }),
   );
 

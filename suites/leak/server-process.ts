@@ -48,7 +48,8 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-function processTree(root: number): number[] {
+/** `root` and its descendants (up to 256), from /proc. */
+export function processTree(root: number): number[] {
   const seen: number[] = [];
   const queue = [root];
   while (queue.length > 0 && seen.length < 256) {

@@ -1,9 +1,9 @@
 // Helpers of the leases suite, also used by the security suite: reading a job's tool calls
 // and their results, cost metrics, and running a script to its terminal.
-import type { AgentScript } from '../../spec/agent-script.ts';
+import type { AgentScript, Step } from '../../spec/agent-script.ts';
 import { payloadOf, type WireFrame } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
-import { framesOfJob, submitAccepted, waitForTerminal, type SubmitOptions } from '../support/index.ts';
+import { evidenceAround, framesOfJob, submitAccepted, waitForTerminal, type SubmitOptions } from '../support/index.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 
 type Body = Readonly<Record<string, unknown>>;
@@ -99,4 +99,27 @@ export async function runToTerminal(
 /** Numbers equal up to float noise (budget arithmetic on decimal amounts). */
 export function near(a: unknown, b: number): boolean {
   return typeof a === 'number' && Math.abs(a - b) < 1e-9;
+}
+
+/** A `tool` step exercising `capability` on `target`. */
+export function fsTool(toolName: string, capability: string, target: string): Step {
+  return { op: 'tool', tool: toolName, capability, target };
+}
+
+/**
+ * Runs tool steps the lease must deny (each with what it tries, for the message) and judges
+ * under `id` that each got a PERMISSION_DENIED tool_result (v1.1 §9.3).
+ */
+export async function expectDenied(t: ConformanceContext, session: Session, id: string, lease: Record<string, string[]>, attempts: readonly [Step, string][]): Promise<void> {
+  const script: AgentScript = { steps: [...attempts.map(([step]) => step), { op: 'finish' }] };
+  const run = await runToTerminal(session, t, id, script, { payload: { lease_request: lease } });
+  const outcomes = toolOutcomes(run.frames, run.jobId);
+  attempts.forEach(([, what], k) => {
+    const outcome = outcomes[k];
+    t.must(id, outcome?.errorCode === 'PERMISSION_DENIED', () => ({
+      expected: `tool_result error PERMISSION_DENIED for ${what}, lease ${JSON.stringify(lease)}`,
+      actual: describeOutcome(outcome),
+      ...evidenceAround(session, ...[outcome?.call, outcome?.result, run.terminal].filter((f): f is WireFrame => f !== undefined)),
+    }));
+  });
 }

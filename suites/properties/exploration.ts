@@ -42,6 +42,18 @@ export interface ExplorationSummary {
   exercised: number;
   /** Why the latest run that did not carry out its scenario could not. */
   unexercised?: string;
+  /** Runs per scenario shape (scenarioShape); absent when no shape was recorded. */
+  shapes?: Record<string, number>;
+}
+
+/**
+ * The shape of a generated scenario, what its runs are counted by: how many jobs and
+ * sessions, and which client actions it takes (e.g. `2 jobs, 3 sessions: cancel+subscribe`).
+ */
+export function scenarioShape(scenario: { readonly jobs: readonly unknown[]; readonly sessions: readonly { readonly actions: readonly { readonly op: string }[] }[] }): string {
+  const ops = [...new Set(scenario.sessions.flatMap((s) => s.actions.map((a) => a.op)).filter((op) => op !== 'submit'))].sort();
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(scenario.jobs.length, 'job')}, ${plural(scenario.sessions.length, 'session')}${ops.length === 0 ? '' : `: ${ops.join('+')}`}`;
 }
 
 /** The phase of a job for a session that has received `received` of `total` marked events. */
@@ -109,6 +121,11 @@ export class ExplorationTally {
     else s.unexercised = run.unexercised;
   }
 
+  addShape(shape: string): void {
+    const shapes = (this.#summary.shapes ??= {});
+    shapes[shape] = (shapes[shape] ?? 0) + 1;
+  }
+
   summary(): ExplorationSummary {
     return structuredClone(this.#summary);
   }
@@ -122,6 +139,17 @@ export function formatExploration(property: string, s: ExplorationSummary, extra
     `[property] ${property}: ${s.runs} runs (${s.exercised} carried out their scenario), ${s.distinctSchedules} distinct schedules; ` +
     `cancels before/after/lost-race/foreign ${c['before-terminal']}/${c['after-terminal']}/${c['lost-race']}/${c.foreign}; ` +
     `disconnects before-first-event/mid/near-terminal/after-terminal ${d['before-first-event']}/${d.mid}/${d['near-terminal']}/${d['after-terminal']}; ` +
-    `bounded waits ${s.boundedWaits}${extra === '' ? '' : `; ${extra}`}`
+    `bounded waits ${s.boundedWaits}` +
+    (s.shapes === undefined ? '' : `; ${Object.keys(s.shapes).length} scenario shapes (${topShapes(s.shapes)})`) +
+    (extra === '' ? '' : `; ${extra}`)
   );
+}
+
+/** The three most frequent shapes with their run counts. */
+function topShapes(shapes: Record<string, number>): string {
+  return Object.entries(shapes)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 3)
+    .map(([shape, n]) => `${shape} ×${n}`)
+    .join('; ');
 }

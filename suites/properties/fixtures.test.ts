@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseFixture } from '../../cli/fixture-schema.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
-import { buildFixture, fixtureFileName, fixturesDir, listFixtures, replayCommand, SEED_FIXTURES_DIR, writeFixture } from './fixtures.ts';
+import { buildFixture, fixtureFileName, fixturesDir, listFixtures, replayCommand, SEED_FIXTURES_DIR, seedTranscript, writeFixture } from './fixtures.ts';
 import { SCENARIO_VERSION, type Scenario } from './scenario.ts';
 
 const scenario: Scenario = {
@@ -58,5 +58,15 @@ describe('fixtures', () => {
     expect(fixturesDir({ ARCP_FIXTURES_DIR: '  ' })).toBe(SEED_FIXTURES_DIR);
     expect(fixturesDir({ ARCP_FIXTURES_DIR: '/tmp/out' })).toBe('/tmp/out');
     expect(listFixtures('/nonexistent/dir')).toEqual([]);
+  });
+
+  it('keeps a seed’s transcript to its budget: the start, the end and the witnesses’ windows, and says how much it left out', () => {
+    const long: TranscriptEntry[] = Array.from({ length: 1000 }, (_, index) => ({
+      kind: 'frame', index, conn: 'c1', dir: 'in', t: index, frame: { type: 'job.event', payload: { body: { message: 'x'.repeat(1000) } } }, bytes: 1100, verdict: { valid: true },
+    }));
+    const { transcript: kept, elided } = seedTranscript(long, [500], 100_000);
+    expect(kept.map((e) => e.index)).toEqual([...Array.from({ length: 64 }, (_, k) => k), ...Array.from({ length: 17 }, (_, k) => 492 + k), ...Array.from({ length: 64 }, (_, k) => 936 + k)]);
+    expect(elided).toBe(1000 - kept.length);
+    expect(seedTranscript(long, [500]).elided).toBe(0); // ~1.1 MB: under the default budget
   });
 });

@@ -32,6 +32,8 @@ export interface Fixture {
   /** One sentence per violation, with the transcript indices that prove it. */
   readonly violations: readonly Pick<Violation, 'requirement' | 'message' | 'witnesses'>[];
   readonly transcript: readonly TranscriptEntry[];
+  /** Set when the transcript passed SEED_TRANSCRIPT_CHARS: entries left out (the witnesses and their neighbours stay). */
+  readonly transcriptElided?: { readonly entries: number; readonly budgetChars: number };
   readonly command: string;
   readonly reproduced?: { readonly runs: number; readonly hits: number };
   readonly defect?: string;
@@ -73,8 +75,31 @@ export function replayCommand(file: string, options: { url?: string; defect?: st
   return parts.join(' ');
 }
 
+/** Characters of transcript JSON a seed keeps in full; past it, the start, the end and the witnesses' windows. */
+export const SEED_TRANSCRIPT_CHARS = 8 * 1024 * 1024;
+const SEED_KEEP_ENDS = 64;
+const SEED_WITNESS_RADIUS = 8;
+
+/** The transcript within the seed budget, and how many entries were left out. */
+export function seedTranscript(
+  transcript: readonly TranscriptEntry[],
+  witnesses: readonly number[],
+  budgetChars = SEED_TRANSCRIPT_CHARS,
+): { transcript: readonly TranscriptEntry[]; elided: number } {
+  let chars = 0;
+  for (const entry of transcript) {
+    chars += (JSON.stringify(entry) ?? '').length;
+    if (chars > budgetChars) break;
+  }
+  if (chars <= budgetChars) return { transcript, elided: 0 };
+  const near = (index: number) => witnesses.some((w) => Math.abs(w - index) <= SEED_WITNESS_RADIUS);
+  const kept = transcript.filter((e, k) => k < SEED_KEEP_ENDS || k >= transcript.length - SEED_KEEP_ENDS || near(e.index));
+  return { transcript: kept, elided: transcript.length - kept.length };
+}
+
 export function buildFixture(input: FixtureInput, file: string): Fixture {
   const violated = [...new Set(input.violations.map((v) => v.requirement))].sort();
+  const seed = seedTranscript(input.transcript, input.violations.flatMap((v) => v.witnesses));
   return {
     version: FIXTURE_VERSION,
     seed: input.seed,
@@ -83,7 +108,8 @@ export function buildFixture(input: FixtureInput, file: string): Fixture {
     scenario: input.scenario,
     violated,
     violations: input.violations.map(({ requirement, message, witnesses }) => ({ requirement, message, witnesses })),
-    transcript: input.transcript,
+    transcript: seed.transcript,
+    ...(seed.elided === 0 ? {} : { transcriptElided: { entries: seed.elided, budgetChars: SEED_TRANSCRIPT_CHARS } }),
     command: replayCommand(file, { ...(input.url === undefined ? {} : { url: input.url }), ...(input.defect === undefined ? {} : { defect: input.defect }) }),
     ...(input.reproduced === undefined ? {} : { reproduced: input.reproduced }),
     ...(input.defect === undefined ? {} : { defect: input.defect }),

@@ -1,13 +1,15 @@
 // Runs one property with fast-check, outside or inside vitest: generate scenarios, run each
 // over the wire, stop at the first run whose history breaks a requirement, shrink it
 // (bounded in time), replay the shrunk scenario a few times to see how reliably it
-// reproduces, and save it as a fixture. The suites, the project's detection tests, the
-// detection bench and the audit-fixture maker all go through here.
+// reproduces, and save it as a fixture. With `keepLooking` the campaign then goes on within
+// its budget (runs, time), hunting for violations of requirements not found yet, and settles
+// each such failure the same way, with its own fixture. The suites, the project's detection
+// tests, the detection bench and the audit-fixture maker all go through here.
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { Violation } from '../checkers/index.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
-import { ExplorationTally, type ExplorationSummary } from './exploration.ts';
+import { ExplorationTally, type ExplorationSummary, scenarioShape } from './exploration.ts';
 import { buildFixture, fixtureFileName, writeFixture } from './fixtures.ts';
 import type { ServerProbe } from './probe.ts';
 import { checkersFor, type PropertyDefinition } from './properties.ts';
@@ -47,6 +49,11 @@ export interface PropertyRunOptions {
   readonly report?: string;
   /** Stop generating new runs after this long (a passing result then says so). */
   readonly timeLimitMs?: number;
+  /**
+   * After a failure is settled, go on with the rest of the budget looking for violations of
+   * the requirements not yet found (default false: detection needs only the first).
+   */
+  readonly keepLooking?: boolean;
 }
 
 export interface PropertyFailure {
@@ -76,7 +83,10 @@ export interface PropertyOutcome {
   readonly elapsedMs: number;
   /** True when the time limit stopped generation before `runs` were done. */
   readonly interrupted: boolean;
+  /** The first failure found (the same as failures[0]). */
   readonly failure?: PropertyFailure;
+  /** Every distinct failure found: each broke a requirement no earlier one broke. */
+  readonly failures: readonly PropertyFailure[];
 }
 
 /** A run broke requirements: carries the run so the runner can keep the latest failing one. */
@@ -87,124 +97,154 @@ class HistoryViolated extends Error {
   }
 }
 
+/** The seed of the n-th hunt of a campaign: the campaign's own seed first, then fresh ones derived from it. */
+export function huntSeed(seed: number, hunt: number): number {
+  return hunt === 0 ? seed : (seed + Math.imul(hunt, 0x9e3779b1)) | 0;
+}
+
 export async function runProperty(property: PropertyDefinition, target: ScenarioTarget, options: PropertyRunOptions): Promise<PropertyOutcome> {
   const started = performance.now();
   const tally = new ExplorationTally();
   const runOptions = { checkers: checkersFor(property, target.profile), ...(options.probe === undefined ? {} : { probe: options.probe }) };
   let generated = 0;
+  // Requirements already found: their violations no longer stop a hunt.
+  const found = new Set<string>();
+  const fresh = (run: ScenarioRun) => run.violations.some((v) => !found.has(v.requirement));
   let lastFailure: { scenario: Scenario; run: ScenarioRun } | undefined;
-  let firstFailureAt: { runs: number; ms: number } | undefined;
+  let failureAt: { runs: number; ms: number } | undefined;
 
   const arbitrary = property.arbitrary(options.capabilities);
   const predicate = fc.asyncProperty(arbitrary, async (scenario) => {
     const run = await runScenario(scenario, target, runOptions);
     generated += 1;
     tally.add(run.exploration);
-    if (run.violations.length === 0) return;
+    tally.addShape(scenarioShape(scenario));
+    if (!fresh(run)) return;
     lastFailure = { scenario, run };
-    firstFailureAt ??= { runs: generated, ms: performance.now() - started };
+    failureAt ??= { runs: generated, ms: performance.now() - started };
     throw new HistoryViolated(run);
   });
-  // Shrinking: a candidate counts as failing only when it fails `confirmRuns` times in a row.
+  // Shrinking: a candidate counts as failing only when it fails `confirmRuns` times in a row,
+  // each time breaking a requirement not found before (so it keeps the bug being shrunk).
   const confirmRuns = Math.max(1, options.confirmRuns ?? DEFAULT_CONFIRM_RUNS);
   const confirming = fc.asyncProperty(arbitrary, async (scenario) => {
     let run: ScenarioRun | undefined;
     for (let k = 0; k < confirmRuns; k++) {
       run = await runScenario(scenario, target, runOptions);
-      if (run.violations.length === 0) return;
+      if (!fresh(run)) return;
     }
     if (run === undefined) return;
     lastFailure = { scenario, run };
     throw new HistoryViolated(run);
   });
 
-  // Phase 1: find a failure; no shrinking yet, so detection time is not spent shrinking.
-  const found = await fc.check(predicate, {
-    seed: options.seed,
-    numRuns: options.runs,
-    endOnFailure: true,
-    ...(options.timeLimitMs === undefined ? {} : { interruptAfterTimeLimit: options.timeLimitMs }),
-  });
-  rethrowExecutionError(found.errorInstance);
-  const summary = {
-    property: property.name,
-    seed: options.seed,
-    runs: generated,
-    exploration: tally.summary(),
-    interrupted: found.interrupted,
-  };
-  if (!found.failed || lastFailure === undefined || firstFailureAt === undefined) return { ...summary, elapsedMs: performance.now() - started };
-
-  // Phase 2: shrink from the failing path. A concurrency failure may not recur on a candidate;
-  // fast-check then keeps the last candidate that did fail.
-  let path = found.counterexamplePath ?? undefined;
-  let shrinks = 0;
-  if (options.shrink !== false && path !== undefined) {
-    const shrunk = await fc.check(confirming, {
-      seed: options.seed,
-      path,
-      numRuns: options.runs,
-      interruptAfterTimeLimit: options.shrinkMs ?? DEFAULT_SHRINK_MS,
-      markInterruptAsFailure: false,
+  const failures: PropertyFailure[] = [];
+  let interrupted = false;
+  for (let hunt = 0; generated < options.runs; hunt++) {
+    const seed = huntSeed(options.seed, hunt);
+    const timeLeft = options.timeLimitMs === undefined ? undefined : options.timeLimitMs - (performance.now() - started);
+    if (timeLeft !== undefined && timeLeft <= 0) {
+      interrupted = true;
+      break;
+    }
+    lastFailure = undefined;
+    failureAt = undefined;
+    // Find a failure; no shrinking yet, so detection time is not spent shrinking.
+    const check = await fc.check(predicate, {
+      seed,
+      numRuns: options.runs - generated,
+      endOnFailure: true,
+      ...(timeLeft === undefined ? {} : { interruptAfterTimeLimit: timeLeft }),
     });
-    rethrowExecutionError(shrunk.errorInstance);
-    if (shrunk.failed && shrunk.counterexamplePath !== null) {
-      path = shrunk.counterexamplePath;
-      shrinks = shrunk.numShrinks;
-    }
-  }
-  const failing = lastFailure;
-
-  // Phase 3: how reliably does the shrunk scenario fail?
-  const replays = options.replays ?? DEFAULT_REPLAYS;
-  let reproduced: PropertyFailure['reproduced'];
-  if (replays > 0) {
-    let hits = 0;
-    for (let k = 0; k < replays; k++) {
-      const again = await runScenario(failing.scenario, target, runOptions);
-      if (again.violations.length > 0) hits += 1;
-    }
-    reproduced = { runs: replays, hits };
+    rethrowExecutionError(check.errorInstance);
+    interrupted = check.interrupted;
+    if (!check.failed || lastFailure === undefined || failureAt === undefined) break;
+    const failure = await settle({ seed, path: check.counterexamplePath ?? undefined, first: lastFailure, at: failureAt, hunt });
+    failures.push(failure);
+    for (const v of failure.violations) found.add(v.requirement);
+    if (options.keepLooking !== true) break;
   }
 
-  let fixturePath: string | undefined;
-  let fixtureCommand: string | undefined;
-  if (options.fixturesDir !== undefined) {
-    const file = join(options.fixturesDir, options.fixtureName ?? fixtureFileName(property.name, options.seed));
-    const fixture = buildFixture(
-      {
-        property: property.name,
-        seed: options.seed,
+  /** Shrinks, replays and saves one failure of the hunt that found it. */
+  async function settle(from: { seed: number; path: string | undefined; first: { scenario: Scenario; run: ScenarioRun }; at: { runs: number; ms: number }; hunt: number }): Promise<PropertyFailure> {
+    let path = from.path;
+    let shrinks = 0;
+    lastFailure = from.first;
+    // A concurrency failure may not recur on a candidate; fast-check then keeps the last candidate that did fail.
+    if (options.shrink !== false && path !== undefined) {
+      const shrunk = await fc.check(confirming, {
+        seed: from.seed,
         path,
-        scenario: failing.scenario,
-        violations: failing.run.violations,
-        transcript: failing.run.transcript,
-        ...(reproduced === undefined ? {} : { reproduced }),
-        ...(options.fixtureUrl === undefined ? {} : { url: options.fixtureUrl }),
-        ...(options.defect === undefined ? {} : { defect: options.defect }),
-        ...(options.report === undefined ? {} : { report: options.report }),
-      },
-      file,
-    );
-    fixturePath = writeFixture(file, fixture, failing.run.secretsIn);
-    fixtureCommand = fixture.command;
-  }
+        numRuns: options.runs,
+        interruptAfterTimeLimit: options.shrinkMs ?? DEFAULT_SHRINK_MS,
+        markInterruptAsFailure: false,
+      });
+      rethrowExecutionError(shrunk.errorInstance);
+      if (shrunk.failed && shrunk.counterexamplePath !== null) {
+        path = shrunk.counterexamplePath;
+        shrinks = shrunk.numShrinks;
+      }
+    }
+    const failing = lastFailure ?? from.first;
 
-  return {
-    ...summary,
-    elapsedMs: performance.now() - started,
-    failure: {
+    // How reliably does the shrunk scenario fail?
+    const replays = options.replays ?? DEFAULT_REPLAYS;
+    let reproduced: PropertyFailure['reproduced'];
+    if (replays > 0) {
+      let hits = 0;
+      for (let k = 0; k < replays; k++) {
+        const again = await runScenario(failing.scenario, target, runOptions);
+        if (fresh(again)) hits += 1;
+      }
+      reproduced = { runs: replays, hits };
+    }
+
+    let fixturePath: string | undefined;
+    let fixtureCommand: string | undefined;
+    if (options.fixturesDir !== undefined) {
+      const name = from.hunt === 0 && options.fixtureName !== undefined ? options.fixtureName : fixtureFileName(property.name, from.seed);
+      const file = join(options.fixturesDir, name);
+      const fixture = buildFixture(
+        {
+          property: property.name,
+          seed: from.seed,
+          path,
+          scenario: failing.scenario,
+          violations: failing.run.violations,
+          transcript: failing.run.transcript,
+          ...(reproduced === undefined ? {} : { reproduced }),
+          ...(options.fixtureUrl === undefined ? {} : { url: options.fixtureUrl }),
+          ...(options.defect === undefined ? {} : { defect: options.defect }),
+          ...(options.report === undefined ? {} : { report: options.report }),
+        },
+        file,
+      );
+      fixturePath = writeFixture(file, fixture, failing.run.secretsIn);
+      fixtureCommand = fixture.command;
+    }
+    return {
       scenario: failing.scenario,
       path,
       violations: failing.run.violations,
       transcript: failing.run.transcript,
-      runsToFailure: firstFailureAt.runs,
-      msToFailure: firstFailureAt.ms,
+      runsToFailure: from.at.runs,
+      msToFailure: from.at.ms,
       shrinks,
       reproduced,
       fixturePath,
       fixtureCommand,
-    },
+    };
+  }
+
+  return {
+    property: property.name,
+    seed: options.seed,
+    runs: generated,
+    exploration: tally.summary(),
+    interrupted,
+    elapsedMs: performance.now() - started,
+    ...(failures[0] === undefined ? {} : { failure: failures[0] }),
+    failures,
   };
 }
 

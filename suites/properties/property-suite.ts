@@ -1,8 +1,10 @@
 // One property as a conformance test: learn what the target offers, run the property with
 // the configured budget and seed, report how hard it tried, and judge every requirement the
 // property declares: PASS when no run broke it; on a failure, the shrunk counterexample is
-// saved as a fixture and each violated id fails (MUST) or warns (SHOULD) with its sentence,
-// the transcript window that proves it, and the fixture path.
+// saved as a fixture and the campaign keeps looking, within its budget, for violations of
+// the other requirements (each distinct one gets its own fixture); each violated id fails
+// (MUST) or warns (SHOULD) with its sentence, the transcript window that proves it, and the
+// fixture of the failure that found it.
 import { onTestFinished } from 'vitest';
 import type { Violation } from '../checkers/index.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
@@ -11,7 +13,7 @@ import { brokenVerdict, ConformanceFailure, conformanceTest, type ConformanceCon
 import { formatExploration, type ExplorationSummary } from './exploration.ts';
 import { fixturesDir, replayCommand } from './fixtures.ts';
 import type { PropertyDefinition } from './properties.ts';
-import { runProperty, type PropertyOutcome } from './property-runner.ts';
+import { runProperty, type PropertyFailure, type PropertyOutcome } from './property-runner.ts';
 import type { ScenarioTarget } from './run-scenario.ts';
 import { capabilities, type Capabilities } from './scenarios/capabilities.ts';
 import { freshSeed, parseShard, shardSeed } from './seeds.ts';
@@ -26,13 +28,29 @@ export interface PropertyMeta {
   readonly runs: number;
   readonly elapsedMs: number;
   readonly exploration: ExplorationSummary;
-  readonly failure?: {
-    readonly violated: readonly string[];
-    readonly path?: string;
-    readonly fixture?: string;
-    readonly reproduced?: { readonly runs: number; readonly hits: number };
-    readonly runsToFailure: number;
-    readonly shrinks: number;
+  /** The first failure found. */
+  readonly failure?: FailureMeta;
+  /** Every distinct failure of the campaign, in the order found (failures[0] is `failure`). */
+  readonly failures: readonly FailureMeta[];
+}
+
+export interface FailureMeta {
+  readonly violated: readonly string[];
+  readonly path?: string;
+  readonly fixture?: string;
+  readonly reproduced?: { readonly runs: number; readonly hits: number };
+  readonly runsToFailure: number;
+  readonly shrinks: number;
+}
+
+function failureMeta(failure: PropertyFailure): FailureMeta {
+  return {
+    violated: [...new Set(failure.violations.map((v) => v.requirement))],
+    ...(failure.path === undefined ? {} : { path: failure.path }),
+    ...(failure.fixturePath === undefined ? {} : { fixture: failure.fixturePath }),
+    ...(failure.reproduced === undefined ? {} : { reproduced: failure.reproduced }),
+    runsToFailure: failure.runsToFailure,
+    shrinks: failure.shrinks,
   };
 }
 
@@ -72,46 +90,53 @@ export function witnessWindow(transcript: readonly TranscriptEntry[], violations
     .map((i) => transcript[i] as TranscriptEntry);
 }
 
-function groupByRequirement(violations: readonly Violation[]): Map<string, Violation[]> {
-  const groups = new Map<string, Violation[]>();
-  for (const v of violations) groups.set(v.requirement, [...(groups.get(v.requirement) ?? []), v]);
+/** Each violated requirement with its violations in the first failure that broke it. */
+function groupByRequirement(failures: readonly PropertyFailure[]): Map<string, { violations: Violation[]; failure: PropertyFailure }> {
+  const groups = new Map<string, { violations: Violation[]; failure: PropertyFailure }>();
+  for (const failure of failures) {
+    for (const v of failure.violations) {
+      const group = groups.get(v.requirement);
+      if (group === undefined) groups.set(v.requirement, { violations: [v], failure });
+      else if (group.failure === failure) group.violations.push(v);
+    }
+  }
   return groups;
 }
 
-function reproducedText(outcome: PropertyOutcome): string {
-  const r = outcome.failure?.reproduced;
-  return r === undefined ? '' : `; reproduced ${r.hits}/${r.runs} replays`;
+function savedText(failure: PropertyFailure): string {
+  const r = failure.reproduced === undefined ? '' : `; reproduced ${failure.reproduced.hits}/${failure.reproduced.runs} replays`;
+  const saved = failure.fixturePath === undefined ? '' : `; saved as ${failure.fixturePath}; replay: ${failure.fixtureCommand ?? replayCommand(failure.fixturePath)}`;
+  return `path ${failure.path ?? 'n/a'}${r}${saved}`;
 }
 
-/** Judges the declared ids; throws one error naming every broken MUST. */
+/** Judges the declared ids; throws one error naming every broken MUST and the fixture of each failure. */
 function judge(t: ConformanceContext, property: PropertyDefinition, outcome: PropertyOutcome): void {
-  const failure = outcome.failure;
-  const groups = groupByRequirement(failure?.violations ?? []);
+  const groups = groupByRequirement(outcome.failures);
   const undeclared = [...groups.keys()].filter((id) => !property.requirements.includes(id));
   if (undeclared.length > 0) throw new Error(`property ${property.name} produced ${undeclared.join(', ')}, which it does not declare (a kit bug)`);
   const { exercised, unexercised } = outcome.exploration;
+  const failure = outcome.failure;
   if (failure === undefined && exercised === 0) {
     t.untestable(`none of the ${outcome.runs} runs could carry out its scenario (${unexercised ?? 'no reason recorded'}), so nothing was judged`);
   }
   if (exercised < outcome.runs) t.note(`only ${exercised} of ${outcome.runs} runs carried out their scenario (latest reason: ${unexercised ?? 'none recorded'})`);
   for (const id of property.requirements) {
     if (groups.has(id)) continue;
-    if (failure !== undefined) {
-      // fast-check stopped at the counterexample: the other ids have one short search behind them.
-      t.inconclusive(id, `the property stopped at a counterexample of ${[...groups.keys()].join(', ')} after ${failure.runsToFailure} runs`);
+    if (failure !== undefined && outcome.interrupted) {
+      // The campaign keeps looking after a counterexample, but its time ran out first: the other ids had a short search.
+      t.inconclusive(id, `the campaign ran out of time after its counterexample(s) of ${[...groups.keys()].join(', ')} (${outcome.runs} runs)`);
       continue;
     }
     const evidence = { expected: `no run breaks ${id}`, actual: `${exercised} of ${outcome.runs} runs carried out their scenario, none broke it` };
     t.should(id, true, evidence);
   }
-  if (failure === undefined) return;
-  const saved = failure.fixturePath === undefined ? '' : `; saved as ${failure.fixturePath}; replay: ${failure.fixtureCommand ?? replayCommand(failure.fixturePath)}`;
   const broken: string[] = [];
-  for (const [id, violations] of groups) {
+  for (const [id, { violations, failure }] of groups) {
     const evidence = () => ({
       expected: `no run breaks ${id}`,
       actual: violations.map((v) => v.message).join(' | '),
       transcript: witnessWindow(failure.transcript, violations),
+      witnesses: violations.flatMap((v) => v.witnesses),
     });
     if (brokenVerdict(id) === 'WARN') {
       t.should(id, false, evidence);
@@ -121,14 +146,14 @@ function judge(t: ConformanceContext, property: PropertyDefinition, outcome: Pro
       t.must(id, false, evidence);
     } catch (error) {
       if (!(error instanceof ConformanceFailure)) throw error;
-      broken.push(error.message);
+      broken.push(`${error.message}\n(${savedText(failure)})`);
     }
   }
   if (broken.length > 0) {
     const ids = [...groups.keys()].filter((id) => brokenVerdict(id) === 'FAIL');
     throw new ConformanceFailure(
       ids[0] as string,
-      `property ${property.name} broke ${ids.join(', ')} (seed ${outcome.seed}, path ${failure.path ?? 'n/a'}${reproducedText(outcome)}${saved})\n\n${broken.join('\n\n')}`,
+      `property ${property.name} broke ${ids.join(', ')} in ${outcome.failures.length} distinct failure(s) (seed ${outcome.seed}, ${outcome.runs} runs)\n\n${broken.join('\n\n')}`,
     );
   }
 }
@@ -147,6 +172,7 @@ export function propertyTest(property: PropertyDefinition): void {
       // The embedded runtime's port dies with the run: its fixtures replay against a fresh one.
       ...(t.target.embedded === undefined ? { fixtureUrl: t.target.url } : {}),
       ...(t.target.embedded?.defects.length === 1 ? { defect: t.target.embedded.defects[0] } : {}),
+      keepLooking: true,
     });
     const failure = outcome.failure;
     const meta: PropertyMeta = {
@@ -155,18 +181,8 @@ export function propertyTest(property: PropertyDefinition): void {
       runs: outcome.runs,
       elapsedMs: Math.round(outcome.elapsedMs),
       exploration: outcome.exploration,
-      ...(failure === undefined
-        ? {}
-        : {
-            failure: {
-              violated: [...new Set(failure.violations.map((v) => v.requirement))],
-              ...(failure.path === undefined ? {} : { path: failure.path }),
-              ...(failure.fixturePath === undefined ? {} : { fixture: failure.fixturePath }),
-              ...(failure.reproduced === undefined ? {} : { reproduced: failure.reproduced }),
-              runsToFailure: failure.runsToFailure,
-              shrinks: failure.shrinks,
-            },
-          }),
+      ...(failure === undefined ? {} : { failure: failureMeta(failure) }),
+      failures: outcome.failures.map(failureMeta),
     };
     onTestFinished(({ task }) => {
       task.meta.arcpProperty = meta;
@@ -177,7 +193,8 @@ export function propertyTest(property: PropertyDefinition): void {
       ...(failure?.path === undefined ? {} : { path: failure.path }),
       ...(failure?.fixturePath === undefined ? {} : { fixture: failure.fixturePath, command: failure.fixtureCommand ?? replayCommand(failure.fixturePath) }),
     });
-    console.log(formatExploration(property.name, outcome.exploration, `seed ${seed}; ${(outcome.elapsedMs / 1000).toFixed(1)} s`));
+    const found = outcome.failures.length === 0 ? '' : `; ${outcome.failures.length} distinct failure(s): ${outcome.failures.map((f) => failureMeta(f).violated.join('+')).join(', ')}`;
+    console.log(formatExploration(property.name, outcome.exploration, `seed ${seed}; ${(outcome.elapsedMs / 1000).toFixed(1)} s${found}`));
     judge(t, property, outcome);
   });
 }

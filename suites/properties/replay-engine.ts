@@ -4,6 +4,7 @@
 import type { ReplayEngine, ReplayResult, ReplayTarget } from '../../cli/replay.ts';
 import { PROPERTIES, checkersFor } from './properties.ts';
 import { runScenario } from './run-scenario.ts';
+import { replayLeak } from '../leak/leak-replay.ts';
 import { parseScenario } from './scenario.ts';
 
 /** Requirements no wire transcript can show; their fixtures need a server-side probe. */
@@ -17,11 +18,7 @@ export const replayEngine: ReplayEngine = {
   async replay(fixture: { readonly scenario?: unknown; readonly violated: readonly string[] }, target: ReplayTarget): Promise<ReplayResult> {
     const parsed = parseScenario(fixture.scenario);
     if (!parsed.ok) throw new Error(`the fixture's scenario is not a property scenario this kit can run: ${parsed.problems.join('; ')}`);
-    if (needsServerProbe(fixture.violated)) {
-      throw new Error(
-        `${fixture.violated.join(', ')} leaves no trace on the wire: run the RSS leak check instead (arcp-conformance run --only LEAK --server-cmd "...")`,
-      );
-    }
+    if (needsServerProbe(fixture.violated)) return replayLeak(target);
     const property = PROPERTIES[parsed.scenario.property];
     const run = await runScenario(parsed.scenario, { url: target.url, tokens: target.tokens, profile: target.profile, timeoutMs: target.timeoutMs }, { checkers: checkersFor(property, target.profile) });
     const { unexercised } = run.exploration;

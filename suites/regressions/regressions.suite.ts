@@ -49,6 +49,7 @@ for (const loaded of committedFixtures()) {
         expected: `no violation of ${id} when replaying ${name}`,
         actual: `${run}: ${violations.map((v) => v.message).join(' | ')}`,
         transcript: witnessWindow(outcome.transcript, violations),
+        witnesses: violations.flatMap((v) => v.witnesses),
       });
       // Judge every id the fixture lists; the catalogue's level makes a broken one FAIL or WARN.
       t.should(id, violations.length === 0, evidence);

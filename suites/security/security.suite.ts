@@ -4,7 +4,6 @@
 // CANCEL-007, is the cancel suite's). Cross-principal checks need ARCP_TOKEN_2; those that need a foreign subscription
 // also need the profile's subscribePolicy "any".
 import { describe } from 'vitest';
-import type { AgentScript, Step } from '../../spec/agent-script.ts';
 import { payloadOf, type WireFrame } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
 import {
@@ -18,24 +17,16 @@ import {
   withSessions,
 } from '../support/index.ts';
 import { conformanceTest, type ConformanceContext } from '../verdicts/conformance-test.ts';
-import { describeOutcome, runToTerminal, toolOutcomes } from '../leases/support.ts';
+import { expectDenied, fsTool as tool, runToTerminal } from '../leases/support.ts';
 import { HOLD_MS, heldScript, requestSubscribe, sameJson, waitForMarkers } from '../subscribe/support.ts';
 import type { Feature } from '../../spec/features.ts';
-import { credentialLease, credentialsOf, frameWithCredential, listAllJobs, requireCredentials } from './support.ts';
+import { credentialLease, credentialsOf, frameWithCredential, listAllJobs, requireCredentials, startHeldJob } from './support.ts';
 
 async function openOwner(t: ConformanceContext, sessions: TestSessions, ...features: Feature[]): Promise<Session> {
   const owner = await sessions.open({ label: 'owner' });
   requireFeatures(t, owner, ...features);
   requireAgent(t, owner);
   return owner;
-}
-
-/** A held job (subscribe/support.ts) whose first event reached the owner. */
-async function startHeldJob(t: ConformanceContext, owner: Session, id: string, lease?: Record<string, string[]>) {
-  const mark = owner.mark();
-  const submitted = await submitAccepted(owner, t, id, heldScript(1, 1), lease ? { payload: { lease_request: lease } } : {});
-  await waitForMarkers(owner, submitted.jobId, 1, t.target.timeoutMs, mark);
-  return submitted;
 }
 
 function requireForeignSubscribe(t: ConformanceContext): void {
@@ -53,25 +44,6 @@ async function subscribeForeign(t: ConformanceContext, foreign: Session, jobId: 
     );
   }
   return outcome;
-}
-
-function tool(toolName: string, capability: string, target: string): Step {
-  return { op: 'tool', tool: toolName, capability, target };
-}
-
-/** Runs tool steps the lease must deny and requires PERMISSION_DENIED for each (v1.0 §14, v1.1 §9.3). */
-async function expectEscapesDenied(t: ConformanceContext, session: Session, lease: Record<string, string[]>, attempts: readonly [Step, string][]): Promise<void> {
-  const script: AgentScript = { steps: [...attempts.map(([step]) => step), { op: 'finish' }] };
-  const run = await runToTerminal(session, t, 'SEC-003', script, { payload: { lease_request: lease } });
-  const outcomes = toolOutcomes(run.frames, run.jobId);
-  attempts.forEach(([, what], k) => {
-    const outcome = outcomes[k];
-    t.must('SEC-003', outcome?.errorCode === 'PERMISSION_DENIED', () => ({
-      expected: `tool_result error PERMISSION_DENIED for ${what}, lease ${JSON.stringify(lease)}`,
-      actual: describeOutcome(outcome),
-      ...evidenceAround(session, ...[outcome?.call, outcome?.result, run.terminal].filter((f): f is WireFrame => f !== undefined)),
-    }));
-  });
 }
 
 describe('security', () => {
@@ -248,7 +220,7 @@ describe('security', () => {
   conformanceTest('lease evaluation sees canonical paths: ".." cannot escape an fs pattern', { requirements: ['SEC-003'] }, (t: ConformanceContext) =>
     withSessions(t, async (sessions) => {
       const session = await openOwner(t, sessions);
-      await expectEscapesDenied(t, session, { 'fs.read': ['/workspace/**'], 'fs.write': ['/workspace/out/**'] }, [
+      await expectDenied(t, session, 'SEC-003', { 'fs.read': ['/workspace/**'], 'fs.write': ['/workspace/out/**'] }, [
         [tool('read', 'fs.read', '/workspace/../etc/passwd'), 'fs.read /workspace/../etc/passwd'],
         [tool('read', 'fs.read', '/workspace/a/../../etc/passwd'), 'fs.read /workspace/a/../../etc/passwd'],
         [tool('read', 'fs.read', '/workspace//..//etc/passwd'), 'fs.read /workspace//..//etc/passwd'],
@@ -262,7 +234,7 @@ describe('security', () => {
     withSessions(t, async (sessions) => {
       const session = await openOwner(t, sessions);
       // Each target resolves (WHATWG URL, RFC 3986 §5.2.4) to https://api.example.com/admin.
-      await expectEscapesDenied(t, session, { 'net.fetch': ['https://api.example.com/public/**'] }, [
+      await expectDenied(t, session, 'SEC-003', { 'net.fetch': ['https://api.example.com/public/**'] }, [
         [tool('fetch', 'net.fetch', 'https://api.example.com/public/../admin'), 'net.fetch https://api.example.com/public/../admin'],
         [tool('fetch', 'net.fetch', 'https://api.example.com/public/%2e%2e/admin'), 'net.fetch https://api.example.com/public/%2e%2e/admin'],
         [tool('fetch', 'net.fetch', 'https://api.example.com/public/%2E%2E/admin'), 'net.fetch https://api.example.com/public/%2E%2E/admin'],

@@ -5,7 +5,8 @@
 import { isRedacted } from '../harness/redact.ts';
 import { payloadOf, type WireFrame } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
-import { isRejection } from '../support/index.ts';
+import { isRejection, submitAccepted } from '../support/index.ts';
+import { heldScript, waitForMarkers } from '../subscribe/support.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 
 /** Most session.jobs pages read while looking for a job. */
@@ -79,4 +80,12 @@ export async function listAllJobs(session: Session, t: ConformanceContext): Prom
     if (typeof cursor !== 'string' || cursor === '') break;
   }
   return { rows, pages };
+}
+
+/** A held job (subscribe/support.ts) whose first event reached the owner. */
+export async function startHeldJob(t: ConformanceContext, owner: Session, id: string, lease?: Record<string, string[]>) {
+  const mark = owner.mark();
+  const submitted = await submitAccepted(owner, t, id, heldScript(1, 1), lease ? { payload: { lease_request: lease } } : {});
+  await waitForMarkers(owner, submitted.jobId, 1, t.target.timeoutMs, mark);
+  return submitted;
 }

@@ -64,6 +64,12 @@ async function followToTheEnd(t: ConformanceContext, owner: Session, subscriber:
   return { got, evidence };
 }
 
+/** A held job of 3 + 2 events followed with history from 0: markers 0-2 replayed first, each once (SUB-003), then all five exactly once (SUB-005). */
+function judgeFullHistory(t: ConformanceContext, { got, evidence }: Awaited<ReturnType<typeof followToTheEnd>>, replayed: string): void {
+  t.must('SUB-003', sameJson(got.slice(0, 3), [0, 1, 2]) && got.filter((i) => i < 3).length === 3, evidence(`${replayed} each once, in order: markers [0, 1, 2] before any later event`));
+  t.must('SUB-005', sameJson(got, [0, 1, 2, 3, 4]), evidence('every event of the job exactly once across replay and live delivery: markers [0, 1, 2, 3, 4]'));
+}
+
 describe('subscribe', () => {
   conformanceTest(
     'job.subscribed describes the job: its job_id, a current status, the agent and the effective lease',
@@ -156,13 +162,23 @@ describe('subscribe', () => {
         const owner = await openOwner(t, sessions);
         const { jobId } = await startHeldJob(t, owner, 'SUB-003', 3, 2);
         const subscriber = await sessions.open({ label: 'subscriber (same principal)' });
-        const { got, evidence } = await followToTheEnd(t, owner, subscriber, jobId, 3, { history: true, fromEventSeq: 0 });
-        t.must(
-          'SUB-003',
-          sameJson(got.slice(0, 3), [0, 1, 2]) && got.filter((i) => i < 3).length === 3,
-          evidence('the three events emitted before the subscribe replayed first, each once, in order: markers [0, 1, 2] before any later event'),
-        );
-        t.must('SUB-005', sameJson(got, [0, 1, 2, 3, 4]), evidence('every event of the job exactly once across replay and live delivery: markers [0, 1, 2, 3, 4]'));
+        const followed = await followToTheEnd(t, owner, subscriber, jobId, 3, { history: true, fromEventSeq: 0 });
+        judgeFullHistory(t, followed, 'the three events emitted before the subscribe replayed first');
+      }),
+  );
+
+  conformanceTest(
+    'a subscriber with history that joins after a live subscriber still gets each event once, in order',
+    { requirements: ['SUB-003', 'SUB-005'] },
+    (t: ConformanceContext) =>
+      withSessions(t, async (sessions) => {
+        const owner = await openOwner(t, sessions);
+        const { jobId } = await startHeldJob(t, owner, 'SUB-003', 3, 2);
+        const live = await sessions.open({ label: 'live subscriber (same principal)' });
+        await subscribeAccepted(live, t, 'SUB-003', jobId);
+        const late = await sessions.open({ label: 'later subscriber with history' });
+        const followed = await followToTheEnd(t, owner, late, jobId, 3, { history: true, fromEventSeq: 0 });
+        judgeFullHistory(t, followed, 'the three earlier events replayed, though another session already followed the job live,');
       }),
   );
 

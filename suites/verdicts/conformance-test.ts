@@ -264,6 +264,8 @@ export function conformanceTest(
       } catch (error) {
         if (error instanceof StopAfterWarning) return judge.stopped();
         if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : 'FAIL';
+        // A harness error (a wait ran out, the socket closed) carries the frames up to it.
+        if (meta.evidence === undefined && isHarnessError(error) && error.evidence !== undefined) meta.evidence = error.evidence;
         judge.nameStop(error);
         throw error;
       }

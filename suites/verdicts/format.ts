@@ -8,7 +8,7 @@ const MAX_LINE = 160;
 /** One line per transcript entry: `#12 c1 ← job.event job=J1 seq=4 kind=log`. */
 export function describeEntry(entry: TranscriptEntry): string {
   if (entry.kind === 'conn') {
-    const detail = [entry.code !== undefined ? `code=${entry.code}` : '', entry.reason ? `reason=${entry.reason}` : '']
+    const detail = [entry.code !== undefined ? `code=${entry.code}` : '', entry.reason ? `reason=${entry.reason}` : '', entry.error ? `error=${entry.error}` : '']
       .filter(Boolean)
       .join(' ');
     return `#${entry.index} ${entry.conn} ── ${entry.event}${entry.label ? ` (${entry.label})` : ''}${detail ? ` ${detail}` : ''}`;
@@ -16,7 +16,7 @@ export function describeEntry(entry: TranscriptEntry): string {
   const arrow = entry.dir === 'in' ? '←' : '→';
   const line = `#${entry.index} ${entry.conn} ${arrow} ${describeFrame(entry.frame, entry.raw)}${
     entry.verdict.valid ? '' : `  [schema: ${entry.verdict.errors.join('; ')}]`
-  }`;
+  }${entry.elided === undefined ? '' : `  [${entry.bytes} bytes, kept cut short; sha256 ${entry.elided.sha256.slice(0, 16)}…]`}`;
   return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line;
 }
 

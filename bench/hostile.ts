@@ -1,0 +1,126 @@
+// The kit against hostile servers, the way a user runs it: `arcp-conformance run --url
+// <hostile server>` for each case of the issue (a 50 MiB frame, a 10 MiB welcome, a flood,
+// one byte per second, a reset in the middle of a frame). Prints, per case, the peak RSS of
+// the whole kit (the CLI and every vitest worker: the sum over its process tree, sampled from
+// /proc), the wall time, the exit code and whether record.json, junit.xml and report.html were
+// written. Measures only; nothing is asserted. Linux only (/proc).
+//
+//   npx tsx bench/hostile.ts [--case giant-frame] [-- extra CLI flags, e.g. --only session]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { processTree } from '../suites/leak/server-process.ts';
+import { launchHostileServer } from '../suites/hostile/hostile-process.ts';
+import { type Misbehaviour, describeMisbehaviour, misbehaviourPath } from '../suites/hostile/misbehaviour.ts';
+
+const KIT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(KIT_ROOT, 'bin/arcp-conformance.js');
+const SAMPLE_MS = 50;
+/** A case still running after this is killed (and reported as such). */
+const BOUND_MS = 20 * 60 * 1000;
+const PAGE_KB = 4;
+
+export const CASES: Readonly<Record<string, Misbehaviour>> = {
+  'giant-frame': { kind: 'giant-frame', stage: 'stream', mib: 50 },
+  'giant-welcome': { kind: 'giant-welcome', stage: 'hello', mib: 10 },
+  flood: { kind: 'welcome-flood', stage: 'hello' },
+  'one-byte-per-second': { kind: 'slow-drip', stage: 'submit', chunkBytes: 1, intervalMs: 1000 },
+  'reset-mid-frame': { kind: 'reset-mid-frame', stage: 'stream' },
+};
+
+/** Resident set of one process in kB (from statm: no parsing of status text). */
+function rssKb(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE_KB;
+  } catch {
+    return 0;
+  }
+}
+
+interface CaseRun {
+  readonly ms: number;
+  readonly code: number | null;
+  readonly peakTreeKb: number;
+  readonly peakProcesses: number;
+  /** Peak RSS of the CLI's own process (the rest of the tree is vitest's workers). */
+  readonly peakMainKb: number;
+  readonly tail: readonly string[];
+  readonly killed: boolean;
+}
+
+function runCase(url: string, out: string, extra: readonly string[]): Promise<CaseRun> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARCP_')));
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [BIN, 'run', '--url', url, '--out', out, ...extra], {
+      cwd: out,
+      env: { ...env, NO_COLOR: '1', ARCP_TOKEN: 'tok-hostile-bench' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    const keep = (d: Buffer) => {
+      text = (text + d.toString()).slice(-20_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    let peakTreeKb = 0;
+    let peakProcesses = 0;
+    let peakMainKb = 0;
+    const sampler = setInterval(() => {
+      if (child.pid === undefined) return;
+      peakMainKb = Math.max(peakMainKb, rssKb(child.pid));
+      const tree = processTree(child.pid);
+      peakProcesses = Math.max(peakProcesses, tree.length);
+      peakTreeKb = Math.max(peakTreeKb, tree.reduce((sum, pid) => sum + rssKb(pid), 0));
+    }, SAMPLE_MS);
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, BOUND_MS);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      clearInterval(sampler);
+      const lines = text.split(/\r?\n|\r/).map((l) => l.trimEnd()).filter((l) => l !== '');
+      resolve({ ms: performance.now() - started, code, peakTreeKb, peakProcesses, peakMainKb, tail: lines.slice(-8), killed });
+    });
+  });
+}
+
+function reportsWritten(out: string): string {
+  return ['record.json', 'junit.xml', 'report.html']
+    .map((name) => {
+      const path = join(out, name);
+      return existsSync(path) ? `${name} ${(statSync(path).size / 1024).toFixed(0)} KiB` : `${name} MISSING`;
+    })
+    .join(', ');
+}
+
+const { values, positionals } = parseArgs({ options: { case: { type: 'string', multiple: true } }, allowPositionals: true });
+const chosen = values.case ?? Object.keys(CASES);
+for (const name of chosen) if (CASES[name] === undefined) throw new Error(`no case ${name} (cases: ${Object.keys(CASES).join(', ')})`);
+
+console.log(`node ${process.version}; ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; CLI flags: ${positionals.join(' ') || '(none)'}`);
+const server = await launchHostileServer();
+try {
+  for (const name of chosen) {
+    const m = CASES[name] as Misbehaviour;
+    const out = mkdtempSync(join(tmpdir(), 'arcp-hostile-bench-'));
+    try {
+      const r = await runCase(`${server.url}${misbehaviourPath(m)}`, out, positionals);
+      const how = r.killed ? `killed after the ${BOUND_MS / 60_000} min bound` : `exit ${r.code}`;
+      console.log(
+        `\n${name} (${describeMisbehaviour(m)}): peak RSS of the kit ${(r.peakTreeKb / 1024).toFixed(0)} MB over up to ${r.peakProcesses} processes (CLI process alone ${(r.peakMainKb / 1024).toFixed(0)} MB), ` +
+          `${(r.ms / 1000).toFixed(1)} s wall, ${how}\n  reports: ${reportsWritten(out)}\n  last lines:\n    ${r.tail.join('\n    ')}`,
+      );
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+} finally {
+  await server.stop();
+}
