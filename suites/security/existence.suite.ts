@@ -16,6 +16,8 @@ import { startHeldJob } from './support.ts';
 interface ResumeAttempt {
   readonly welcomed: boolean;
   readonly answer: string;
+  /** The welcome that should not have come: the frame that proves the failure. */
+  readonly welcome?: WireFrame;
 }
 
 /**
@@ -38,7 +40,7 @@ async function attemptResume(t: ConformanceContext, sessions: TestSessions, sess
   connection.send(request.type, request.payload, request.envelope);
   try {
     const welcome = await awaitWelcome(connection, t.target.timeoutMs);
-    return { welcomed: true, answer: `${String(welcome.type)} for session ${String(welcome.session_id ?? payloadOf(welcome).session_id)}` };
+    return { welcomed: true, answer: `${String(welcome.type)} for session ${String(welcome.session_id ?? payloadOf(welcome).session_id)}`, welcome };
   } catch (error) {
     if (!isHarnessError(error)) throw error;
     return { welcomed: false, answer: error.message };
@@ -61,7 +63,7 @@ async function judgeNoWelcome(t: ConformanceContext, sessions: TestSessions, ses
   t.must(id, !attempt.welcomed, () => ({
     expected: `no session.welcome for a resume of ${session.sessionId} presenting ${what} and the current resume token (v1.0 §6.1, v1.1 §6.6)`,
     actual: attempt.answer,
-    transcript: session.transcript.entries.slice(-6),
+    ...evidenceAround(session, ...(attempt.welcome === undefined ? [] : [attempt.welcome])),
   }));
 }
 
