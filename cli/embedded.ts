@@ -3,7 +3,7 @@
 // options (short heartbeat and resume window, so timer checks finish in seconds) and the
 // profile that agrees with them come from suites/embedded-target.ts, shared with direct
 // vitest runs of the suites.
-import { DEFECT_NAMES, type DefectName, isDefectName } from '../reference/index.ts';
+import { DEFECT_NAMES, type DefectName, isDefectName, VARIANT_NAMES, type VariantName, isVariantName } from '../reference/index.ts';
 import { startEmbeddedTarget } from '../suites/embedded-target.ts';
 import { UsageError } from './errors.ts';
 
@@ -22,9 +22,16 @@ export function checkDefects(names: readonly string[]): DefectName[] {
   return names as DefectName[];
 }
 
+export function checkVariants(names: readonly string[]): VariantName[] {
+  for (const name of names) {
+    if (!isVariantName(name)) throw new UsageError(`--variant: unknown variant "${name}" (known: ${VARIANT_NAMES.join(', ')})`);
+  }
+  return names as VariantName[];
+}
+
 /** Starts the reference runtime on 127.0.0.1 with a free port, with its own two tokens. */
-export async function startEmbedded(defects: readonly DefectName[]): Promise<EmbeddedTarget> {
-  const target = await startEmbeddedTarget(defects);
+export async function startEmbedded(defects: readonly DefectName[], variants: readonly VariantName[] = []): Promise<EmbeddedTarget> {
+  const target = await startEmbeddedTarget(defects, variants);
   const { ARCP_TOKEN: primary, ARCP_TOKEN_2: secondary, ARCP_PROFILE: profilePath } = target.env;
   if (!primary || !secondary || !profilePath) {
     await target.stop();

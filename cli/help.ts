@@ -95,6 +95,8 @@ Other
                          suites/**/*.suite.ts
   --defect NAME          (kit development) switch on a defect of the embedded reference
                          runtime; repeatable
+  --variant NAME         (kit development) switch on a legal variant of the embedded
+                         reference runtime (see serve --help); repeatable
   -h, --help             show this help
 
 Environment (a flag wins over its variable)
@@ -197,6 +199,8 @@ Usage: arcp-conformance replay FIXTURE|DIR [options]
                          grows up to 4x when the server answers the preflight slowly
   --defect NAME          (kit development) switch on a defect of the embedded reference
                          runtime; repeatable
+  --variant NAME         (kit development) switch on a legal variant of the embedded
+                         reference runtime (see serve --help); repeatable
   --server-cmd CMD       start the server with CMD (it prints its URL first) and stop it
                          after; needed by fixtures of leaks (LEAK-001), which replay their
                          scenario amplified while the kit samples the server's memory

@@ -54,6 +54,8 @@ describe('main: usage errors exit 2 with one line and no stack', () => {
     [['run', '--token-file', '/nonexistent/t.env', '--out', '/tmp/arcp-cli-test-out'], 'arcp-conformance: cannot read --token-file /nonexistent/t.env (ENOENT)'],
     [['run', '--url', 'http://example.com', '--out', '/tmp/arcp-cli-test-out'], 'arcp-conformance: --url must use ws:// or wss:// (got http://example.com)'],
     [['run', '--defect', 'nope', '--out', '/tmp/arcp-cli-test-out'], expect.stringMatching(/^arcp-conformance: --defect: unknown defect "nope" \(known: seq-race, /)],
+    [['run', '--variant', 'nope', '--out', '/tmp/arcp-cli-test-out'], expect.stringMatching(/^arcp-conformance: --variant: unknown variant "nope" \(known: ulid-ids, /)],
+    [['run', '--variant', 'ulid-ids', '--url', 'ws://127.0.0.1:9/arcp', '--out', '/tmp/arcp-cli-test-out'], 'arcp-conformance: --variant applies only to the embedded reference runtime (drop --url)'],
     [['run', 'ws://x'], 'arcp-conformance: run takes no arguments, got "ws://x" (the target goes in --url URL) (see: arcp-conformance run --help)'],
     [['replay'], 'arcp-conformance: replay needs a FIXTURE file or a directory of them (see: arcp-conformance replay --help)'],
     [['replay', '/nonexistent/fixture.json'], 'arcp-conformance: cannot read fixture /nonexistent/fixture.json (ENOENT)'],

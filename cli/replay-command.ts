@@ -23,6 +23,7 @@ export const REPLAY_FLAGS: FlagSpecs = {
   profile: { kind: 'string' },
   timeout: { kind: 'integer', min: 1, max: 600_000 },
   defect: { kind: 'string', repeatable: true },
+  variant: { kind: 'string', repeatable: true },
   'server-cmd': { kind: 'string' },
   debug: { kind: 'boolean' },
 };
@@ -170,6 +171,7 @@ export async function replayCommand(
     ...(tokenFile === undefined ? {} : { tokenFile }),
     ...(profilePath ? { profilePath } : {}),
     defects: listFlag(args, 'defect'),
+    variants: listFlag(args, 'variant'),
     timeoutMs,
     env,
     cwd,

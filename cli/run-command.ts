@@ -53,6 +53,7 @@ export const RUN_FLAGS: FlagSpecs = {
   debug: { kind: 'boolean' },
   suites: { kind: 'string', repeatable: true },
   defect: { kind: 'string', repeatable: true },
+  variant: { kind: 'string', repeatable: true },
 };
 
 /**
@@ -157,6 +158,7 @@ function workerEnv(target: ResolvedTarget, settings: RunSettings, outDir: string
     ARCP_SERVER_PID: target.serverPid === undefined ? '' : String(target.serverPid),
     ARCP_EMBEDDED: target.embedded ? '1' : '',
     ARCP_EMBEDDED_DEFECTS: target.embedded ? target.defects.join(',') : '',
+    ARCP_EMBEDDED_VARIANTS: target.embedded ? target.variants.join(',') : '',
     ARCP_URL: target.url,
     ARCP_TOKEN: target.tokens.primary,
     ARCP_TOKEN_2: target.tokens.secondary ?? '',
@@ -239,6 +241,7 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
     ...(stringFlag(args, 'token-file') === undefined ? {} : { tokenFile: stringFlag(args, 'token-file') as string }),
     ...((stringFlag(args, 'profile') ?? env.ARCP_PROFILE) ? { profilePath: (stringFlag(args, 'profile') ?? env.ARCP_PROFILE) as string } : {}),
     defects: listFlag(args, 'defect'),
+    variants: listFlag(args, 'variant'),
     timeoutMs: runPlan.settings.timeoutMs,
     env,
     cwd,

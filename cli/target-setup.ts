@@ -15,6 +15,8 @@ export interface TargetRequest {
   readonly tokenFile?: string;
   readonly profilePath?: string;
   readonly defects: readonly string[];
+  /** Legal variants of the embedded reference (reference/variants.ts); absent means none. */
+  readonly variants?: readonly string[];
   readonly timeoutMs: number;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
@@ -30,6 +32,8 @@ export interface ResolvedTarget {
   readonly serverPid?: number;
   /** Reference defects switched on (embedded target only). */
   readonly defects: readonly string[];
+  /** Reference legal variants switched on (embedded target only). */
+  readonly variants: readonly string[];
   readonly tokens: { readonly primary: string; readonly secondary?: string };
   readonly profile: Profile;
   /** Absolute path of the profile file, for ARCP_PROFILE. */
@@ -60,8 +64,8 @@ export async function setUpTarget(request: TargetRequest): Promise<ResolvedTarge
   if (request.url === undefined) {
     // The reference runtime loads only when it is the target. It brings its own tokens and,
     // unless --profile says otherwise, the profile matching its options.
-    const { checkDefects, startEmbedded } = await import('./embedded.ts');
-    const embedded = await startEmbedded(checkDefects(request.defects));
+    const { checkDefects, checkVariants, startEmbedded } = await import('./embedded.ts');
+    const embedded = await startEmbedded(checkDefects(request.defects), checkVariants(request.variants ?? []));
     try {
       const chosen = profilePath === undefined ? loadProfile(embedded.profilePath, request.cwd) : { profile, path: profilePath };
       const result = await preflight({ url: embedded.url, token: embedded.tokens.primary, tokenName: 'ARCP_TOKEN', profile: chosen.profile, timeoutMs: request.timeoutMs });
@@ -70,6 +74,7 @@ export async function setUpTarget(request: TargetRequest): Promise<ResolvedTarge
         shownUrl: EMBEDDED_TARGET,
         embedded: true,
         defects: request.defects,
+        variants: request.variants ?? [],
         tokens: embedded.tokens,
         profile: chosen.profile,
         ...(chosen.path === undefined ? {} : { profilePath: chosen.path }),
@@ -83,14 +88,14 @@ export async function setUpTarget(request: TargetRequest): Promise<ResolvedTarge
     }
   }
 
-  if (request.defects.length > 0) throw new UsageError('--defect applies only to the embedded reference runtime (drop --url)');
+  refuseEmbeddedOnlyFlags(request, '--url');
   return urlTarget(request, request.url, tokens, profile, profilePath);
 }
 
 /** Starts the server under test with --server-cmd, tests it at the URL it prints, stops it after. */
 export async function setUpLaunchedTarget(request: TargetRequest & { readonly serverCmd: string }): Promise<ResolvedTarget> {
   if (request.url !== undefined) throw new UsageError('--server-cmd starts the server and reads its URL: drop --url (or ARCP_URL)');
-  if (request.defects.length > 0) throw new UsageError('--defect applies only to the embedded reference runtime (drop --server-cmd)');
+  refuseEmbeddedOnlyFlags(request, '--server-cmd');
   const tokens = resolveTokens(request.env, request.tokenFile);
   const { profile, path: profilePath } = loadProfile(request.profilePath, request.cwd);
   const { launchServer, LaunchError } = await import('../suites/leak/server-process.ts');
@@ -110,6 +115,11 @@ export async function setUpLaunchedTarget(request: TargetRequest & { readonly se
     await server.stop();
     throw error;
   }
+}
+
+function refuseEmbeddedOnlyFlags(request: TargetRequest, target: string): void {
+  if (request.defects.length > 0) throw new UsageError(`--defect applies only to the embedded reference runtime (drop ${target})`);
+  if ((request.variants ?? []).length > 0) throw new UsageError(`--variant applies only to the embedded reference runtime (drop ${target})`);
 }
 
 /** How long a --server-cmd server may take to print its URL. */
@@ -137,6 +147,7 @@ async function urlTarget(
     shownUrl: publicUrl(url),
     embedded: false,
     defects: [],
+    variants: [],
     tokens: { primary, ...(tokens.secondary === undefined ? {} : { secondary: tokens.secondary }) },
     profile,
     ...(profilePath === undefined ? {} : { profilePath }),

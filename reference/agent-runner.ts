@@ -31,9 +31,13 @@ export class AgentRunner {
   #sinceYield = 0;
   #chunked: { result_id: string; result_size: number } | undefined;
 
-  constructor(job: Job, script: AgentScript) {
+  /** The job.result field of an inline result (`output` under the result-field-renamed variant). */
+  readonly #resultField: string;
+
+  constructor(job: Job, script: AgentScript, resultField = 'result') {
     this.#job = job;
     this.#script = script;
+    this.#resultField = resultField;
   }
 
   /** Runs to the job's terminal; never throws. */
@@ -167,7 +171,7 @@ export class AgentRunner {
     }
     const payload: Record<string, unknown> & { final_status: string } = { final_status: 'success' };
     if (this.#chunked !== undefined) Object.assign(payload, this.#chunked);
-    else payload.result = step.result === undefined ? { version: job.agentVersion } : step.result;
+    else payload[this.#resultField] = step.result === undefined ? { version: job.agentVersion } : step.result;
     if (step.summary !== undefined) payload.summary = step.summary;
     await job.agentFinished('job.result', payload, 'success');
   }

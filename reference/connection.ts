@@ -9,6 +9,8 @@ import { RequestError, errorPayload } from './request-error.ts';
 import type { Runtime } from './runtime.ts';
 import { onAck, onClose, onHello, onListJobs, onPing, onResume } from './session-handlers.ts';
 import type { Link, Session } from './session.ts';
+import { randomId } from './ids.ts';
+import { isUlidOrUuidV7 } from './variants.ts';
 
 /** Deeper JSON than this is refused before any schema walks it. */
 const MAX_JSON_DEPTH = 64;
@@ -67,30 +69,36 @@ export class Connection implements Link {
   #onFrame(data: RawData, isBinary: boolean): void {
     this.lastInboundAt = Date.now();
     if (this.#closing) return;
-    let request: { id?: unknown; type?: unknown } | undefined;
+    let request: RequestFrame | undefined;
     try {
-      if (isBinary) throw new RequestError('INVALID_REQUEST', 'binary frames are not ARCP messages; send JSON text frames');
-      const message = this.#parse(data);
-      request = message;
-      this.#dispatch(message);
+      if (isBinary) throw new EnvelopeError('binary frames are not ARCP messages; send JSON text frames');
+      request = this.#envelope(data);
+      this.#dispatch(this.#validate(request));
     } catch (error) {
       this.#reportError(error, request);
     }
   }
 
-  #parse(data: RawData): Message {
+  /** The frame as an ARCP envelope: a JSON object with this version and a client message type. */
+  #envelope(data: RawData): RequestFrame {
     let frame: unknown;
     try {
       frame = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(toBuffers(data)).toString('utf8'));
     } catch {
-      throw new RequestError('INVALID_REQUEST', 'frame is not valid JSON');
+      throw new EnvelopeError('frame is not valid JSON');
     }
-    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) throw new RequestError('INVALID_REQUEST', 'frame must be a JSON object');
-    if (depthExceeds(frame, MAX_JSON_DEPTH)) throw new RequestError('INVALID_REQUEST', `frame nests deeper than ${MAX_JSON_DEPTH} levels`);
-    const { type, arcp } = frame as { type?: unknown; arcp?: unknown };
-    if (arcp !== ARCP_VERSION) throw new RequestError('INVALID_REQUEST', `arcp must be "${ARCP_VERSION}"`);
-    if (!isMessageType(type) || !CLIENT_TYPES.has(type)) {
-      throw new RequestError('INVALID_REQUEST', `unknown or server-only message type ${JSON.stringify(type)}`);
+    if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) throw new EnvelopeError('frame must be a JSON object');
+    if (depthExceeds(frame, MAX_JSON_DEPTH)) throw new EnvelopeError(`frame nests deeper than ${MAX_JSON_DEPTH} levels`);
+    const { type, arcp } = frame as RequestFrame;
+    if (arcp !== ARCP_VERSION) throw new EnvelopeError(`arcp must be "${ARCP_VERSION}"`);
+    if (!isMessageType(type) || !CLIENT_TYPES.has(type)) throw new EnvelopeError(`unknown or server-only message type ${JSON.stringify(type)}`);
+    return frame as RequestFrame;
+  }
+
+  #validate(frame: RequestFrame): Message {
+    const type = frame.type as MessageType;
+    if (this.#rt.config.variants.has('ulid-ids') && !isUlidOrUuidV7(frame.id)) {
+      throw new RequestError('INVALID_REQUEST', 'envelope id must be a ULID or UUIDv7');
     }
     const parsed = MESSAGE_SCHEMAS[type].safeParse(frame);
     if (!parsed.success) {
@@ -117,7 +125,12 @@ export class Connection implements Link {
     handler(rt, this, session, msg);
   }
 
-  #reportError(error: unknown, request: { id?: unknown; type?: unknown } | undefined): void {
+  #reportError(error: unknown, request: RequestFrame | undefined): void {
+    const variants = this.#rt.config.variants;
+    if (error instanceof EnvelopeError && variants.has('malformed-closes')) return this.close(1007, 'not an ARCP envelope');
+    const session = this.#session;
+    const opening = request?.type === 'session.hello' || request?.type === 'session.resume';
+    if (session === undefined && !opening && variants.has('drop-pre-hello')) return;
     const details: Record<string, unknown> = {};
     if (typeof request?.id === 'string') details.request_id = request.id;
     if (typeof request?.type === 'string') details.request_type = request.type;
@@ -125,7 +138,10 @@ export class Connection implements Link {
       error instanceof RequestError
         ? error.toPayload(details)
         : errorPayload('INTERNAL_ERROR', `runtime fault: ${error instanceof Error ? error.message : String(error)}`, details);
-    const session = this.#session;
+    if (session !== undefined && session.link === this && error instanceof RequestError && variants.has('job-error-rejections')) {
+      const jobId = rejectionJobId(this.#rt, session, request, error);
+      if (jobId !== undefined) return void session.outbound.sequenced('job.error', `,"job_id":${JSON.stringify(jobId)}`, JSON.stringify({ ...payload, final_status: 'error' }));
+    }
     if (session !== undefined && session.link === this) session.outbound.send('session.error', payload);
     else this.#sendUnbound('session.error', payload);
   }
@@ -134,6 +150,36 @@ export class Connection implements Link {
     if (this.socket.readyState !== 1) return;
     this.socket.send(JSON.stringify({ arcp: ARCP_VERSION, id: this.#rt.ids.next(), type, payload }));
   }
+}
+
+/** A frame that is not an ARCP envelope at all (the malformed-closes variant closes on it). */
+class EnvelopeError extends RequestError {
+  constructor(message: string) {
+    super('INVALID_REQUEST', message);
+  }
+}
+
+interface RequestFrame {
+  readonly id?: unknown;
+  readonly type?: unknown;
+  readonly arcp?: unknown;
+  readonly job_id?: unknown;
+  readonly payload?: { readonly job_id?: unknown };
+}
+
+const JOB_REQUESTS: ReadonlySet<unknown> = new Set(['job.submit', 'job.cancel', 'job.subscribe', 'job.unsubscribe']);
+
+/**
+ * The job-error-rejections variant: the job_id its job.error rejection carries. The
+ * request's target (cancel, subscribe) or the original job (DUPLICATE_KEY), unless this
+ * session holds that job (then a job.error with its id would be the job's terminal, DESIGN
+ * §5), else a fresh id. Undefined: not a job request, answered with session.error.
+ */
+function rejectionJobId(rt: Runtime, session: Session, request: RequestFrame | undefined, error: RequestError): string | undefined {
+  if (!JOB_REQUESTS.has(request?.type)) return undefined;
+  const named = request?.type === 'job.submit' ? error.details?.job_id : (request?.job_id ?? request?.payload?.job_id);
+  const held = typeof named === 'string' && (session.delivered.has(named) || rt.jobs.get(named)?.submitterSessionId === session.id);
+  return typeof named === 'string' && !held ? named : randomId('job_', 12);
 }
 
 type Handler = (rt: Runtime, conn: Connection, session: Session, msg: Message) => void;

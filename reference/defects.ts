@@ -1,6 +1,7 @@
 // Switchable defects (DESIGN §6): each re-creates a real bug so the kit can prove it
 // catches it. With none switched on the runtime has none of these bugs. Each is realistic:
 // it shows on the wire only under the scenario that triggers the original bug.
+import { Switches } from './switches.ts';
 
 export interface Defect {
   readonly name: string;
@@ -186,21 +187,8 @@ export function isDefectName(name: string): name is DefectName {
 }
 
 /** The defects switched on for one runtime. */
-export class Defects {
-  readonly #on: ReadonlySet<DefectName>;
-
+export class Defects extends Switches<DefectName> {
   constructor(names: readonly DefectName[] = []) {
-    for (const name of names) {
-      if (!isDefectName(name)) throw new Error(`unknown defect ${JSON.stringify(name)}; known: ${DEFECT_NAMES.join(', ')}`);
-    }
-    this.#on = new Set(names);
-  }
-
-  has(name: DefectName): boolean {
-    return this.#on.has(name);
-  }
-
-  list(): DefectName[] {
-    return [...this.#on];
+    super('defect', DEFECT_NAMES, names);
   }
 }

@@ -92,7 +92,8 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
       fingerprint,
       maxRuntimeSec: p.max_runtime_sec,
       // v1.0 §7.4: the cancelled terminal comes within the grace period, however long the agent lingers.
-      lingerMs: Math.min(parsed.script.on_cancel?.linger_ms ?? 0, CANCEL_GRACE_MS),
+      // The cancel-no-linger variant ends it at once.
+      lingerMs: rt.config.variants.has('cancel-no-linger') ? 0 : Math.min(parsed.script.on_cancel?.linger_ms ?? 0, CANCEL_GRACE_MS),
     },
     rt.config,
   );
@@ -100,7 +101,8 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
   rt.jobs.add(job);
   rt.subscriptions.observe(session, job);
   session.outbound.send('job.accepted', job.acceptedPayload, { job_id: job.id, trace_id: traceId });
-  void new AgentRunner(job, parsed.script).run();
+  if (rt.config.variants.has('runtime-status-event')) void job.publishEvent('status', { phase: 'running', message: 'agent starting' });
+  void new AgentRunner(job, parsed.script, rt.config.variants.has('result-field-renamed') ? 'output' : 'result').run();
 }
 
 function acceptedPayload(job: Job): Record<string, unknown> {
@@ -149,8 +151,12 @@ export function onCancel(rt: Runtime, session: Session, msg: Message<'job.cancel
   if (existing !== undefined && existing.principal !== session.principal && rt.config.defects.has('cancel-reveals-existence')) {
     throw new RequestError('PERMISSION_DENIED', 'only the submitting principal may cancel a job', { job_id: jobId });
   }
+  const subscriberMayCancel = existing !== undefined && rt.config.defects.has('subscriber-can-cancel') && rt.subscriptions.observes(session, existing);
+  const mayCancel = existing !== undefined && (existing.principal === session.principal || subscriberMayCancel);
+  // The silent-foreign-cancel variant: no answer to a cancel it will not act on, alike for
+  // a foreign job and an unknown id (so the silence reveals nothing, v1.1 §6.6).
+  if (!mayCancel && rt.config.variants.has('silent-foreign-cancel')) return;
   const job = visibleJob(rt, session, jobId);
-  const subscriberMayCancel = rt.config.defects.has('subscriber-can-cancel') && rt.subscriptions.observes(session, job);
   if (job.principal !== session.principal && !subscriberMayCancel) {
     throw new RequestError('PERMISSION_DENIED', 'only the submitting principal may cancel a job', { job_id: job.id });
   }

@@ -6,6 +6,8 @@ import type { Job } from './job.ts';
 export interface ListQuery {
   /** Only this principal's jobs; undefined lists every job (the list-jobs-leak defect). */
   readonly principal: string | undefined;
+  /** Whether jobs past their terminal are listed (false: the forget-finished-jobs variant). */
+  readonly finished?: boolean;
   readonly status?: readonly string[];
   readonly agent?: string;
   readonly createdAfter?: string;
@@ -65,6 +67,7 @@ export class JobRegistry {
     for (const job of this.#byId.values()) {
       if (job.number <= after) continue;
       if (query.principal !== undefined && job.principal !== query.principal) continue;
+      if (query.finished === false && job.terminal !== undefined) continue;
       if (query.status !== undefined && !query.status.includes(job.status)) continue;
       if (query.agent !== undefined && query.agent !== job.agentName && query.agent !== job.agentRef) continue;
       if (createdAfter !== undefined && !(Date.parse(job.createdAt) > createdAfter)) continue;

@@ -1,6 +1,7 @@
 // Options of startReference and their defaults, checked once at start.
 import { DEFAULT_TOKENS } from './auth.ts';
 import { Defects, type DefectName } from './defects.ts';
+import { Variants, type VariantName } from './variants.ts';
 
 export type SubscribePolicy = 'same-principal' | 'any';
 
@@ -22,6 +23,8 @@ export interface ReferenceOptions {
   tokens?: Readonly<Record<string, string>>;
   /** Defects to switch on (reference/defects.ts); none by default. */
   defects?: readonly DefectName[];
+  /** Legal variants to switch on (reference/variants.ts); none by default. */
+  variants?: readonly VariantName[];
   /** heartbeat_interval_sec advertised and enforced (default 30; fractions allowed for tests). */
   heartbeatSec?: number;
   /** resume_window_sec: how long a detached session stays resumable (default 600). */
@@ -52,6 +55,7 @@ export interface Config {
   readonly path: string;
   readonly tokens: Readonly<Record<string, string>>;
   readonly defects: Defects;
+  readonly variants: Variants;
   readonly heartbeatSec: number;
   readonly resumeWindowSec: number;
   readonly maxFrameBytes: number;
@@ -82,20 +86,22 @@ export function resolveConfig(options: ReferenceOptions = {}): Config {
   if (Object.keys(tokens).length === 0) throw new RangeError('tokens must name at least one token');
   const policy = options.subscribePolicy ?? 'same-principal';
   if (policy !== 'same-principal' && policy !== 'any') throw new RangeError(`subscribePolicy must be same-principal or any`);
+  const variants = new Variants(options.variants ?? []);
   return Object.freeze({
     port,
     host: options.host ?? '127.0.0.1',
     path,
     tokens,
     defects: new Defects(options.defects ?? []),
+    variants,
     heartbeatSec: positive('heartbeatSec', options.heartbeatSec, 30),
     resumeWindowSec: positive('resumeWindowSec', options.resumeWindowSec, 600, { zero: true }),
-    maxFrameBytes: positive('maxFrameBytes', options.maxFrameBytes, 1_048_576, { integer: true }),
+    maxFrameBytes: Math.min(positive('maxFrameBytes', options.maxFrameBytes, 1_048_576, { integer: true }), variants.has('frame-limit-64k') ? 65_536 : Infinity),
     backPressureLag: positive('backPressureLag', options.backPressureLag, 10_000, { integer: true }),
     eventBufferCap: positive('eventBufferCap', options.eventBufferCap, 100_000, { integer: true }),
     jobHistoryCap: positive('jobHistoryCap', options.jobHistoryCap, 1000, { integer: true }),
-    subscribePolicy: policy,
-    leaseGraceMs: positive('leaseGraceMs', options.leaseGraceMs, 1000, { integer: true, zero: true }),
+    subscribePolicy: variants.has('open-subscribe') ? 'any' : policy,
+    leaseGraceMs: variants.has('proactive-lease-expiry') ? 0 : positive('leaseGraceMs', options.leaseGraceMs, 1000, { integer: true, zero: true }),
     jobRetentionSec: positive('jobRetentionSec', options.jobRetentionSec, 3600),
     helloTimeoutMs: positive('helloTimeoutMs', options.helloTimeoutMs, 10_000, { integer: true }),
     socketHighWaterBytes: positive('socketHighWaterBytes', options.socketHighWaterBytes, 1_048_576, { integer: true }),

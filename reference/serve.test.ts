@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CONFORMANCE_TIMERS } from './options.ts';
 import { parseServeArgs, runServe } from './serve.ts';
+import { VARIANTS } from './variants.ts';
 import { TestClient } from './testing/client.ts';
 
 const ENTRY = fileURLToPath(new URL('./serve-main.ts', import.meta.url));
@@ -61,6 +62,7 @@ describe('serve process', () => {
     expect(proc.err()).toContain('seq-race');
   });
 
+
   it('exits 2 with a clear message on bad flags, without echoing token values', { timeout: 60_000 }, async () => {
     const proc = serve(['--port', 'eighty', '--token', 'tok-hidden-99=x']);
     expect(await exitCode(proc.child)).toBe(2);
@@ -70,9 +72,15 @@ describe('serve process', () => {
 });
 
 describe('parseServeArgs', () => {
+  it('--help lists every legal variant with its one line', async () => {
+    const out: string[] = [];
+    expect(await runServe(['--help'], { stdout: (line) => out.push(line), stderr: () => undefined })).toBe(0);
+    for (const variant of VARIANTS) expect(out.join('\n')).toContain(`${variant.name.padEnd(24)}${variant.description}`);
+  });
+
   it('maps flags to options', () => {
     expect(
-      parseServeArgs(['--host', '0.0.0.0', '--port', '8080', '--token', 'a=b', '--token', 'c=d=e', '--heartbeat-sec', '0.5', '--resume-window-sec', '60', '--defect', 'seq-race', '--defect', 'list-jobs-leak']),
+      parseServeArgs(['--host', '0.0.0.0', '--port', '8080', '--token', 'a=b', '--token', 'c=d=e', '--heartbeat-sec', '0.5', '--resume-window-sec', '60', '--defect', 'seq-race', '--defect', 'list-jobs-leak', '--variant', 'ulid-ids', '--variant', 'open-subscribe']),
     ).toEqual({
       host: '0.0.0.0',
       port: 8080,
@@ -80,6 +88,7 @@ describe('parseServeArgs', () => {
       heartbeatSec: 0.5,
       resumeWindowSec: 60,
       defects: ['seq-race', 'list-jobs-leak'],
+      variants: ['ulid-ids', 'open-subscribe'],
     });
     expect(parseServeArgs(['--help'])).toBe('help');
   });
@@ -111,6 +120,7 @@ describe('parseServeArgs', () => {
     [['--token', '=x']],
     [['--heartbeat-sec', '0']],
     [['--defect', 'made-up']],
+    [['--variant', 'made-up']],
     [['--bogus']],
     [['stray']],
   ])('rejects %j', (argv) => {

@@ -1,8 +1,9 @@
 // `arcp-conformance serve` (and reference/serve-main.ts): runs the reference runtime until
 // SIGINT/SIGTERM. The URL is the first line on stdout; token values are never printed.
 import { parseArgs } from 'node:util';
-import { DEFECTS, isDefectName, type DefectName } from './defects.ts';
+import { DEFECTS, isDefectName } from './defects.ts';
 import { CONFORMANCE_TIMERS, type ReferenceOptions } from './options.ts';
+import { VARIANTS, isVariantName } from './variants.ts';
 import { startReference } from './server.ts';
 
 const USAGE = `Usage: arcp-conformance serve [options]
@@ -16,6 +17,7 @@ Options:
   --heartbeat-sec N         heartbeat interval in seconds (default 2, short for conformance runs)
   --resume-window-sec N     resume window in seconds (default 5, short for conformance runs)
   --defect NAME             switch on a defect (repeatable; see below)
+  --variant NAME            switch on a legal variant (repeatable; see below)
   --help                    this text
 
 Example:
@@ -23,6 +25,9 @@ Example:
 
 Defects:
 ${DEFECTS.map((d) => `  ${d.name.padEnd(24)}${d.description}`).join('\n')}
+
+Legal variants (behaviours the spec allows; the kit must pass with any of them):
+${VARIANTS.map((v) => `  ${v.name.padEnd(24)}${v.description}`).join('\n')}
 `;
 
 class UsageError extends Error {}
@@ -34,6 +39,14 @@ function number(flag: string, text: string | undefined, { integer = false, min =
     throw new UsageError(`${flag} must be a ${integer ? 'whole ' : ''}number >= ${min} (got ${JSON.stringify(text)})`);
   }
   return value;
+}
+
+/** The values of a repeatable --KIND flag, each one a name `isName` knows. */
+function knownNames<Name extends string>(kind: string, values: readonly string[], isName: (name: string) => name is Name, known: readonly { name: string }[]): Name[] {
+  return values.map((name) => {
+    if (!isName(name)) throw new UsageError(`unknown ${kind} ${JSON.stringify(name)}; known: ${known.map((k) => k.name).join(', ')}`);
+    return name;
+  });
 }
 
 /** Parses serve's flags into startReference options; throws UsageError on bad input. */
@@ -51,6 +64,7 @@ export function parseServeArgs(argv: readonly string[]): ReferenceOptions | 'hel
         'heartbeat-sec': { type: 'string' },
         'resume-window-sec': { type: 'string' },
         defect: { type: 'string', multiple: true },
+        variant: { type: 'string', multiple: true },
         help: { type: 'boolean' },
       },
     }));
@@ -85,14 +99,8 @@ export function parseServeArgs(argv: readonly string[]): ReferenceOptions | 'hel
   }
   const window = number('--resume-window-sec', values['resume-window-sec']);
   if (window !== undefined) options.resumeWindowSec = window;
-  if (values.defect !== undefined) {
-    const defects: DefectName[] = [];
-    for (const name of values.defect) {
-      if (!isDefectName(name)) throw new UsageError(`unknown defect ${JSON.stringify(name)}; known: ${DEFECTS.map((d) => d.name).join(', ')}`);
-      defects.push(name);
-    }
-    options.defects = defects;
-  }
+  if (values.defect !== undefined) options.defects = knownNames('defect', values.defect, isDefectName, DEFECTS);
+  if (values.variant !== undefined) options.variants = knownNames('variant', values.variant, isVariantName, VARIANTS);
   return options;
 }
 
@@ -128,8 +136,9 @@ export async function runServe(argv: string[], io: ServeIo = processIo): Promise
     return 1;
   }
   io.stdout(server.url);
-  const defects = options.defects ?? [];
-  io.stderr(`arcp reference runtime listening on ${server.url}${defects.length > 0 ? ` (defects: ${defects.join(', ')})` : ''}`);
+  const switched = [['defects', options.defects ?? []], ['variants', options.variants ?? []]] as const;
+  const notes = switched.filter(([, names]) => names.length > 0).map(([what, names]) => `${what}: ${names.join(', ')}`);
+  io.stderr(`arcp reference runtime listening on ${server.url}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));

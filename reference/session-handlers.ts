@@ -112,7 +112,7 @@ function sendWelcome(rt: Runtime, session: Session): void {
 
 /** v1.1 §6.7: close answers session.closed; v1.0 §6.4: after bye nothing more is sent. Jobs go on. */
 export function onClose(rt: Runtime, conn: Connection, session: Session, msg: Message<'session.close'> | Message<'session.bye'>): void {
-  if (msg.type === 'session.close') session.outbound.send('session.closed', { reason: msg.payload.reason ?? 'client requested close' });
+  if (msg.type === 'session.close' && !rt.config.variants.has('no-session-closed')) session.outbound.send('session.closed', { reason: msg.payload.reason ?? 'client requested close' });
   rt.detach(session, 'close');
   conn.close(1000, 'session closed');
 }
@@ -136,19 +136,22 @@ export function onAck(session: Session, msg: Message<'session.ack'>): void {
 export function onListJobs(rt: Runtime, session: Session, msg: Message<'session.list_jobs'>): void {
   requireFeature(session, 'list_jobs', 'session.list_jobs');
   const { filter, limit, cursor } = msg.payload;
-  // list-filter-leak: the filtered query path forgets the principal scope.
-  const leak = rt.config.defects.has('list-jobs-leak') || (filter !== undefined && rt.config.defects.has('list-filter-leak'));
+  // list-filter-leak: the filtered query path forgets the principal scope; open-subscribe lists everyone's on purpose.
+  const everyone =
+    rt.config.defects.has('list-jobs-leak') || (filter !== undefined && rt.config.defects.has('list-filter-leak')) || rt.config.variants.has('open-subscribe');
   const { jobs, nextCursor } = rt.jobs.list({
-    principal: leak ? undefined : session.principal,
+    principal: everyone ? undefined : session.principal,
+    finished: !rt.config.variants.has('forget-finished-jobs'),
     ...(filter?.status ? { status: filter.status } : {}),
     ...(filter?.agent ? { agent: filter.agent } : {}),
     ...(filter?.created_after ? { createdAfter: filter.created_after } : {}),
     limit: limit ?? 100,
     cursor: cursor ?? null,
   });
+  const omitCursor = nextCursor === null && rt.config.variants.has('no-next-cursor');
   session.outbound.send('session.jobs', {
     request_id: msg.id,
     jobs: jobs.map((job) => listRow(job, session.principal)),
-    next_cursor: nextCursor,
+    ...(omitCursor ? {} : { next_cursor: nextCursor }),
   });
 }

@@ -27,6 +27,11 @@ describe('the example suites against the reference runtime', () => {
   });
 
   for (const [defect, entry] of Object.entries(matrix.defects)) {
+    if (entry.caughtWithVariants !== undefined) {
+      it(`${defect}: still caught with every legal variant on (as measured)`, () => {
+        expect(entry.caughtWithVariants?.length || entry.elsewhere !== undefined, `${defect} is caught by nothing with the variants on`).toBeTruthy();
+      });
+    }
     if (entry.caughtBy.length === 0) {
       it(`${defect}: no example test can see it, and the matrix names the test that does`, () => {
         expect(entry.elsewhere, `${defect} is caught by nothing`).toBeDefined();

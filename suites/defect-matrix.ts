@@ -23,6 +23,8 @@ export interface RecordedTest {
   readonly requirements: readonly string[];
   readonly verdict: string;
   readonly detail?: string;
+  /** Each judged requirement's verdict (absent when the test concluded none, e.g. a harness error). */
+  readonly outcomes?: readonly { readonly id: string; readonly verdict: string; readonly detail?: string }[];
   /** The transcript window the reports draw, and the entries they highlight. */
   readonly evidence?: { readonly entries: readonly { readonly index: number }[]; readonly witnesses: readonly number[] };
 }
@@ -47,6 +49,11 @@ export interface MatrixEntry {
   readonly description: string;
   /** Keys (`<file> > <title>`) of the example tests that failed with the defect on. */
   readonly caughtBy: readonly string[];
+  /**
+   * The same with every legal variant on as well (`npm run defect-matrix -- --with-variants`):
+   * a defect must stay visible whatever legal choices the server makes.
+   */
+  readonly caughtWithVariants?: readonly string[];
   readonly elsewhere?: CaughtElsewhere;
 }
 
@@ -56,12 +63,13 @@ export interface DefectMatrix {
 }
 
 /**
- * Runs the kit's CLI as a subprocess against the embedded reference with `defects` on and
- * returns the exit code and the tests of its JSON record. Bounded by `timeoutMs`.
+ * Runs the kit's CLI as a subprocess against the embedded reference with `defects` (and the
+ * legal `variants`) on and returns the exit code and the tests of its JSON record. Bounded by
+ * `timeoutMs`.
  */
-export async function runKit(args: readonly string[], defects: readonly string[], timeoutMs: number): Promise<KitRun> {
+export async function runKit(args: readonly string[], defects: readonly string[], timeoutMs: number, variants: readonly string[] = []): Promise<KitRun> {
   const out = mkdtempSync(join(tmpdir(), 'arcp-matrix-'));
-  const argv = ['run', '--out', out, ...defects.flatMap((d) => ['--defect', d]), ...args];
+  const argv = ['run', '--out', out, ...defects.flatMap((d) => ['--defect', d]), ...variants.flatMap((v) => ['--variant', v]), ...args];
   const env: NodeJS.ProcessEnv = { ...process.env, ARCP_FIXTURES_DIR: join(out, 'seeds') };
   for (const name of ['ARCP_URL', 'ARCP_TOKEN', 'ARCP_TOKEN_2', 'ARCP_PROFILE', 'ARCP_ONLY', 'ARCP_SKIP']) delete env[name];
   try {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TOKENS } from '../reference/auth.ts';
 import type { DefectName } from '../reference/defects.ts';
-import { CONFORMANCE_TIMERS, startReference } from '../reference/index.ts';
+import { CONFORMANCE_TIMERS, startReference, variantProfile, type VariantName } from '../reference/index.ts';
 
 /** Reference options of the embedded run; the profile below must agree with them. */
 export const EMBEDDED_OPTIONS = Object.freeze({
@@ -23,12 +23,13 @@ export interface EmbeddedTarget {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedTarget(defects: readonly DefectName[] = []): Promise<EmbeddedTarget> {
-  const server = await startReference({ ...EMBEDDED_OPTIONS, defects });
+/** With `variants` on, the profile also declares the deployment policies they need (open-subscribe). */
+export async function startEmbeddedTarget(defects: readonly DefectName[] = [], variants: readonly VariantName[] = []): Promise<EmbeddedTarget> {
+  const server = await startReference({ ...EMBEDDED_OPTIONS, defects, variants });
   const [primary, secondary] = Object.keys(DEFAULT_TOKENS);
   const dir = mkdtempSync(join(tmpdir(), 'arcp-embedded-'));
   const profilePath = join(dir, 'profile.json');
-  writeFileSync(profilePath, JSON.stringify(EMBEDDED_PROFILE));
+  writeFileSync(profilePath, JSON.stringify({ ...EMBEDDED_PROFILE, ...variantProfile(variants) }));
   return {
     url: server.url,
     env: { ARCP_URL: server.url, ARCP_TOKEN: primary ?? '', ARCP_TOKEN_2: secondary ?? '', ARCP_PROFILE: profilePath },

@@ -14,7 +14,6 @@ import {
   QUIET_MS,
   requireAgent,
   runToTerminal,
-  sendCancel,
   submit,
   submitAccepted,
   waitForTerminal,
@@ -22,6 +21,8 @@ import {
   withSessions,
 } from '../support/index.ts';
 import { branchViews } from '../events/branch-markers.ts';
+import { HOLD_MS, heldScript, requireStillHeld } from '../support/held-job.ts';
+import { waitForMarkers } from '../subscribe/support.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 
 function freshKey(): string {
@@ -105,24 +106,22 @@ describe('jobs: idempotency', () => {
       withSessions(t, async (sessions) => {
         const a = await sessions.open({ label: 'submitter' });
         requireAgent(t, a);
-        // The job waits for a cancel, so it is certainly running at the resubmission; the
-        // cancel then lets it emit three more events while it lingers (spec/conformance-agent.md).
-        const script: AgentScript = {
-          steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 10_000 }, { op: 'emit', kind: 'log', count: 3 }],
-          on_cancel: { linger_ms: 5000 },
-        };
+        // A held job: one event, a hold during which the resubmission lands, three more events.
+        const script = heldScript(1, 3);
         const payload = { idempotency_key: freshKey() };
+        const markA = a.mark();
         const first = await submitAccepted(a, t, 'IDEM-003', script, { payload });
+        await waitForMarkers(a, first.jobId, 1, t.target.timeoutMs, markA);
         const b = await sessions.open({ label: 'resubmitter' });
         const mark = b.mark();
         const again = await submitAccepted(b, t, 'IDEM-003', script, { payload });
+        requireStillHeld(t, a, first.jobId, 1, again.frame, 'the job.accepted of the resubmission');
         t.must('IDEM-003', again.jobId === first.jobId, () => ({
           expected: `job.accepted naming the running job ${first.jobId}`,
           actual: brief(again.frame),
           ...evidenceAround(b, again.frame),
         }));
-        sendCancel(a, first.jobId);
-        const terminal = await waitForTerminal(b, first.jobId, t.target.timeoutMs, mark);
+        const terminal = await waitForTerminal(b, first.jobId, t.target.timeoutMs + HOLD_MS, mark);
         const later = branchViews(framesOfJob(b, first.jobId, mark), first.jobId).get('0')?.markers ?? [];
         t.must('IDEM-003', [1, 2, 3].every((i) => later.includes(i)), () => ({
           expected: 'the job\'s events after the resubmission (markers 1, 2, 3 of branch 0) on the resubmitting session',

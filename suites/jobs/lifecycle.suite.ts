@@ -15,13 +15,14 @@ import {
   withAgentSession,
   waitForAgentEvent,
 } from '../support/index.ts';
+import { readInlineResult } from '../support/results.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { judgeFinalStatuses, requireStatusView } from './final-status.ts';
 
 describe('jobs: lifecycle and terminals', () => {
   conformanceTest(
-    'a job that finishes ends with exactly one job.result with final_status success, and nothing after it',
-    { requirements: ['LIFE-001', 'LIFE-002', 'LIFE-003'] },
+    'a job that finishes ends with exactly one job.result with final_status success and its inline result, and nothing after it',
+    { requirements: ['LIFE-001', 'LIFE-002', 'LIFE-003', 'LIFE-008'] },
     (t: ConformanceContext) =>
       withAgentSession(t, async (s) => {
         const run = await runToTerminal(s, t, 'LIFE-001', { steps: [{ op: 'emit', kind: 'log', count: 3 }, { op: 'finish', summary: 'done' }] });
@@ -30,6 +31,7 @@ describe('jobs: lifecycle and terminals', () => {
           actual: brief(run.terminal),
           ...evidenceAround(s, run.terminal),
         }));
+        readInlineResult(t, s, run.terminal);
         await judgeNothingAfterTerminal(t, s, run.jobId, run.terminal, { oneTerminal: 'LIFE-001' });
       }),
   );

@@ -8,7 +8,7 @@ import { type WireFrame, payloadOf } from '../harness/frames.ts';
 import { nextMessageId } from '../harness/ids.ts';
 import { awaitWelcome, resumeRequest, type Session } from '../harness/session.ts';
 import { type TestSessions, brief, evidenceAround, isRejection, listJobs, listedJob, requireAgent, requireFeatures, waitForTerminal, withSessions } from '../support/index.ts';
-import { releaseHeldJob } from '../subscribe/support.ts';
+import { HOLD_MS } from '../support/held-job.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { startHeldJob } from './support.ts';
 
@@ -182,8 +182,8 @@ describe('security: principals and existence', () => {
           const specPair = real.shape.endsWith(' PERMISSION_DENIED') && unknown.shape.endsWith(' JOB_NOT_FOUND') && isRejection(real.frame as WireFrame);
           judgeSame('job.subscribe', real, unknown, specPair);
         }
-        await releaseHeldJob(owner, t, jobId);
-        await waitForTerminal(owner, jobId, t.target.timeoutMs);
+        // The held job ends on its own after its hold (suites/support/held-job.ts).
+        await waitForTerminal(owner, jobId, t.target.timeoutMs + HOLD_MS);
       }),
   );
 
@@ -212,8 +212,8 @@ describe('security: principals and existence', () => {
             ...evidenceAround(foreign, accepted, listing),
           }));
         }
-        await releaseHeldJob(owner, t, jobId);
-        await waitForTerminal(owner, jobId, t.target.timeoutMs);
+        // The held job ends on its own after its hold (suites/support/held-job.ts).
+        await waitForTerminal(owner, jobId, t.target.timeoutMs + HOLD_MS);
       }),
   );
 });

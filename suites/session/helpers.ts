@@ -163,6 +163,15 @@ export function markerOf(frame: WireFrame): string | undefined {
   return `${String(body.marker.branch)}/${String(body.marker.i)}`;
 }
 
+/**
+ * The agent's marked events and the job's terminal among sequenced frames: what a script
+ * produces, counted without the events a runtime adds on its own (unmarked status or budget
+ * events, spec/conformance-agent.md), which stay in the seq chain all the same.
+ */
+export function agentFrames(frames: readonly WireFrame[]): WireFrame[] {
+  return frames.filter((f) => markerOf(f) !== undefined || f.type === 'job.result' || f.type === 'job.error');
+}
+
 /** `job.event seq=4 kind=log; job.result seq=5 final=success` (at most `limit` frames). */
 export function describeFrames(frames: readonly WireFrame[], limit = 12): string {
   if (frames.length === 0) return 'nothing';

@@ -1,30 +1,12 @@
 // Helpers of the subscribe suite, also used by the security suite: a job that holds still
-// until the test releases it, job.subscribe with its reply, and event markers.
-import type { AgentScript, Step } from '../../spec/agent-script.ts';
+// for a while, job.subscribe with its reply, and event markers.
 import { payloadOf, type WireFrame } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
 import { evidenceAround, isRejection } from '../support/index.ts';
+import { HOLD_MS, heldScript, requireStillHeld, topLevelMarker } from '../support/held-job.ts';
+
+export { HOLD_MS, heldScript, requireStillHeld, topLevelMarker };
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
-
-/** Longest a held job waits for its release; a failed test leaves it running no longer. */
-export const HOLD_MAX_MS = 10_000;
-/** After the release the agent runs its remaining steps for at most this long. */
-const LINGER_MS = 5_000;
-
-/**
- * `before` marked log events, a wait for a cancel (bounded by HOLD_MAX_MS), then `after`
- * more marked log events. The test releases the job with the owner's job.cancel: with
- * `on_cancel.linger_ms` the agent still emits the `after` events, then the job ends with
- * its one CANCELLED terminal (spec/conformance-agent.md, "Cancel"). The release is a
- * client action, so "emitted before subscribing" and "emitted after" are never a race.
- */
-export function heldScript(before: number, after: number): AgentScript {
-  const emit = (count: number, message: string): Step[] => (count > 0 ? [{ op: 'emit', kind: 'log', count, body: { message } }] : []);
-  return {
-    steps: [...emit(before, 'before release'), { op: 'wait_cancel', max_ms: HOLD_MAX_MS }, ...emit(after, 'after release'), { op: 'finish' }],
-    on_cancel: { linger_ms: LINGER_MS },
-  };
-}
 
 /** Deep equality of JSON values, whatever the key order. */
 export function sameJson(a: unknown, b: unknown): boolean {
@@ -45,17 +27,6 @@ function sortKeys(value: unknown): unknown {
 
 function isOfJob(frame: WireFrame, jobId: string): boolean {
   return frame.job_id === jobId || payloadOf(frame).job_id === jobId;
-}
-
-/** Whether the frame is a job.event of `jobId` carrying a marker of the script's top level. */
-export function topLevelMarker(frame: WireFrame, jobId: string): number | undefined {
-  if (frame.type !== 'job.event' || frame.job_id !== jobId) return undefined;
-  const body = payloadOf(frame).body;
-  if (typeof body !== 'object' || body === null) return undefined;
-  const marker = (body as { marker?: unknown }).marker;
-  if (typeof marker !== 'object' || marker === null) return undefined;
-  const { branch, i } = marker as { branch?: unknown; i?: unknown };
-  return branch === '0' && typeof i === 'number' ? i : undefined;
 }
 
 /** The job.events of `jobId` with top-level markers, in arrival order. */
@@ -79,27 +50,6 @@ export async function waitForMarkers(session: Session, jobId: string, count: num
     },
     { description: `marked events 0..${count - 1} of job ${jobId}`, timeoutMs, after },
   );
-}
-
-/**
- * Releases a held job with the owner's job.cancel. The release took effect when the job
- * answers: job.cancelled, or its next event or terminal (a server need not send
- * job.cancelled; that absence is judged once, by its own requirement). Throws (the test
- * fails with the transcript) when the owner's own cancel is refused.
- */
-export async function releaseHeldJob(owner: Session, t: ConformanceContext, jobId: string): Promise<void> {
-  const reply = await owner.request(
-    'job.cancel',
-    { job_id: jobId, reason: 'conformance: release the held job' },
-    (f) => isRejection(f) || (['job.cancelled', 'job.event', 'job.result', 'job.error'].includes(String(f.type)) && isOfJob(f, jobId)),
-    { description: `an answer of job ${jobId} to the kit's release (job.cancelled, an event or its terminal)`, timeoutMs: t.target.timeoutMs, envelope: { job_id: jobId } },
-  );
-  if (isRejection(reply)) {
-    throw new Error(
-      `the owner's job.cancel releasing held job ${jobId} was answered with ${String(reply.type)} ${String(payloadOf(reply).code ?? '')}; ` +
-        'the subscribe checks need the submitting session to be able to cancel (CANCEL-001)',
-    );
-  }
 }
 
 export interface SubscribeOptions {

@@ -4,7 +4,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type Session } from '../harness/session.ts';
 import { type ScriptedPeer, type ScriptedServer, serverFrame, startScriptedServer, welcoming } from '../harness/testing/scripted-server.ts';
-import { releaseHeldJob } from '../subscribe/support.ts';
 import { endJobQuietly, submit } from './index.ts';
 import { RecordingContext } from './testing/recording-context.ts';
 
@@ -51,11 +50,4 @@ describe('teardown', () => {
     await session.connection.closeSocket();
   });
 
-  it('releases a held job when the job answers with its next event, without a job.cancelled', async () => {
-    const { session, t } = await heldJob((peer) =>
-      peer.send(serverFrame('job.event', { kind: 'log', body: { level: 'info', message: 'after release', marker: { branch: '0', i: 1 } } }, { ...env, event_seq: 1 })),
-    );
-    await releaseHeldJob(session, t, 'j1');
-    await session.connection.closeSocket();
-  });
 });
