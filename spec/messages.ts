@@ -184,9 +184,7 @@ export const JobSubmit = message(
 );
 
 // v1.1 §7.1, §7.5, §9.8: job.accepted with the effective lease and resolved agent.
-export const JobAccepted = message(
-  'job.accepted',
-  z.looseObject({
+export const JobAcceptedPayload = z.looseObject({
     job_id: NonEmpty,
     agent: NonEmpty.optional(),
     lease: LeaseSchema,
@@ -197,8 +195,8 @@ export const JobAccepted = message(
     trace_id: z.string().optional(),
     parent_job_id: NonEmpty.nullable().optional(),
     delegate_id: NonEmpty.optional(),
-  }),
-);
+});
+export const JobAccepted = message('job.accepted', JobAcceptedPayload);
 
 // v1.1 §8.1, v1.0 §5.1: job.event carries job_id and event_seq.
 export const JobEvent = message('job.event', EventPayloadSchema, { job: 'required', seq: 'required' });

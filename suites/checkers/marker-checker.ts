@@ -64,7 +64,9 @@ class MarkerChecker extends FrameChecker {
     }
     if (!facts.fresh) return;
     if (isTerminalFrame(wire) && facts.priorTerminal === undefined) {
-      if (wire.type === 'job.result') this.checkCounts(facts);
+      // Only a success owes every marked event; a job.result that says otherwise (cancelled,
+      // timed_out) is judged by the terminal's own requirements, not as lost events.
+      if (wire.type === 'job.result' && (wire.payload.final_status ?? 'success') === 'success') this.checkCounts(facts);
       this.settle(this.view(session, job));
       return;
     }
