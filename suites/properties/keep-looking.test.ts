@@ -50,6 +50,22 @@ describe('a campaign that keeps looking', () => {
     expect(Object.keys(outcome.exploration.shapes ?? {}).length).toBeGreaterThan(1);
   }, 240_000);
 
+  it('stops hunting when its keep-looking time is spent, and says it was interrupted', async () => {
+    const property = PROPERTIES['concurrent-emitters'];
+    // No time at all after the first failure: the later hunts never start, whatever the load.
+    const outcome = await runProperty(property, ref.target, {
+      runs: 3 * property.defaultRuns,
+      seed: SEED,
+      capabilities: ref.capabilities,
+      shrink: false,
+      replays: 0,
+      keepLooking: true,
+      keepLookingMs: 0,
+    });
+    expect(outcome.failures).toHaveLength(1);
+    expect(outcome.interrupted).toBe(true);
+  }, 120_000);
+
   it('stops at the first failure without keepLooking, as detection wants', async () => {
     const property = PROPERTIES['concurrent-emitters'];
     const outcome = await runProperty(property, ref.target, { runs: property.defaultRuns, seed: SEED, capabilities: ref.capabilities, shrink: false, replays: 0 });

@@ -54,6 +54,12 @@ export interface PropertyRunOptions {
    * the requirements not yet found (default false: detection needs only the first).
    */
   readonly keepLooking?: boolean;
+  /**
+   * With `keepLooking`: the wall time the hunts after the first failure may take together
+   * (default: no bound but `runs`). Against a server whose every run waits out a timeout, the
+   * rest of a run budget can take many minutes; the ids not reached are then inconclusive.
+   */
+  readonly keepLookingMs?: number;
 }
 
 export interface PropertyFailure {
@@ -95,6 +101,12 @@ class HistoryViolated extends Error {
   constructor(readonly run: ScenarioRun) {
     super(run.violations.map((v) => `${v.requirement}: ${v.message}`).join('\n'));
   }
+}
+
+/** The smaller of two optional bounds. */
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.min(a, b);
 }
 
 /** The seed of the n-th hunt of a campaign: the campaign's own seed first, then fresh ones derived from it. */
@@ -140,9 +152,14 @@ export async function runProperty(property: PropertyDefinition, target: Scenario
 
   const failures: PropertyFailure[] = [];
   let interrupted = false;
+  // Set when the first failure is settled: when the later hunts must stop.
+  let huntDeadline: number | undefined;
   for (let hunt = 0; generated < options.runs; hunt++) {
     const seed = huntSeed(options.seed, hunt);
-    const timeLeft = options.timeLimitMs === undefined ? undefined : options.timeLimitMs - (performance.now() - started);
+    const timeLeft = earliest(
+      options.timeLimitMs === undefined ? undefined : options.timeLimitMs - (performance.now() - started),
+      huntDeadline === undefined ? undefined : huntDeadline - performance.now(),
+    );
     if (timeLeft !== undefined && timeLeft <= 0) {
       interrupted = true;
       break;
@@ -163,6 +180,7 @@ export async function runProperty(property: PropertyDefinition, target: Scenario
     failures.push(failure);
     for (const v of failure.violations) found.add(v.requirement);
     if (options.keepLooking !== true) break;
+    if (options.keepLookingMs !== undefined) huntDeadline ??= performance.now() + options.keepLookingMs;
   }
 
   /** Shrinks, replays and saves one failure of the hunt that found it. */
@@ -176,7 +194,7 @@ export async function runProperty(property: PropertyDefinition, target: Scenario
         seed: from.seed,
         path,
         numRuns: options.runs,
-        interruptAfterTimeLimit: options.shrinkMs ?? DEFAULT_SHRINK_MS,
+        interruptAfterTimeLimit: earliest(options.shrinkMs ?? DEFAULT_SHRINK_MS, huntDeadline === undefined ? undefined : Math.max(1, huntDeadline - performance.now())),
         markInterruptAsFailure: false,
       });
       rethrowExecutionError(shrunk.errorInstance);

@@ -62,6 +62,8 @@ declare module 'vitest' {
 
 /** A property run may take this long at most (its waits are bounded; this bounds their sum). */
 const PROPERTY_TIMEOUT_MS = 600_000;
+/** How long a campaign hunts for other requirements once its first counterexample is saved. */
+const KEEP_LOOKING_MS = 30_000;
 
 export function scenarioTarget(t: ConformanceContext): ScenarioTarget {
   return { url: t.target.url, tokens: t.target.tokens, profile: t.target.profile, timeoutMs: t.target.timeoutMs };
@@ -173,6 +175,7 @@ export function propertyTest(property: PropertyDefinition): void {
       ...(t.target.embedded === undefined ? { fixtureUrl: t.target.url } : {}),
       ...(t.target.embedded?.defects.length === 1 ? { defect: t.target.embedded.defects[0] } : {}),
       keepLooking: true,
+      keepLookingMs: KEEP_LOOKING_MS,
     });
     const failure = outcome.failure;
     const meta: PropertyMeta = {
