@@ -37,6 +37,18 @@ describe('cancel checker (CANCEL-001, CANCEL-002, CANCEL-006, CANCEL-007)', () =
     expect(v[0]?.message).toBe('Job j1 was acknowledged cancelled in session s1 (job.cancelled before its terminal) but ended with job.result at seq 2.');
   });
 
+  it('reports a cancelled job that ends with job.result saying cancelled under CANCEL-002 alone, not also LIFE-003', () => {
+    const t = transcript();
+    const c1 = t.session('c1', 's1');
+    c1.submit(waitCancelScript());
+    c1.accepted('j1');
+    const cancel = c1.cancel('j1');
+    const result = c1.result('j1', { payload: { final_status: 'cancelled' } });
+    const v = check(t.build());
+    expect(findings(v)).toEqual([{ requirement: 'CANCEL-002', witnesses: [cancel, result] }]);
+    expect(v[0]?.message).toBe('Job j1 was cancelled and ended cancelled, but with job.result at seq 1 in session s1: a cancelled job ends with job.error CANCELLED.');
+  });
+
   it('reports a cancelled terminal with no job.cancelled before it (CANCEL-001)', () => {
     const t = transcript();
     const c1 = t.session('c1', 's1');

@@ -12,7 +12,7 @@
 import type { CancelAuthority, FrameFacts } from './session-tracker.ts';
 import { FrameChecker } from './frame-checker.ts';
 import type { CheckerContext, CheckerFactory } from './types.ts';
-import { describeFrame, isCancelledTerminal, isTerminalFrame } from './wire.ts';
+import { describeFrame, isCancelledResult, isCancelledTerminal, isTerminalFrame } from './wire.ts';
 
 const REQUIREMENTS = ['CANCEL-001', 'CANCEL-002', 'CANCEL-006', 'CANCEL-007'] as const;
 
@@ -104,11 +104,18 @@ class CancelChecker extends FrameChecker {
     }
 
     const ack = this.acksBeforeTerminal.get(key(session.id, job.id));
+    const cancelIndex = cancels.firstAuthorizedIndex;
     if (ack !== undefined && !cancelled) {
       this.log.add(
         'CANCEL-002',
         `Job ${job.id} was acknowledged cancelled in session ${session.id} (job.cancelled before its terminal) but ended with ${what}.`,
         [ack, entry.index],
+      );
+    } else if (cancelIndex !== undefined && cancelIndex < entry.index && isCancelledResult(wire)) {
+      this.log.add(
+        'CANCEL-002',
+        `Job ${job.id} was cancelled and ended cancelled, but with ${what} in session ${session.id}: a cancelled job ends with job.error CANCELLED.`,
+        [cancelIndex, entry.index],
       );
     }
 

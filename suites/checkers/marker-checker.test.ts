@@ -63,10 +63,10 @@ describe('marker checker (SEQ-003, EVT-003, SUB-005)', () => {
     c1.submit(parallelScript(2, 3));
     c1.accepted('j1');
     c1.event('j1', { marker: ['0.0', 0] });
-    c1.cancel('j1');
+    const cancel = c1.cancel('j1');
     const result = c1.result('j1', { payload: { final_status: 'cancelled' } });
-    // One observation, one verdict: the terminal's form (LIFE-003), not EVT-003 lost events.
-    expect(findings(check(t.build()))).toEqual([{ requirement: 'LIFE-003', witnesses: [result] }]);
+    // One observation, one verdict: the terminal's form (CANCEL-002), not EVT-003 lost events.
+    expect(findings(check(t.build()))).toEqual([{ requirement: 'CANCEL-002', witnesses: [cancel, result] }]);
   });
 
   it('reports an event delivered twice under two seqs (EVT-003)', () => {

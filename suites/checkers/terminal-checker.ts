@@ -8,7 +8,7 @@
 import type { FrameFacts } from './session-tracker.ts';
 import { FrameChecker } from './frame-checker.ts';
 import type { CheckerContext, CheckerFactory } from './types.ts';
-import { describeFrame, isCancelledTerminal, isTerminalFrame, shortJson, stringField } from './wire.ts';
+import { describeFrame, isCancelledResult, isCancelledTerminal, isTerminalFrame, shortJson, stringField } from './wire.ts';
 
 const REQUIREMENTS = ['LIFE-001', 'LIFE-002', 'LIFE-003', 'CANCEL-003', 'CANCEL-004'] as const;
 
@@ -62,6 +62,9 @@ class TerminalChecker extends FrameChecker {
     const { entry, wire, job } = facts;
     if (wire === undefined || job === undefined) return;
     const status = wire.payload.final_status;
+    // After an authorized cancel, a job.result saying cancelled is CANCEL-002's (cancel checker).
+    const cancelIndex = job.cancels.firstAuthorizedIndex;
+    if (cancelIndex !== undefined && cancelIndex < entry.index && isCancelledResult(wire)) return;
     const allowed = wire.type === 'job.result' ? ['success'] : JOB_ERROR_STATUSES;
     if (typeof status === 'string' && allowed.includes(status)) return;
     const shown = status === undefined ? 'no final_status' : `final_status ${shortJson(status)}`;

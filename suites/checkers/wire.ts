@@ -83,6 +83,14 @@ export function terminalStatusOf(wire: WireFrame): string | undefined {
 }
 
 /** Whether a terminal says the job was cancelled (by its code or its final status). */
+/**
+ * A job.result saying the job was cancelled: a cancelled job in the wrong terminal form. After
+ * an authorized cancel it is CANCEL-002's observation (cancel checker), judged there alone.
+ */
+export function isCancelledResult(wire: WireFrame): boolean {
+  return wire.type === 'job.result' && stringField(wire.payload, 'final_status') === 'cancelled';
+}
+
 export function isCancelledTerminal(wire: WireFrame): boolean {
   return (
     wire.type === 'job.error' &&
