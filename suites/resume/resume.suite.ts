@@ -7,7 +7,8 @@ import { timerWaitMs } from '../harness/config.ts';
 import { isHarnessError } from '../harness/errors.ts';
 import { nextMessageId } from '../harness/ids.ts';
 import { type WireFrame, payloadOf } from '../harness/frames.ts';
-import { resumeRequest } from '../harness/session.ts';
+import { resumeRequest, type Session } from '../harness/session.ts';
+import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import {
   evidenceAround,
   submitAccepted,
@@ -19,7 +20,7 @@ import { requireWaitWithinMax } from '../support/server-timers.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { describeFrame } from '../verdicts/format.ts';
 import { agentFrames, awaitRefusal, codeOf, describeFrames, describeRefusal, logsAroundPause, logsThenFinish, markerOf, probeSession, seqList, seqOf } from '../session/helpers.ts';
-import { type Replay, chainBreak, collectReplay, sameFrame, sequencedOnly, tryResume } from './replay.ts';
+import { type Replay, type ResumeOutcome, chainBreak, collectReplay, sameFrame, sequencedOnly, tryResume } from './replay.ts';
 
 /** The session id a welcome names (envelope first, then payload). */
 function welcomedSessionId(welcome: WireFrame): unknown {
@@ -28,6 +29,12 @@ function welcomedSessionId(welcome: WireFrame): unknown {
 
 /** Slack after the resume window for the server's expiry timer. */
 const EXPIRY_SLACK_MS = 500;
+
+/** The frames that prove a resume that should have been refused: its welcome, else the latest frames. */
+function refusalEvidence(session: Session, outcome: ResumeOutcome): { transcript: TranscriptEntry[]; witnesses?: number[] } {
+  if (outcome.replay === undefined) return { transcript: session.transcript.entries.slice(-6) };
+  return evidenceAround(session, outcome.replay.resumed.welcome);
+}
 
 describe.concurrent('resume', () => {
   conformanceTest(
@@ -159,7 +166,7 @@ describe.concurrent('resume', () => {
         t.must('RESUME-006', hijack.refused !== undefined && hijack.rejected, () => ({
           expected: 'session.error (or a close) for a resume presenting a wrong resume_token, never a welcome',
           actual: hijack.refused ?? 'session.welcome',
-          transcript: session.transcript.entries.slice(-6),
+          ...refusalEvidence(session, hijack),
         }));
         const probe = await probeSession(t, session);
         t.must('RESUME-006', session.connection === owner && probe.alive, () => ({
@@ -181,13 +188,13 @@ describe.concurrent('resume', () => {
         t.must('RESUME-006', stale.refused !== undefined && stale.rejected, () => ({
           expected: 'session.error (or a close) for a resume presenting the superseded resume_token of the first welcome',
           actual: stale.refused ?? 'session.welcome',
-          transcript: session.transcript.entries.slice(-6),
+          ...refusalEvidence(session, stale),
         }));
         const wrongWhileDetached = await tryResume(session, t.target.timeoutMs, { token: wrong, label: 'intruder' });
         t.must('RESUME-006', wrongWhileDetached.refused !== undefined && wrongWhileDetached.rejected, () => ({
           expected: 'session.error (or a close) for a resume presenting a wrong resume_token while the session is detached',
           actual: wrongWhileDetached.refused ?? 'session.welcome',
-          transcript: session.transcript.entries.slice(-6),
+          ...refusalEvidence(session, wrongWhileDetached),
         }));
         const owned = await tryResume(session, t.target.timeoutMs);
         t.must('RESUME-001', owned.replay !== undefined, () => ({
