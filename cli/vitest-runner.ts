@@ -7,7 +7,7 @@ import { relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { createVitest, type Reporter, ReportersMap, type TestModule, type Vitest } from 'vitest/node';
 import { type CollectedRun, ConformanceReporter, collectProblems } from '../reporters/conformance-reporter.ts';
-import type { CollectedProblem } from '../reporters/record.ts';
+import type { CollectedProblem, CollectedTest } from '../reporters/record.ts';
 import type { ProgressSnapshot } from '../reporters/progress.ts';
 import { DEFAULT_SUITES, KIT_ROOT } from './paths.ts';
 import { UsageError } from './errors.ts';
@@ -44,6 +44,8 @@ export interface RunSuitesOptions extends SuiteSource {
   readonly onDebug?: (text: string) => void;
   /** Also write vitest's blob report here, for merging shards later (`arcp-conformance merge`). */
   readonly blobFile?: string;
+  /** Asked as each test finishes: a reason stops the run there (marked interrupted with it). */
+  readonly stopWhen?: (test: CollectedTest) => string | undefined;
 }
 
 export interface SuiteRun {
@@ -141,6 +143,10 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onDebug ? { onConsole: options.onDebug } : {}),
     onTooSlow: (why) => stop(why),
+    ...(options.stopWhen === undefined ? {} : { onTestFinished: (test: CollectedTest) => {
+      const why = options.stopWhen?.(test);
+      if (why !== undefined) stop(why);
+    } }),
   });
   // vitest's own blob reporter, so that `merge` can hand the shards to vitest's merge.
   const blob = options.blobFile === undefined ? undefined : new ReportersMap.blob({ outputFile: options.blobFile });
