@@ -110,7 +110,8 @@ export async function measure(defect: DefectInfo, mode: Mode, seed: number, boun
     const startup = starts.length === 0 ? {} : { startupSeconds: Math.min(...starts) / 1000 };
     if (detection !== undefined && detection.seconds <= boundMs / 1000) return { detection, wallSeconds, ...startup };
     const bounded = record.interrupted?.includes('--run-timeout') === true || detection !== undefined;
-    return { miss: bounded ? `not detected within ${boundMs / 1000} s` : `not detected: the run ended after ${(record.durationMs / 1000).toFixed(0)} s without it`, wallSeconds, ...startup };
+    const ended = `not detected: the run ended after ${(record.durationMs / 1000).toFixed(0)} s without it (${record.exit.reason})`;
+    return { miss: bounded ? `not detected within ${boundMs / 1000} s` : ended, wallSeconds, ...startup };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
