@@ -60,6 +60,13 @@ export function firstDetection(record: Pick<ConformanceRecord, 'tests'>, defect:
   return best;
 }
 
+/** For a defect that also breaks a MUST: the WARNs the run gave on its SHOULDs (not a detection, but worth saying). */
+function warnedOnly(record: Pick<ConformanceRecord, 'tests'>, defect: DefectInfo): string {
+  const ids: readonly string[] = defect.requirements;
+  const warned = new Set(record.tests.flatMap((t) => t.outcomes.filter((o) => o.verdict === 'WARN' && ids.includes(o.id)).map((o) => o.id)));
+  return warned.size === 0 ? '' : `; it WARNed on ${[...warned].join(', ')}, which counts only for a defect that breaks nothing but SHOULDs`;
+}
+
 /** The kit's flags for one measured run. */
 export function runArgs(defect: DefectInfo, mode: Mode, seed: number, boundMs: number, out: string): string[] {
   return [
@@ -110,7 +117,7 @@ export async function measure(defect: DefectInfo, mode: Mode, seed: number, boun
     const startup = starts.length === 0 ? {} : { startupSeconds: Math.min(...starts) / 1000 };
     if (detection !== undefined && detection.seconds <= boundMs / 1000) return { detection, wallSeconds, ...startup };
     const bounded = record.interrupted?.includes('--run-timeout') === true || detection !== undefined;
-    const ended = `not detected: the run ended after ${(record.durationMs / 1000).toFixed(0)} s without it (${record.exit.reason})`;
+    const ended = `not detected: the run ended after ${(record.durationMs / 1000).toFixed(0)} s without it (${record.exit.reason})${warnedOnly(record, defect)}`;
     return { miss: bounded ? `not detected within ${boundMs / 1000} s` : ended, wallSeconds, ...startup };
   } finally {
     rmSync(out, { recursive: true, force: true });
