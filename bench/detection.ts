@@ -9,6 +9,11 @@
 //
 //   npx tsx bench/detection.ts [--seeds 5] [--default-seeds N] [--mode default|properties|both]
 //                              [--only defectA,defectB] [--limit-s 120]
+//
+// Cost: runs one after another, each its detection time plus a few seconds (a miss: the whole
+// run, about 35 s for --only properties and a minute or more for a default run when idle), so
+// all defects x 5 seeds x both modes take hours; --mode, --only, --seeds and --default-seeds
+// narrow it. A mode whose suites judge none of a defect's requirements is not run at all.
 import { parseArgs } from 'node:util';
 import { DEFECTS } from '../reference/defects.ts';
 import { readSuiteMap } from '../cli/suite-map.ts';
