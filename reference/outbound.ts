@@ -79,6 +79,11 @@ export class Outbound {
     this.write(frame);
   }
 
+  /** Takes a seq that no frame will carry (only the control-consumes-seq defect calls this). */
+  skipSeq(): void {
+    this.#lastSeq += 1;
+  }
+
   /** Queues a ready frame (also replays, and the subscribed-foreign-seq defect's forwards). */
   write(frame: string): void {
     const socket = this.#socket;

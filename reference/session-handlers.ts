@@ -118,18 +118,21 @@ export function onClose(rt: Runtime, conn: Connection, session: Session, msg: Me
 }
 
 /** v1.1 §6.4: answer a ping promptly (whether or not heartbeat was negotiated). */
-export function onPing(session: Session, msg: Message<'session.ping'>): void {
+export function onPing(rt: Runtime, session: Session, msg: Message<'session.ping'>): void {
+  // control-consumes-seq: the message counter behind event_seq counts heartbeats too.
+  if (rt.config.defects.has('control-consumes-seq')) session.outbound.skipSeq();
   session.outbound.send('session.pong', { ping_nonce: msg.payload.nonce, received_at: isoNow() });
 }
 
 /** v1.1 §6.5. */
-export function onAck(session: Session, msg: Message<'session.ack'>): void {
+export function onAck(rt: Runtime, session: Session, msg: Message<'session.ack'>): void {
   requireFeature(session, 'ack', 'session.ack');
   const seq = msg.payload.last_processed_seq;
   if (seq > session.outbound.lastSeq) {
     throw new RequestError('INVALID_REQUEST', `last_processed_seq ${seq} is ahead of the session (latest ${session.outbound.lastSeq})`);
   }
   session.acknowledge(seq);
+  if (rt.config.defects.has('control-consumes-seq')) session.outbound.skipSeq();
 }
 
 /** v1.1 §6.6: the principal's jobs, filtered and paged; credentials only for the submitter. */

@@ -17,6 +17,7 @@ import {
   withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
+import { judgeHistoryGate } from './feature-gate.ts';
 
 interface Chunk {
   readonly frame: WireFrame;
@@ -99,7 +100,8 @@ describe('events: result streaming', () => {
       withAgentSession(t, async (s) => {
         requireFeatures(t, s, 'result_chunk');
         // Multi-byte characters: reassembly must work on the decoded text, not on lengths.
-        const parts = ['Grüße, ', 'naïve ', 'café — ', '日本語 ', 'done'];
+        // The last part ends in a newline: the assembled result keeps it (CHUNK-005).
+        const parts = ['Grüße, ', 'naïve ', 'café — ', '日本語 ', 'done\n'];
         const script: AgentScript = { steps: [{ op: 'emit', kind: 'log' }, { op: 'chunks', parts }, { op: 'finish', summary: 'streamed' }] };
         await judgeStream(t, s, script, Buffer.from(parts.join(''), 'utf8'), 'utf8');
       }),
@@ -136,6 +138,20 @@ describe('events: result streaming', () => {
           actual: chunks.map((c) => brief(c.frame)).join('; '),
           ...evidenceAround(s, ...chunks.map((c) => c.frame)),
         }));
+      }),
+  );
+
+  conformanceTest(
+    'a subscriber without the result_chunk feature gets no result_chunk events in its history replay',
+    { requirements: ['CHUNK-006'] },
+    (t: ConformanceContext) =>
+      judgeHistoryGate(t, {
+        id: 'CHUNK-006',
+        feature: 'result_chunk',
+        gated: [{ op: 'chunks', parts: ['a', 'b', 'c'] }],
+        gatedEvents: 3,
+        isGated: (f) => chunksOf([f]).length > 0,
+        what: 'result_chunk events',
       }),
   );
 });
