@@ -26,6 +26,9 @@ const BATCH = 256;
 /** A streamed result up to this size counts as small (the small-stream-inlined defect). */
 const SMALL_RESULT_BYTES = 1024;
 
+/** The result-cap-truncates defect's cap on a streamed result (v1.1 §14's example chunk cap). */
+const RESULT_CAP_BYTES = 1024 * 1024;
+
 export class AgentRunner {
   readonly #job: Job;
   readonly #script: AgentScript;
@@ -206,6 +209,8 @@ export class AgentRunner {
     const defects = this.#job.defects;
     for (let k = 0; k < count; k += 1) {
       const streamed = Array.isArray(parts) ? (parts[k] as string) : chunkData(k, parts.size, encoding);
+      // result-cap-truncates: past the cap the stream silently stops; the job still succeeds.
+      if (result_size + chunkByteLength(streamed, encoding) > RESULT_CAP_BYTES && defects.has('result-cap-truncates')) break;
       result_size += chunkByteLength(streamed, encoding);
       this.#chunked = { result_id, result_size };
       const last = k === count - 1;

@@ -539,6 +539,13 @@ const SCENARIOS: Record<DefectName, Scenario> = {
       return toolResults(c, job)[0] === 'PERMISSION_DENIED' ? undefined : 'fs.write /workspace/out/../src/main.ts allowed by /workspace/out/**';
     },
   },
+  'result-cap-truncates': {
+    async run(bed) {
+      const { chunks, result } = await streamed(bed, [{ op: 'chunks', parts: { count: 40, size: 32_000 } }]);
+      const bytes = chunks.reduce((n, b) => n + String(b.data).length, 0);
+      return bytes === 40 * 32_000 || result.code === 'INTERNAL_ERROR' ? undefined : `${bytes} of ${40 * 32_000} bytes, then ${String(result.final_status)}`;
+    },
+  },
 };
 
 describe('defects', () => {

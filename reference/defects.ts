@@ -291,6 +291,12 @@ export const DEFECTS = [
     description: 'only fs.read targets are canonicalized: fs.write (and other fs.*) targets are matched as sent, so /workspace/out/../src/main.ts passes /workspace/out/**',
     requirements: ['SEC-003'],
   },
+  {
+    name: 'result-cap-truncates',
+    breaks: 'v1.1 §14 / v1.0 §14: exceeding a result-size limit surfaces as INTERNAL_ERROR, not silent truncation',
+    description: 'a streamed result is capped at 1 MiB: past the cap the remaining chunks are dropped and the job ends with success (the last chunk sent says more: true)',
+    requirements: ['SEC-007'],
+  },
 ] as const satisfies readonly Defect[];
 
 export type DefectName = (typeof DEFECTS)[number]['name'];

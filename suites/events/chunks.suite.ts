@@ -121,6 +121,27 @@ describe('events: result streaming', () => {
   );
 
   conformanceTest(
+    'a streamed result larger than a typical size cap arrives whole, or the job ends with INTERNAL_ERROR: never silently truncated',
+    { requirements: ['SEC-007'] },
+    (t: ConformanceContext) =>
+      withAgentSession(t, async (s) => {
+        requireFeatures(t, s, 'result_chunk');
+        // 48 chunks of 32 000 bytes: 1.5 MB, past the 1 MB the drafts give as an example cap (v1.1 §14).
+        const count = 48;
+        const size = 32_000;
+        const run = await runToTerminal(s, t, 'SEC-007', { steps: [{ op: 'chunks', parts: { count, size } }] });
+        const received = Buffer.concat(chunksOf(run.frames).map(decode)).length;
+        const end = payloadOf(run.terminal);
+        const whole = run.terminal.type === 'job.result' ? received === count * size : end.code === 'INTERNAL_ERROR';
+        t.must('SEC-007', whole, () => ({
+          expected: `all ${count * size} streamed bytes before job.result, or job.error INTERNAL_ERROR if a limit was exceeded`,
+          actual: `${received} bytes in result_chunks, then ${brief(run.terminal)}`,
+          ...evidenceAround(s, run.terminal),
+        }));
+      }),
+  );
+
+  conformanceTest(
     'without the result_chunk feature the server sends no result_chunk events',
     { requirements: ['CHUNK-006'] },
     (t: ConformanceContext) =>
