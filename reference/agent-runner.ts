@@ -236,8 +236,8 @@ export class AgentRunner {
     const payload: Record<string, unknown> & { final_status: string } = { final_status: 'success' };
     if (this.#chunked !== undefined) {
       Object.assign(payload, this.#chunked);
-      // small-stream-inlined: a small streamed result is inlined too.
-      if (this.#chunked.result_size <= SMALL_RESULT_BYTES && job.defects.has('small-stream-inlined')) payload[this.#resultField] = this.#streamedText;
+      // small-stream-inlined: a small streamed result is inlined too, as `result` (what chunk-unaware clients read).
+      if (this.#chunked.result_size <= SMALL_RESULT_BYTES && job.defects.has('small-stream-inlined')) payload.result = this.#streamedText;
     } else payload[this.#resultField] = step.result === undefined ? { version: job.agentVersion } : step.result;
     if (step.summary !== undefined) payload.summary = step.summary;
     await job.agentFinished('job.result', payload, 'success');

@@ -539,6 +539,17 @@ const SCENARIOS: Record<DefectName, Scenario> = {
       return toolResults(c, job)[0] === 'PERMISSION_DENIED' ? undefined : 'fs.write /workspace/out/../src/main.ts allowed by /workspace/out/**';
     },
   },
+  'list-rows-credentials': {
+    options: { variants: ['open-subscribe'] },
+    async run(bed) {
+      const alice = await bed.open();
+      const job = await alice.start(waitCancel, { lease_request: modelLease });
+      const bob = await bed.open({ token: 'tok-bob' });
+      bob.send({ type: 'session.list_jobs', payload: {} });
+      const rows = (await bob.waitFor((f) => f.type === 'session.jobs')).payload.jobs as Array<{ job_id: string; credentials?: unknown }>;
+      return rows.find((r) => r.job_id === job)?.credentials === undefined ? undefined : "bob's listing shows alice's credentials";
+    },
+  },
   'result-cap-truncates': {
     async run(bed) {
       const { chunks, result } = await streamed(bed, [{ op: 'chunks', parts: { count: 40, size: 32_000 } }]);

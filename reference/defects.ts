@@ -297,6 +297,12 @@ export const DEFECTS = [
     description: 'a streamed result is capped at 1 MiB: past the cap the remaining chunks are dropped and the job ends with success (the last chunk sent says more: true)',
     requirements: ['SEC-007'],
   },
+  {
+    name: 'list-rows-credentials',
+    breaks: 'v1.1 §14: introspection surfaces (session.list_jobs) redact credentials for every principal but the submitter',
+    description: 'a session.jobs row carries the job\'s credentials while they are live, whoever lists it: invisible where a principal lists only its own jobs, a leak where the deployment lists other principals\' jobs',
+    requirements: ['CRED-005'],
+  },
 ] as const satisfies readonly Defect[];
 
 export type DefectName = (typeof DEFECTS)[number]['name'];

@@ -79,9 +79,9 @@ export class Outbound {
     this.write(frame);
   }
 
-  /** Takes a seq that no frame will carry (only the control-consumes-seq defect calls this). */
+  /** Takes a seq that no frame will carry (only the control-consumes-seq defect calls this); the log holds an empty entry for it. */
   skipSeq(): void {
-    this.#lastSeq += 1;
+    this.log.push(++this.#lastSeq, '', Date.now());
   }
 
   /** Queues a ready frame (also replays, and the subscribed-foreign-seq defect's forwards). */

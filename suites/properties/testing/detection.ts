@@ -85,6 +85,7 @@ export const OUT_OF_SCOPE: Readonly<Partial<Record<DefectName, string>>> = {
   'credential-cached-by-lease': `${EXAMPLE_ONLY} (jobs with identical credential leases); suites/security/security.suite.ts catches it`,
   'credentials-unnegotiated': `${EXAMPLE_ONLY} (a session without provisioned_credentials); suites/security/security.suite.ts catches it`,
   'result-cap-truncates': `${EXAMPLE_ONLY} (a streamed result over 1 MiB); suites/events/chunks.suite.ts catches it`,
+  'list-rows-credentials': `${EXAMPLE_ONLY} (another principal listing the job, which needs a deployment that lists every principal's jobs); suites/security/listing-policy.test.ts catches it`,
   'write-path-raw': `${EXAMPLE_ONLY} (an fs.write path with ..); suites/security/security.suite.ts catches it`,
   'history-dup-after-live': 'the generated subscribers do not join after a live one with history from 0 often enough to be a fair target; suites/subscribe/subscribe.suite.ts catches it',
 };
