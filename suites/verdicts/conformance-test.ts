@@ -229,8 +229,14 @@ class Judge implements ConformanceContext {
     this.settle();
   }
 
-  /** Called when a `must` on a SHOULD ended the body early: the ids it did not reach say nothing. */
-  stopped(): void {
+  /**
+   * Called when a `must` on a SHOULD ended the body early: the ids it did not reach are
+   * reported as not concluded (a MUST behind a broken SHOULD must not pass unseen).
+   */
+  stopped(stop: StopAfterWarning): void {
+    for (const id of this.declared) {
+      if (!this.outcomes.has(id) && !this.inconclusiveIds.has(id)) this.inconclusive(id, `the test stopped at its warning on ${stop.requirementId} before it reached this check`);
+    }
     this.settle();
   }
 
@@ -262,7 +268,7 @@ export function conformanceTest(
       try {
         await body(judge);
       } catch (error) {
-        if (error instanceof StopAfterWarning) return judge.stopped();
+        if (error instanceof StopAfterWarning) return judge.stopped(error);
         if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : 'FAIL';
         // A harness error (a wait ran out, the socket closed) carries the frames up to it.
         if (meta.evidence === undefined && isHarnessError(error) && error.evidence !== undefined) meta.evidence = error.evidence;
