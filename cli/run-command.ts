@@ -25,7 +25,8 @@ import type { Output } from './output.ts';
 import { DEFAULT_SUITES, suiteGlob } from './paths.ts';
 import { DEFAULT_OUT_DIR, parseReportTargets } from './report-options.ts';
 import { outputPaths, prepareDirectories, publishRecord, readBaseline } from './publish.ts';
-import { classifySelectors, runScope, selectsSuites } from './selection.ts';
+import { classifySelectors, declaredRequirements, runScope, selectsSuites } from './selection.ts';
+import { judgeTooSlow } from '../reporters/slow-server.ts';
 import { type ShardIndex, shardContextOf, shardFileNames } from './shards.ts';
 import { type ResolvedTarget, type TargetRequest, setUpLaunchedTarget, setUpTarget } from './target-setup.ts';
 import { Interrupt, isWorkerLoss } from './interrupt.ts';
@@ -293,6 +294,10 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
     if (runPlan.debug) for (const stack of suiteRun.run.stacks) out.debug(stack);
 
     const selection = { only: runPlan.settings.only, skip: runPlan.settings.skip };
+    // A server too slow to test: what the run did not judge is UNTESTABLE, saying so.
+    const tests = suiteRun.tooSlow === undefined
+      ? suiteRun.run.tests
+      : judgeTooSlow(suiteRun.run.tests, suiteRun.tooSlow, (t) => declaredRequirements(t.meta === undefined ? {} : { arcp: t.meta }, t.title));
     const record = buildRecord({
       kit,
       catalogue: cat,
@@ -308,11 +313,11 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
       },
       profile: { ...target.profile },
       settings: runPlan.settings,
-      tests: suiteRun.run.tests,
+      tests,
       // Workers the signal killed are the interrupt's doing, not findings.
       problems: interrupt.exitCode === undefined ? suiteRun.run.problems : suiteRun.run.problems.filter((p) => !isWorkerLoss(p)),
       ...(runPlan.baseline === undefined ? {} : { baseline: runPlan.baseline }),
-      selected: runScope(selection, narrowsFiles(runPlan) ? suiteRun.run.tests : undefined),
+      selected: runScope(selection, narrowsFiles(runPlan) ? tests : undefined),
       ...(suiteRun.interrupted === undefined ? {} : { interrupted: suiteRun.interrupted }),
       redact,
       // The embedded target's profile is a temporary file: the embedded run makes it anew.

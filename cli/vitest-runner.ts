@@ -9,6 +9,7 @@ import { createVitest, type Reporter, ReportersMap, type TestModule, type Vitest
 import { type CollectedRun, ConformanceReporter, collectProblems } from '../reporters/conformance-reporter.ts';
 import type { CollectedProblem } from '../reporters/record.ts';
 import type { ProgressSnapshot } from '../reporters/progress.ts';
+import type { TooSlow } from '../reporters/slow-server.ts';
 import { DEFAULT_SUITES, KIT_ROOT } from './paths.ts';
 import { UsageError } from './errors.ts';
 import { declaredRequirements, selectSuiteFiles } from './selection.ts';
@@ -51,6 +52,8 @@ export interface SuiteRun {
   /** Suite files selected to run, relative to KIT_ROOT. */
   readonly files: readonly string[];
   readonly interrupted?: string;
+  /** Set when the run stopped because the server was too slow to test (reporters/slow-server.ts). */
+  readonly tooSlow?: TooSlow;
 }
 
 
@@ -137,10 +140,14 @@ async function suiteFiles(vitest: Vitest, source: SuiteSource): Promise<string[]
 /** Runs the selected suite files and returns what the reporter collected. */
 export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
   let stop = (_why: string): void => undefined;
+  let tooSlow: TooSlow | undefined;
   const reporter = new ConformanceReporter({
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onDebug ? { onConsole: options.onDebug } : {}),
-    onTooSlow: (why) => stop(why),
+    onTooSlow: (finding) => {
+      tooSlow ??= finding;
+      stop(finding.reason);
+    },
   });
   // vitest's own blob reporter, so that `merge` can hand the shards to vitest's merge.
   const blob = options.blobFile === undefined ? undefined : new ReportersMap.blob({ outputFile: options.blobFile });
@@ -187,7 +194,13 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
       reporter.onTestRunEnd(modules, [], 'interrupted');
       await blob?.onTestRunEnd(modules, []).catch(() => undefined);
     }
-    return { run: reporter.run, files, ...(interrupted === undefined ? {} : { interrupted }) };
+    return {
+      run: reporter.run,
+      files,
+      ...(interrupted === undefined ? {} : { interrupted }),
+      // Only when the slowness is what stopped the run (not a signal or the bound before it).
+      ...(tooSlow === undefined || interrupted !== tooSlow.reason ? {} : { tooSlow }),
+    };
   } finally {
     await closeBounded(vitest);
   }
