@@ -221,7 +221,9 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
   const runPlan = plan(args, env, cwd);
   out.setDebug(runPlan.debug);
   // From here on a signal cancels the run; reports are written and a started server stopped.
-  const interrupt = new Interrupt((signal) => out.error(`arcp-conformance: ${signal}: cancelling the run, writing the reports (again to quit at once)`));
+  const interrupt = new Interrupt((signal) => out.error(`arcp-conformance: ${signal}: cancelling the run, writing the reports (again to stop waiting for the tests under way)`), {
+    onHurry: (signal) => out.error(`arcp-conformance: ${signal} again: not waiting for the tests under way; writing what finished and stopping`),
+  });
   const stopListening = interrupt.listen();
   try {
     const code = await runPlanned(args, runPlan, interrupt, out, env, cwd);
@@ -282,6 +284,7 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
         testTimeoutMs: Math.max(30_000, waitMs * WAITS_PER_TEST) + runPlan.settings.maxWaitMs,
         runTimeoutMs: runPlan.runTimeoutMs ?? ((files) => defaultRunBoundMs(files, waitMs)),
         signal: interrupt.signal,
+        hurry: interrupt.hurry,
         onProgress: (snapshot, event) => progress.update(snapshot, event),
         onDebug: (text) => out.debug(text),
         ...(blobFile === undefined ? {} : { blobFile }),

@@ -14,6 +14,7 @@ import { DEFAULT_SUITES, KIT_ROOT } from './paths.ts';
 import { UsageError } from './errors.ts';
 import { declaredRequirements, selectSuiteFiles } from './selection.ts';
 import { filesJudging } from './suite-map.ts';
+import { aborted } from './interrupt.ts';
 import type { Selection } from '../suites/verdicts/selection.ts';
 
 
@@ -40,6 +41,8 @@ export interface RunSuitesOptions extends SuiteSource {
   /** Bound of the whole run, or its rule from the number of suite files selected; past it the run is cancelled and marked interrupted. */
   readonly runTimeoutMs: number | ((files: number) => number);
   readonly signal?: AbortSignal;
+  /** Aborted when the user asks again: stop waiting for the cancelled tests and for vitest's close. */
+  readonly hurry?: AbortSignal;
   readonly onProgress?: (snapshot: ProgressSnapshot, event: 'test' | 'file') => void;
   /** vitest's own log output and the suites' console output (shown with --debug). */
   readonly onDebug?: (text: string) => void;
@@ -121,11 +124,8 @@ async function createConformanceVitest(
   return vitest;
 }
 
-async function closeBounded(vitest: Vitest): Promise<void> {
-  await withBound(
-    vitest.close().catch(() => undefined),
-    CLOSE_BOUND_MS,
-  );
+async function closeBounded(vitest: Vitest, hurry?: AbortSignal): Promise<void> {
+  await withBound(Promise.race([vitest.close().catch(() => undefined), aborted(hurry)]), CLOSE_BOUND_MS);
 }
 
 async function suiteFiles(vitest: Vitest, source: SuiteSource): Promise<string[]> {
@@ -182,7 +182,7 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
     const started = vitest.start(filters).then(() => undefined);
     try {
       await Promise.race([started, bounded]);
-      if (interrupted !== undefined) await withBound(started, CANCEL_GRACE_MS);
+      if (interrupted !== undefined) await withBound(Promise.race([started, aborted(options.hurry)]), CANCEL_GRACE_MS);
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -202,7 +202,7 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
       ...(tooSlow === undefined || interrupted !== tooSlow.reason ? {} : { tooSlow }),
     };
   } finally {
-    await closeBounded(vitest);
+    await closeBounded(vitest, options.hurry);
   }
 }
 
