@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConformanceRecord } from '../reporters/record.ts';
 import { DUPLICATE_MS, Interrupt, isWorkerLoss } from './interrupt.ts';
 import { KIT_ROOT } from './paths.ts';
+import { alive } from '../suites/leak/server-process.ts';
 
 const BIN = join(KIT_ROOT, 'bin', 'arcp-conformance.js');
 const FIXTURES = resolve(KIT_ROOT, 'cli/testing/fixtures');
@@ -68,15 +69,6 @@ function runAndInterrupt(args: readonly string[], ready: RegExp | (() => boolean
       done({ code, output: `${output}\n(exit ${code}, signal ${signal})`, out: join(cwd, 'arcp-conformance-report') });
     });
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function readRecord(out: string): ConformanceRecord {

@@ -115,7 +115,8 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (one we may not signal counts). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
