@@ -9,7 +9,7 @@ import { globSync } from 'tinyglobby';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 import { createVitest, type Reporter, ReportersMap, type TestModule, type Vitest } from 'vitest/node';
 import { type CollectedRun, ConformanceReporter, collectProblems } from '../reporters/conformance-reporter.ts';
-import type { CollectedProblem } from '../reporters/record.ts';
+import type { CollectedProblem, CollectedTest } from '../reporters/record.ts';
 import type { ProgressSnapshot } from '../reporters/progress.ts';
 import type { TooSlow } from '../reporters/slow-server.ts';
 import { DEFAULT_SUITES, KIT_ROOT, SOLO_SUITES } from './paths.ts';
@@ -50,6 +50,8 @@ export interface RunSuitesOptions extends SuiteSource {
   readonly onDebug?: (text: string) => void;
   /** Also write vitest's blob report here, for merging shards later (`arcp-conformance merge`). */
   readonly blobFile?: string;
+  /** Asked as each test finishes: a reason stops the run there (marked interrupted with it). */
+  readonly stopWhen?: (test: CollectedTest) => string | undefined;
 }
 
 export interface SuiteRun {
@@ -163,6 +165,10 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
       tooSlow ??= finding;
       stop(finding.reason);
     },
+    ...(options.stopWhen === undefined ? {} : { onTestFinished: (test: CollectedTest) => {
+      const why = options.stopWhen?.(test);
+      if (why !== undefined) stop(why);
+    } }),
   });
   // vitest's own blob reporter, so that `merge` can hand the shards to vitest's merge.
   const blob = options.blobFile === undefined ? undefined : new ReportersMap.blob({ outputFile: options.blobFile });
