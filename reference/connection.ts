@@ -23,6 +23,8 @@ export class Connection implements Link {
   lastPingAt = 0;
   #session: Session | undefined;
   #closing = false;
+  /** Frames received before the welcome (only the pre-hello-queued defect keeps them). */
+  readonly #early: RequestFrame[] = [];
   readonly #rt: Runtime;
   readonly #helloTimer: NodeJS.Timeout;
 
@@ -42,6 +44,18 @@ export class Connection implements Link {
     clearTimeout(this.#helloTimer);
     this.#session = session;
     this.#rt.attach(session, this);
+    // pre-hello-queued: what came before the hello runs now, after the welcome, as this session's.
+    if (this.#early.length > 0) setImmediate(() => this.#runEarly(session));
+  }
+
+  #runEarly(session: Session): void {
+    for (const frame of this.#early.splice(0)) {
+      try {
+        this.#dispatch(this.#validate({ ...frame, session_id: session.id }));
+      } catch (error) {
+        this.#reportError(error, frame);
+      }
+    }
   }
 
   /** A refused hello or resume: session.error, then close (v1.0 §6.1, §6.3). Never a welcome. */
@@ -73,6 +87,8 @@ export class Connection implements Link {
     try {
       if (isBinary) throw new EnvelopeError('binary frames are not ARCP messages; send JSON text frames');
       request = this.#envelope(data);
+      const early = this.#session === undefined && request.type !== 'session.hello' && request.type !== 'session.resume';
+      if (early && this.#rt.config.defects.has('pre-hello-queued')) return void this.#early.push(request);
       this.#dispatch(this.#validate(request));
     } catch (error) {
       this.#reportError(error, request);
@@ -161,6 +177,7 @@ class EnvelopeError extends RequestError {
 
 interface RequestFrame {
   readonly id?: unknown;
+  readonly session_id?: unknown;
   readonly type?: unknown;
   readonly arcp?: unknown;
   readonly job_id?: unknown;
@@ -187,7 +204,7 @@ type Handler = (rt: Runtime, conn: Connection, session: Session, msg: Message) =
 const SESSION_HANDLERS: Partial<Record<MessageType, Handler>> = {
   'session.close': (rt, conn, s, m) => onClose(rt, conn, s, m as Message<'session.close'>),
   'session.bye': (rt, conn, s, m) => onClose(rt, conn, s, m as Message<'session.bye'>),
-  'session.ping': (_rt, _conn, s, m) => onPing(s, m as Message<'session.ping'>),
+  'session.ping': (rt, _conn, s, m) => onPing(rt, s, m as Message<'session.ping'>),
   'session.pong': () => undefined, // receipt is what counts (lastInboundAt)
   'session.ack': (_rt, _conn, s, m) => onAck(s, m as Message<'session.ack'>),
   'session.list_jobs': (rt, _conn, s, m) => onListJobs(rt, s, m as Message<'session.list_jobs'>),

@@ -341,6 +341,138 @@ const SCENARIOS: Record<DefectName, Scenario> = {
       return n === 5 ? undefined : `${n} job frames for 5 positions`;
     },
   },
+  'resume-once': {
+    async run(bed) {
+      const c = await bed.open();
+      await c.drop();
+      const first = await bed.resume(c, { lastSeq: 0 });
+      await first.drop();
+      const second = await bed.connect();
+      const reply = await second.hello({ resume: { session_id: first.sessionId as string, resume_token: first.resumeToken as string, last_event_seq: 0 } });
+      return reply.type === 'session.welcome' ? undefined : `second resume refused: ${String(reply.payload.code)}`;
+    },
+  },
+  'pong-debounced': {
+    async run(bed) {
+      const c = await bed.open();
+      for (const nonce of ['n1', 'n2']) {
+        const from = c.frames.length;
+        c.send({ type: 'session.ping', payload: { nonce, sent_at: new Date().toISOString() } });
+        const pong = await c.waitFor((f) => f.type === 'session.pong', { from, timeoutMs: 500 }).catch(() => undefined);
+        if (pong?.payload.ping_nonce !== nonce) return `no pong for ${nonce}`;
+      }
+      return undefined;
+    },
+  },
+  'pong-no-session-id': {
+    async run(bed) {
+      const c = await bed.open();
+      c.send({ type: 'session.ping', payload: { nonce: 'n1', sent_at: new Date().toISOString() } });
+      const pong = await c.waitFor((f) => f.type === 'session.pong');
+      return pong.session_id === c.sessionId ? undefined : `pong carries session_id ${String(pong.session_id)}`;
+    },
+  },
+  'accepted-empty-lease-omitted': {
+    async run(bed) {
+      const c = await bed.open();
+      const accepted = await c.submit({ steps: [{ op: 'finish' }] });
+      return typeof accepted.payload.lease === 'object' ? undefined : 'job.accepted without lease';
+    },
+  },
+  'default-lease-granted': {
+    async run(bed) {
+      const c = await bed.open();
+      const accepted = await c.submit({ steps: [{ op: 'finish' }] });
+      const granted = Object.keys(accepted.payload.lease as object);
+      return granted.length === 0 ? undefined : `unrequested capabilities granted: ${granted.join(', ')}`;
+    },
+  },
+  'trace-id-span-length': {
+    async run(bed) {
+      const c = await bed.open();
+      const accepted = await c.submit({ steps: [{ op: 'finish' }] });
+      return /^[0-9a-f]{32}$/.test(String(accepted.payload.trace_id)) ? undefined : `generated trace_id ${String(accepted.payload.trace_id)}`;
+    },
+  },
+  'idem-other-session': {
+    async run(bed) {
+      const a = await bed.open();
+      const script: AgentScript = { steps: [{ op: 'emit', kind: 'log' }, { op: 'sleep', ms: 200 }, { op: 'emit', kind: 'log' }] };
+      const first = await a.submit(script, { idempotency_key: 'k1' });
+      const b = await bed.open();
+      const again = await b.submit(script, { idempotency_key: 'k1' });
+      if (again.payload.accepted_at !== first.payload.accepted_at) return 'a different job.accepted payload on another session';
+      const end = await b.terminal(first.payload.job_id as string).catch(() => undefined);
+      return end === undefined ? 'the resubmitting session never gets the terminal' : undefined;
+    },
+  },
+  'idem-ignores-version': {
+    async run(bed) {
+      const c = await bed.open();
+      const script: AgentScript = { steps: [{ op: 'finish' }] };
+      await c.submit(script, { idempotency_key: 'k1', agent: 'conformance@2.0.0' });
+      const again = await c.submit(script, { idempotency_key: 'k1', agent: 'conformance@1.0.0' });
+      return again.payload.code === 'DUPLICATE_KEY' ? undefined : `key reused with another version: ${again.type}`;
+    },
+  },
+  'idem-conflict-global': {
+    async run(bed) {
+      const alice = await bed.open();
+      await alice.submit({ steps: [{ op: 'finish' }] }, { idempotency_key: 'k1' });
+      const bob = await bed.open({ token: 'tok-bob' });
+      const theirs = await bob.submit({ steps: [{ op: 'emit', kind: 'log' }, { op: 'finish' }] }, { idempotency_key: 'k1' });
+      return theirs.type === 'job.accepted' ? undefined : `bob's own key answered ${String(theirs.payload.code)}`;
+    },
+  },
+  'foreign-cancel-marks-job': {
+    async run(bed) {
+      const alice = await bed.open();
+      const job = await alice.start({ steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 300 }, { op: 'finish' }] });
+      const bob = await bed.open({ token: 'tok-bob' });
+      bob.cancel(job);
+      await bob.waitFor((f) => f.type === 'session.error');
+      const end = await alice.terminal(job);
+      return end.type === 'job.result' ? undefined : `refused foreign cancel still ended the job ${String(end.payload.code)}`;
+    },
+  },
+  'archived-agent-unversioned': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'finish' }] });
+      await c.terminal(job);
+      const from = c.frames.length;
+      c.send({ type: 'session.list_jobs', payload: {} });
+      const jobs = (await c.waitFor((f) => f.type === 'session.jobs', { from })).payload.jobs as Array<{ job_id: string; agent: string }>;
+      const agent = jobs.find((j) => j.job_id === job)?.agent;
+      return agent === 'conformance@2.0.0' ? undefined : `ended job listed with agent ${String(agent)}`;
+    },
+  },
+  'pre-hello-queued': {
+    async run(bed) {
+      const c = await bed.connect();
+      c.send({ type: 'job.submit', payload: { agent: 'conformance', input: { steps: [{ op: 'finish' }] } } });
+      await c.hello();
+      await sleep(100);
+      return c.all((f) => f.type === 'job.accepted').length === 0 ? undefined : 'a job.submit sent before the hello created a job';
+    },
+  },
+  'ping-before-welcome': {
+    async run(bed) {
+      const c = await bed.connect();
+      await c.hello();
+      return c.frames[0]?.type === 'session.welcome' ? undefined : `first frame ${String(c.frames[0]?.type)}`;
+    },
+  },
+  'lingering-cancel-as-result': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 10_000 }, { op: 'sleep', ms: 5000 }], on_cancel: { linger_ms: 100 } });
+      await c.waitFor((f) => f.job_id === job && f.type === 'job.event');
+      c.cancel(job);
+      const end = await c.terminal(job);
+      return end.type === 'job.error' && end.payload.code === 'CANCELLED' ? undefined : `lingering job ended ${end.type} ${String(end.payload.final_status)}`;
+    },
+  },
 };
 
 describe('defects', () => {

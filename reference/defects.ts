@@ -176,6 +176,91 @@ export const DEFECTS = [
     description: 'a subscriber with history that joins a job another session already subscribes to joins that fan-out group at the group\'s start, so the replayed events come again live',
     requirements: ['SUB-003', 'SUB-005'],
   },
+  // ---- corners, second round (issue 13 item 1): one realistic bug per observable MUST left ----
+  {
+    name: 'resume-once',
+    breaks: 'v1.0 §6.2-6.3: a session stays resumable for the window after its most recent message, every time',
+    description: 'the resume record is consumed by the first resume and only a hello creates one: the second resume of a session is refused RESUME_WINDOW_EXPIRED',
+    requirements: ['RESUME-001'],
+  },
+  {
+    name: 'pong-debounced',
+    breaks: 'v1.1 §6.4: the receiver of session.ping responds promptly with session.pong',
+    description: 'an anti-flood debounce drops a ping that arrives within 50 ms of the last pong: a second ping right after the first gets no pong',
+    requirements: ['HB-001'],
+  },
+  {
+    name: 'pong-no-session-id',
+    breaks: 'v1.0 §5.1: session_id is REQUIRED on every frame after the welcome',
+    description: 'session.pong is written by a fast path that builds the envelope itself and leaves out session_id',
+    requirements: ['ENV-004'],
+  },
+  {
+    name: 'accepted-empty-lease-omitted',
+    breaks: 'v1.0 §7.1: the effective lease appears in job.accepted.payload.lease',
+    description: 'the job.accepted serializer drops empty objects, so a job submitted without lease_request is accepted without a lease field',
+    requirements: ['JOB-001'],
+  },
+  {
+    name: 'default-lease-granted',
+    breaks: 'v1.0 §7.1: the runtime MUST NOT silently expand the requested lease',
+    description: 'a job.submit without lease_request gets the runtime\'s default lease (tool.call ["*"]) instead of an empty one',
+    requirements: ['JOB-002'],
+  },
+  {
+    name: 'trace-id-span-length',
+    breaks: 'v1.0 §11: a trace_id absent from job.submit is generated (a W3C trace-id) and included in job.accepted',
+    description: 'the trace_id generated for a submit without one comes from the span-id helper: 16 hex digits instead of 32',
+    requirements: ['JOB-004'],
+  },
+  {
+    name: 'idem-other-session',
+    breaks: 'v1.1 §7.2 / v1.0 §7.2: the same job.accepted payload for a repeated key; a running job streams on, a finished one replays its terminal',
+    description: 'an idempotency hit from a session other than the submitter is answered from the key index alone: a job.accepted rebuilt with a fresh accepted_at, and the session neither joins the running job\'s stream nor gets the finished job\'s terminal',
+    requirements: ['IDEM-001', 'IDEM-003', 'IDEM-004'],
+  },
+  {
+    name: 'idem-ignores-version',
+    breaks: 'v1.0 §7.2: a reused key with a different agent MUST result in DUPLICATE_KEY',
+    description: 'the idempotency fingerprint records the agent name without its version: the key reused with another version of the agent returns the first job',
+    requirements: ['IDEM-002'],
+  },
+  {
+    name: 'idem-conflict-global',
+    breaks: 'v1.0 §7.2 / v1.1 §6.6: keys are scoped by principal; no job existence leaks across principals',
+    description: 'the conflicting-parameters check runs on the global key index before the principal-scoped lookup: another principal reusing a key with different input gets DUPLICATE_KEY',
+    requirements: ['IDEM-005'],
+  },
+  {
+    name: 'foreign-cancel-marks-job',
+    breaks: 'v1.1 §7.6: cancellation is reserved for the session that submitted the job',
+    description: 'job.cancel marks the job cancel-requested before checking the principal: the foreign cancel is refused, but the job ends job.error CANCELLED when its agent finishes',
+    requirements: ['CANCEL-006'],
+  },
+  {
+    name: 'archived-agent-unversioned',
+    breaks: 'v1.1 §7.5: once resolved, a job\'s agent version is fixed',
+    description: 'a job is archived at its terminal with the bare agent name: listings and job.subscribed of an ended job show "conformance" where they showed "conformance@2.0.0"',
+    requirements: ['VER-006'],
+  },
+  {
+    name: 'pre-hello-queued',
+    breaks: 'v1.0 §6.1: a frame before the authenticated hello is never acted on',
+    description: 'frames that arrive before the hello are queued and run once the session is welcomed: a job.submit sent before the hello creates the job',
+    requirements: ['AUTH-003'],
+  },
+  {
+    name: 'ping-before-welcome',
+    breaks: 'v1.1 §6.2 / v1.0 §3.1: the runtime responds to session.hello with session.welcome',
+    description: 'the heartbeat starts when the session is attached, and its first session.ping goes out before the welcome (only for sessions that negotiated heartbeat)',
+    requirements: ['HELLO-001'],
+  },
+  {
+    name: 'lingering-cancel-as-result',
+    breaks: 'v1.1 §7.4 / v1.0 §7.4: a cancelled job ends with job.error CANCELLED, final_status "cancelled"',
+    description: 'the linger path ends a cancelled job with job.result {final_status: "cancelled"} (the Python SDK\'s form); a cancel without linger is right',
+    requirements: ['CANCEL-002'],
+  },
 ] as const satisfies readonly Defect[];
 
 export type DefectName = (typeof DEFECTS)[number]['name'];

@@ -4,7 +4,7 @@ import { CAPABILITY_NAME_PATTERN, UTC_TIMESTAMP_PATTERN, type Feature, type Leas
 import { parseAgentScript, requiredFeatures } from '../spec/agent-script.ts';
 import { AgentRunner } from './agent-runner.ts';
 import { resolveAgent } from './agents.ts';
-import { newTraceId, randomId } from './ids.ts';
+import { isoNow, newTraceId, randomId } from './ids.ts';
 import { Job } from './job.ts';
 import { LeaseState, issueCredential } from './lease.ts';
 import { RequestError } from './request-error.ts';
@@ -51,9 +51,12 @@ function validateLease(session: Session, lease: Lease, expiresAt: string | undef
 export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit'>): void {
   const p = msg.payload;
   const agent = resolveAgent(p.agent);
-  const lease: Lease = p.lease_request ?? {};
+  const defects = rt.config.defects;
+  // default-lease-granted: an absent lease_request takes the runtime's default lease.
+  const lease: Lease = p.lease_request ?? (defects.has('default-lease-granted') ? { 'tool.call': ['*'] } : {});
   const fingerprint = canonicalJson({
-    agent: `${agent.name}@${agent.version}`,
+    // idem-ignores-version: the fingerprint keeps the agent's name only.
+    agent: defects.has('idem-ignores-version') ? agent.name : `${agent.name}@${agent.version}`,
     input: p.input ?? null,
     lease_request: lease,
     lease_constraints: p.lease_constraints ?? null,
@@ -61,6 +64,9 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
   });
 
   if (p.idempotency_key !== undefined) {
+    // idem-conflict-global: the conflict check looks at every principal's keys first.
+    const conflicting = defects.has('idem-conflict-global') ? [...rt.jobs.all()].find((j) => j.idempotencyKey === p.idempotency_key && j.fingerprint !== fingerprint) : undefined;
+    if (conflicting !== undefined) throw new RequestError('DUPLICATE_KEY', 'idempotency_key was used with different parameters', { job_id: conflicting.id });
     const prior = rt.jobs.findByKey(session.principal, p.idempotency_key);
     if (prior !== undefined) {
       if (prior.fingerprint !== fingerprint) {
@@ -75,7 +81,8 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
   if (!parsed.ok) throw new RequestError('INVALID_REQUEST', `input is not a valid conformance script: ${parsed.problems.join('; ')}`, { problems: parsed.problems });
   for (const feature of requiredFeatures(parsed.script)) needFeature(session, feature, 'this script');
 
-  const traceId = msg.trace_id ?? newTraceId();
+  // trace-id-span-length: the generated id comes from the span-id helper (8 bytes).
+  const traceId = msg.trace_id ?? (defects.has('trace-id-span-length') ? randomId('', 8) : newTraceId());
   const wantsCredentials = session.has('provisioned_credentials') && (lease['cost.budget'] !== undefined || lease['model.use'] !== undefined);
   const job = new Job(
     {
@@ -98,6 +105,8 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
     rt.config,
   );
   job.acceptedPayload = acceptedPayload(job);
+  // accepted-empty-lease-omitted: the serializer drops empty objects.
+  if (Object.keys(lease).length === 0 && defects.has('accepted-empty-lease-omitted')) delete job.acceptedPayload.lease;
   rt.jobs.add(job);
   rt.subscriptions.observe(session, job);
   session.outbound.send('job.accepted', job.acceptedPayload, { job_id: job.id, trace_id: traceId });
@@ -118,6 +127,10 @@ function acceptedPayload(job: Job): Record<string, unknown> {
 
 // v1.0 §7.2: a running job streams on from now; a finished one replays its terminal, once.
 function reattach(rt: Runtime, session: Session, job: Job): void {
+  // idem-other-session: a hit from another session is answered from the key index alone.
+  if (session.id !== job.submitterSessionId && rt.config.defects.has('idem-other-session')) {
+    return session.outbound.send('job.accepted', { ...job.acceptedPayload, accepted_at: isoNow() }, { job_id: job.id, trace_id: job.traceId });
+  }
   session.outbound.send('job.accepted', job.acceptedPayload, { job_id: job.id, trace_id: job.traceId });
   if (job.terminal === undefined) return rt.subscriptions.observe(session, job);
   void session.deliver(job, job.terminal.pos, job.terminal.entry);
@@ -148,6 +161,10 @@ function visibleJob(rt: Runtime, session: Session, jobId: string): Job {
 export function onCancel(rt: Runtime, session: Session, msg: Message<'job.cancel'>): void {
   const jobId = jobIdOf(msg);
   const existing = rt.jobs.get(jobId);
+  // foreign-cancel-marks-job: the request is recorded before anyone checks who sent it.
+  if (existing !== undefined && existing.terminal === undefined && existing.principal !== session.principal && rt.config.defects.has('foreign-cancel-marks-job')) {
+    existing.cancelRequested = true;
+  }
   if (existing !== undefined && existing.principal !== session.principal && rt.config.defects.has('cancel-reveals-existence')) {
     throw new RequestError('PERMISSION_DENIED', 'only the submitting principal may cancel a job', { job_id: jobId });
   }

@@ -54,6 +54,8 @@ export class Job implements JobWire {
   endedAtMs: number | undefined;
   cancelRequested = false;
   credentialsRevoked = false;
+  /** The agent as views show it once the job ended (archived-agent-unversioned: the bare name). */
+  archivedAgent: string | undefined;
   readonly #config: Config;
   readonly #stop = new AbortController();
   readonly #cancel = new AbortController();
@@ -108,6 +110,7 @@ export class Job implements JobWire {
     // timeout-status-error: the status column knows no timed_out; the wire terminal does.
     this.status = status === 'timed_out' && this.#config.defects.has('timeout-status-error') ? 'error' : status;
     this.endedAtMs = Date.now();
+    if (this.#config.defects.has('archived-agent-unversioned')) this.archivedAgent = this.agentName;
     this.credentialsRevoked = true; // v1.1 §9.8.2: revoke at the upstream on any terminal
     for (const timer of this.#timers) clearTimeout(timer);
     // The event-after-terminal defect forgets to stop the agent.
@@ -163,6 +166,8 @@ export class Job implements JobWire {
   }
 
   #endCancelled(): void | Promise<void> {
+    // lingering-cancel-as-result: the linger path builds its terminal as a result.
+    if (this.#lingerMs > 0 && this.#config.defects.has('lingering-cancel-as-result')) return this.end('job.result', { final_status: 'cancelled' }, 'cancelled');
     return this.end('job.error', cancelledPayload('cancelled by client'), 'cancelled');
   }
 

@@ -1,16 +1,21 @@
 // Session messages (v1.1 §6): hello/welcome, the three resume forms, close/bye, ping,
 // ack and list_jobs.
-import { FEATURES, negotiateFeatures, type Message } from '../spec/index.ts';
+import { ARCP_VERSION, FEATURES, negotiateFeatures, type Message } from '../spec/index.ts';
 import { agentInventory } from './agents.ts';
 import { secretsEqual } from './auth.ts';
 import type { Connection } from './connection.ts';
-import { isoNow, newResumeToken } from './ids.ts';
+import { isoNow, newResumeToken, randomId } from './ids.ts';
 import { RequestError } from './request-error.ts';
 import type { Runtime } from './runtime.ts';
 import type { Session } from './session.ts';
 import { listRow } from './views.ts';
 
 export const RUNTIME_INFO = Object.freeze({ name: 'arcp-reference', version: '0.1.0' });
+
+/** Sessions resumed at least once (the resume-once defect consumes their resume record). */
+const resumedOnce = new WeakSet<Session>();
+/** Date.now() of each session's last pong (the pong-debounced defect). */
+const lastPongAt = new WeakMap<Session, number>();
 
 interface ResumeRequest {
   readonly session_id: string;
@@ -36,6 +41,8 @@ export function onHello(rt: Runtime, conn: Connection, msg: Message<'session.hel
   const features = negotiateFeatures(payload.capabilities?.features ?? [], FEATURES);
   const session = rt.createSession(principal, features);
   conn.bind(session);
+  // ping-before-welcome: the heartbeat starts on attach and its first ping beats the welcome out.
+  if (session.has('heartbeat') && rt.config.defects.has('ping-before-welcome')) session.outbound.send('session.ping', { nonce: randomId('p_', 8), sent_at: isoNow() });
   sendWelcome(rt, session);
 }
 
@@ -66,7 +73,7 @@ export function onResume(rt: Runtime, conn: Connection, msg: Message<'session.re
 // with seq > last_event_seq, then live. All in one synchronous turn, so nothing interleaves.
 function resumeSession(rt: Runtime, conn: Connection, principal: string | undefined, request: ResumeRequest): void {
   const session = rt.sessions.get(request.session_id);
-  if (session === undefined) {
+  if (session === undefined || (resumedOnce.has(session) && rt.config.defects.has('resume-once'))) {
     return conn.refuse('RESUME_WINDOW_EXPIRED', 'no resumable session with that id (never existed or its window passed)');
   }
   const tokenValid = secretsEqual(request.resume_token, session.resumeToken);
@@ -87,6 +94,7 @@ function resumeSession(rt: Runtime, conn: Connection, principal: string | undefi
     previous.close(1000, 'session resumed on another connection');
   }
   if (!rt.config.defects.has('resume-token-reused')) session.resumeToken = newResumeToken();
+  resumedOnce.add(session);
   conn.bind(session);
   sendWelcome(rt, session);
   let from = last + 1;
@@ -118,8 +126,15 @@ export function onClose(rt: Runtime, conn: Connection, session: Session, msg: Me
 }
 
 /** v1.1 §6.4: answer a ping promptly (whether or not heartbeat was negotiated). */
-export function onPing(session: Session, msg: Message<'session.ping'>): void {
-  session.outbound.send('session.pong', { ping_nonce: msg.payload.nonce, received_at: isoNow() });
+export function onPing(rt: Runtime, session: Session, msg: Message<'session.ping'>): void {
+  const now = Date.now();
+  // pong-debounced: a ping within 50 ms of the last pong is taken for a flood and dropped.
+  if (now - (lastPongAt.get(session) ?? 0) < 50 && rt.config.defects.has('pong-debounced')) return;
+  lastPongAt.set(session, now);
+  const payload = { ping_nonce: msg.payload.nonce, received_at: isoNow() };
+  // pong-no-session-id: the fast path builds its own envelope and forgets session_id.
+  if (rt.config.defects.has('pong-no-session-id')) return session.outbound.write(JSON.stringify({ arcp: ARCP_VERSION, id: rt.ids.next(), type: 'session.pong', payload }));
+  session.outbound.send('session.pong', payload);
 }
 
 /** v1.1 §6.5. */
