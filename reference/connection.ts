@@ -16,6 +16,8 @@ import { isUlidOrUuidV7 } from './variants.ts';
 const MAX_JSON_DEPTH = 64;
 
 const CLIENT_TYPES: ReadonlySet<string> = new Set(CLIENT_MESSAGE_TYPES);
+/** The top-level fields v1.1 §5 defines (the cancel-envelope-strict defect refuses others). */
+const ENVELOPE_FIELDS: ReadonlySet<string> = new Set(['arcp', 'id', 'type', 'session_id', 'job_id', 'trace_id', 'event_seq', 'payload']);
 
 export class Connection implements Link {
   readonly socket: WebSocket;
@@ -116,6 +118,11 @@ export class Connection implements Link {
     if (this.#rt.config.variants.has('ulid-ids') && !isUlidOrUuidV7(frame.id)) {
       throw new RequestError('INVALID_REQUEST', 'envelope id must be a ULID or UUIDv7');
     }
+    // cancel-envelope-strict: job.cancel alone is validated with a strict envelope.
+    const unknown = Object.keys(frame).filter((k) => !ENVELOPE_FIELDS.has(k));
+    if (type === 'job.cancel' && unknown.length > 0 && this.#rt.config.defects.has('cancel-envelope-strict')) {
+      throw new RequestError('INVALID_REQUEST', `invalid job.cancel: unrecognized keys ${unknown.join(', ')}`);
+    }
     const parsed = MESSAGE_SCHEMAS[type].safeParse(frame);
     if (!parsed.success) {
       const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.map(String).join('.') || 'frame'}: ${i.message}`);
@@ -164,6 +171,8 @@ export class Connection implements Link {
 
   #sendUnbound(type: string, payload: unknown): void {
     if (this.socket.readyState !== 1) return;
+    // refusal-without-id: the pre-session writer leaves out the envelope id.
+    if (this.#rt.config.defects.has('refusal-without-id')) return this.socket.send(JSON.stringify({ arcp: ARCP_VERSION, type, payload }));
     this.socket.send(JSON.stringify({ arcp: ARCP_VERSION, id: this.#rt.ids.next(), type, payload }));
   }
 }

@@ -473,6 +473,125 @@ const SCENARIOS: Record<DefectName, Scenario> = {
       return end.type === 'job.error' && end.payload.code === 'CANCELLED' ? undefined : `lingering job ended ${end.type} ${String(end.payload.final_status)}`;
     },
   },
+  'refusal-without-id': {
+    async run(bed) {
+      const c = await bed.connect();
+      const reply = await c.hello({ token: 'tok-wrong' });
+      return typeof reply.id === 'string' && reply.id !== '' ? undefined : 'a refusal without an envelope id';
+    },
+  },
+  'listing-envelope-v1': {
+    async run(bed) {
+      const c = await bed.open();
+      c.send({ type: 'session.list_jobs', payload: {} });
+      const jobs = await c.waitFor((f) => f.type === 'session.jobs');
+      return jobs.arcp === '1.1' ? undefined : `session.jobs carries arcp ${String(jobs.arcp)}`;
+    },
+  },
+  'cancel-envelope-strict': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start(waitCancel);
+      c.send({ type: 'job.cancel', job_id: job, x_future: true, payload: { job_id: job } });
+      const answer = await c.waitFor((f) => f.type === 'session.error' || f.type === 'job.cancelled');
+      return answer.type === 'job.cancelled' ? undefined : `cancel with an unknown field refused: ${String(answer.payload.message)}`;
+    },
+  },
+  'timeout-error-no-job-id': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start(waitCancel, { max_runtime_sec: 0.2 });
+      const end = await c.waitFor((f) => f.type === 'job.error' && (f.job_id ?? f.payload.job_id) === job);
+      return end.job_id === job ? undefined : 'the TIMEOUT job.error carries no envelope job_id';
+    },
+  },
+  'linger-cancel-twice': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ ...waitCancel, on_cancel: { linger_ms: 200 } });
+      await c.waitFor((f) => f.job_id === job && f.type === 'job.event');
+      c.cancel(job);
+      c.cancel(job);
+      await c.terminal(job);
+      await sleep(400);
+      return terminalsOf(c, job) === 1 ? undefined : `${terminalsOf(c, job)} terminals after two cancels of a lingering job`;
+    },
+  },
+  'resume-features-reset': {
+    async run(bed) {
+      const c = await bed.open({ features: ['list_jobs'] });
+      await c.drop();
+      const r = await bed.resume(c, { features: ['list_jobs'], lastSeq: 0 });
+      r.send({ type: 'session.list_jobs', payload: {} });
+      await r.waitFor((f) => f.type === 'session.jobs');
+      r.send({ type: 'session.ack', payload: { last_processed_seq: 0 } });
+      const answer = await r.waitFor((f) => f.type === 'session.error', { timeoutMs: 500 }).catch(() => undefined);
+      return answer !== undefined ? undefined : 'a resumed session uses ack, which it never negotiated';
+    },
+  },
+  'token-needs-features': {
+    async run(bed) {
+      const c = await bed.connect();
+      const welcome = await c.hello({ features: [] });
+      return typeof welcome.payload.resume_token === 'string' ? undefined : 'a welcome without resume_token';
+    },
+  },
+  'resume-gap-replay': {
+    options: { eventBufferCap: 3 },
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'log', count: 6 }] });
+      await c.terminal(job);
+      await c.drop();
+      const next = await bed.connect();
+      const reply = await next.hello({ resume: { session_id: c.sessionId as string, resume_token: c.resumeToken as string, last_event_seq: 0 } });
+      return reply.type === 'session.error' && reply.payload.code === 'RESUME_WINDOW_EXPIRED' ? undefined : `resume at seq 0 with seq 1.. evicted answered ${reply.type}`;
+    },
+  },
+  'subscribe-observe-before-check': {
+    async run(bed) {
+      const alice = await bed.open();
+      const job = await alice.start(slowTail);
+      const bob = await bed.open({ token: 'tok-bob' });
+      bob.send({ type: 'job.subscribe', payload: { job_id: job } });
+      await bob.waitFor((f) => f.type === 'session.error');
+      await alice.terminal(job);
+      await sleep(50);
+      return bob.sequenced(job).length === 0 ? undefined : `a refused subscriber got ${bob.sequenced(job).length} job frames`;
+    },
+  },
+  'subscribe-live-unchecked': {
+    async run(bed) {
+      const alice = await bed.open();
+      const job = await alice.start(waitCancel);
+      const bob = await bed.open({ token: 'tok-bob' });
+      bob.send({ type: 'job.subscribe', payload: { job_id: job } });
+      const answer = await bob.waitFor((f) => f.type === 'session.error' || f.type === 'job.subscribed');
+      return answer.type === 'session.error' ? undefined : "another principal subscribed to alice's job";
+    },
+  },
+  'bye-keeps-streaming': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'log' }, { op: 'sleep', ms: 150 }, { op: 'emit', kind: 'log', count: 3 }] });
+      await c.waitFor((f) => f.job_id === job && f.type === 'job.event');
+      const from = c.frames.length;
+      c.send({ type: 'session.bye', payload: { reason: 'client_shutdown' } });
+      await c.closed;
+      const after = c.frames.slice(from);
+      return after.length === 0 ? undefined : `${after.length} frames after session.bye`;
+    },
+  },
+  'linger-waits-for-agent': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 10_000 }, { op: 'sleep', ms: 3000 }], on_cancel: { linger_ms: 100 } });
+      await c.waitFor((f) => f.job_id === job && f.type === 'job.event');
+      c.cancel(job);
+      const end = await c.terminal(job, 1000).catch(() => undefined);
+      return end === undefined ? 'no terminal within 1 s of a cancel with linger_ms 100' : undefined;
+    },
+  },
 };
 
 describe('defects', () => {

@@ -186,7 +186,7 @@ export const DEFECTS = [
   {
     name: 'pong-debounced',
     breaks: 'v1.1 §6.4: the receiver of session.ping responds promptly with session.pong',
-    description: 'an anti-flood debounce drops a ping that arrives within 50 ms of the last pong: a second ping right after the first gets no pong',
+    description: 'a rate limit against ping floods answers at most one ping a second: a second ping right after the first gets no pong',
     requirements: ['HB-001'],
   },
   {
@@ -260,6 +260,78 @@ export const DEFECTS = [
     breaks: 'v1.1 §7.4 / v1.0 §7.4: a cancelled job ends with job.error CANCELLED, final_status "cancelled"',
     description: 'the linger path ends a cancelled job with job.result {final_status: "cancelled"} (the Python SDK\'s form); a cancel without linger is right',
     requirements: ['CANCEL-002'],
+  },
+  {
+    name: 'refusal-without-id',
+    breaks: 'v1.0 §5.1: `id` (string, REQUIRED): per-message unique identifier',
+    description: 'refusals sent before a session exists (a failed hello or resume) go through a bare writer that leaves out the envelope id',
+    requirements: ['ENV-003'],
+  },
+  {
+    name: 'listing-envelope-v1',
+    breaks: 'v1.0 §5.1: `arcp` (string, REQUIRED): protocol version ("1.1" for this protocol)',
+    description: 'session.jobs is built by the listing module, which kept its own copy of the version constant: arcp "1.0"',
+    requirements: ['ENV-002'],
+  },
+  {
+    name: 'cancel-envelope-strict',
+    breaks: 'v1.1 §5: implementations MUST ignore unknown top-level envelope fields',
+    description: 'job.cancel is validated with a strict envelope schema (the other messages are loose): a cancel carrying an unknown top-level field is refused INVALID_REQUEST',
+    requirements: ['ENV-001'],
+  },
+  {
+    name: 'timeout-error-no-job-id',
+    breaks: 'v1.1 §8.1 / v1.0 §5.1: job-scoped messages carry job_id',
+    description: 'the max_runtime_sec watchdog writes its job.error TIMEOUT with job_id in the payload only, not on the envelope',
+    requirements: ['ENV-005'],
+  },
+  {
+    name: 'linger-cancel-twice',
+    breaks: 'v1.1 §7.4: a repeated job.cancel produces no second terminal',
+    description: 'a second job.cancel while the job lingers forces the CANCELLED terminal at once through a path that skips the once-guard; the linger timer then ends the job again',
+    requirements: ['CANCEL-003'],
+  },
+  {
+    name: 'resume-features-reset',
+    breaks: 'v1.1 §6.2: either peer MUST NOT use a feature outside the negotiated intersection',
+    description: 'a resumed session is rebuilt with the runtime\'s full feature set: a session that did not negotiate heartbeat gets session.ping after its resume',
+    requirements: ['HB-005'],
+  },
+  {
+    name: 'token-needs-features',
+    breaks: 'v1.0 §6.2: the runtime MUST issue a resume_token',
+    description: 'the resume token is minted in the feature-negotiation branch: a hello offering no features is welcomed without resume_token',
+    requirements: ['HELLO-002'],
+  },
+  {
+    name: 'resume-gap-replay',
+    breaks: 'v1.0 §6.3: a last_event_seq older than the buffer window MUST get RESUME_WINDOW_EXPIRED',
+    description: 'a resume whose last_event_seq the buffer no longer covers is welcomed and replayed from the oldest event still buffered, leaving a gap',
+    requirements: ['RESUME-005'],
+  },
+  {
+    name: 'subscribe-observe-before-check',
+    breaks: 'v1.1 §7.6: the runtime MUST verify the subscriber is permitted to observe the job',
+    description: 'job.subscribe joins the job\'s fan-out before the policy check: another principal is refused PERMISSION_DENIED but receives the job\'s events anyway',
+    requirements: ['SUB-007'],
+  },
+  {
+    name: 'subscribe-live-unchecked',
+    breaks: 'v1.1 §14: runtimes MUST default to "same principal only"',
+    description: 'the principal check sits in the history branch of job.subscribe: a live subscribe (no history) from another principal is accepted',
+    requirements: ['SUB-008', 'SUB-007'],
+  },
+  {
+    name: 'bye-keeps-streaming',
+    breaks: 'v1.0 §6.4: after session.bye no further ARCP messages are sent on the transport',
+    description: 'session.bye starts a graceful close that lingers 500 ms with the session still attached, so job events keep flowing after the bye',
+    requirements: ['CLOSE-004'],
+  },
+  {
+    name: 'linger-waits-for-agent',
+    breaks: 'v1.0 §7.4: the cancelled terminal comes within a bounded grace period',
+    description: 'on_cancel.linger_ms is treated as the agent\'s business: no timer bounds it, and the CANCELLED terminal waits for the agent to stop on its own',
+    requirements: ['CANCEL-005'],
   },
 ] as const satisfies readonly Defect[];
 

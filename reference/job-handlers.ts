@@ -187,6 +187,8 @@ export function onCancel(rt: Runtime, session: Session, msg: Message<'job.cancel
     throw new RequestError('INVALID_REQUEST', `job ${job.id} has already ended (${job.status})`, { job_id: job.id, status: job.status });
   }
   if (job.cancelRequested) {
+    // linger-cancel-twice: a cancel of a lingering job forces the terminal now, past the once-guard.
+    if (job.lingering && rt.config.defects.has('linger-cancel-twice')) return void job.cancelAfterTerminal();
     throw new RequestError('INVALID_REQUEST', `job ${job.id} is already being cancelled`, { job_id: job.id, status: job.status });
   }
   // cancel-ack-needs-event: the ack rides the agent's event path, which a silent job has not opened.
@@ -206,7 +208,11 @@ export function onSubscribe(rt: Runtime, session: Session, msg: Message<'job.sub
   const { job_id, from_event_seq, history } = msg.payload;
   const job = rt.jobs.get(job_id);
   if (job === undefined) throw new RequestError('JOB_NOT_FOUND', `no job ${job_id}`, { job_id });
-  if (job.principal !== session.principal && rt.config.subscribePolicy !== 'any') {
+  // subscribe-observe-before-check: the session joins the fan-out before the policy decides.
+  if (job.terminal === undefined && rt.config.defects.has('subscribe-observe-before-check')) rt.subscriptions.observe(session, job, job.position);
+  // subscribe-live-unchecked: only the history branch checks the principal.
+  const checked = history === true || !rt.config.defects.has('subscribe-live-unchecked');
+  if (checked && job.principal !== session.principal && rt.config.subscribePolicy !== 'any') {
     throw new RequestError('PERMISSION_DENIED', 'only the submitting principal may subscribe to this job', { job_id });
   }
   const delivered = session.delivered.get(job.id) ?? 0;

@@ -115,7 +115,11 @@ export class Job implements JobWire {
     for (const timer of this.#timers) clearTimeout(timer);
     // The event-after-terminal defect forgets to stop the agent.
     if (!this.#config.defects.has('event-after-terminal')) this.#stop.abort();
-    const entry: JobEntry = { type, json: JSON.stringify(payload) };
+    let entry: JobEntry = { type, json: JSON.stringify(payload) };
+    // timeout-error-no-job-id: the watchdog puts job_id in the payload, not on the envelope.
+    if (status === 'timed_out' && this.#config.defects.has('timeout-error-no-job-id')) {
+      entry = { type, json: JSON.stringify({ job_id: this.id, ...payload }), wirePart: `,"trace_id":${JSON.stringify(this.traceId)}` };
+    }
     this.terminal = { pos: this.position + 1, entry };
     return this.#publish(entry);
   }
@@ -132,11 +136,21 @@ export class Job implements JobWire {
   requestCancel(): void {
     this.cancelRequested = true;
     this.#cancel.abort();
+    // linger-waits-for-agent: no timer bounds the linger; the agent's own end brings the terminal.
+    if (this.#lingerMs > 0 && this.#config.defects.has('linger-waits-for-agent')) return;
     if (this.#lingerMs > 0) this.#timers.push(setTimeout(() => void this.#endCancelled(), this.#lingerMs).unref());
     else void this.#endCancelled();
   }
 
-  /** Only the cancel-after-terminal defect calls this: a second terminal, and the status flips. */
+  /** Whether the job still runs its on_cancel.linger_ms after an accepted cancel. */
+  get lingering(): boolean {
+    return this.cancelRequested && this.terminal === undefined && this.#lingerMs > 0;
+  }
+
+  /**
+   * A CANCELLED job.error published past the once-guard of `end`, and the status flipped:
+   * only the cancel-after-terminal and linger-cancel-twice defects call this.
+   */
   cancelAfterTerminal(): void | Promise<void> {
     this.status = 'cancelled';
     return this.#publish({ type: 'job.error', json: JSON.stringify(cancelledPayload('cancelled by client')) });

@@ -85,7 +85,8 @@ function resumeSession(rt: Runtime, conn: Connection, principal: string | undefi
   if (last > session.outbound.lastSeq) {
     return conn.refuse('INVALID_REQUEST', `last_event_seq ${last} is ahead of the session (latest ${session.outbound.lastSeq})`);
   }
-  if (!session.outbound.log.covers(last)) {
+  // resume-gap-replay: a seq the buffer no longer covers replays from the oldest one kept.
+  if (!session.outbound.log.covers(last) && !rt.config.defects.has('resume-gap-replay')) {
     return conn.refuse('RESUME_WINDOW_EXPIRED', `events after ${last} are no longer buffered`, { oldest_buffered_seq: session.outbound.log.first });
   }
   if (session.link !== undefined) {
@@ -95,6 +96,8 @@ function resumeSession(rt: Runtime, conn: Connection, principal: string | undefi
   }
   if (!rt.config.defects.has('resume-token-reused')) session.resumeToken = newResumeToken();
   resumedOnce.add(session);
+  // resume-features-reset: the resumed session is rebuilt with every feature the runtime has.
+  if (rt.config.defects.has('resume-features-reset')) session.features = new Set(FEATURES);
   conn.bind(session);
   sendWelcome(rt, session);
   let from = last + 1;
@@ -107,7 +110,8 @@ function sendWelcome(rt: Runtime, session: Session): void {
   session.outbound.send('session.welcome', {
     session_id: session.id,
     runtime: RUNTIME_INFO,
-    resume_token: session.resumeToken,
+    // token-needs-features: the token is minted only where features were negotiated.
+    resume_token: session.features.size === 0 && rt.config.defects.has('token-needs-features') ? undefined : session.resumeToken,
     resume_window_sec: rt.config.resumeWindowSec,
     heartbeat_interval_sec: rt.config.heartbeatSec,
     capabilities: {
@@ -120,6 +124,13 @@ function sendWelcome(rt: Runtime, session: Session): void {
 
 /** v1.1 §6.7: close answers session.closed; v1.0 §6.4: after bye nothing more is sent. Jobs go on. */
 export function onClose(rt: Runtime, conn: Connection, session: Session, msg: Message<'session.close'> | Message<'session.bye'>): void {
+  // bye-keeps-streaming: a bye starts a graceful close that lingers with the session attached.
+  if (msg.type === 'session.bye' && rt.config.defects.has('bye-keeps-streaming')) {
+    return void setTimeout(() => {
+      if (session.link === conn) rt.detach(session, 'close');
+      conn.close(1000, 'session closed');
+    }, 500).unref();
+  }
   if (msg.type === 'session.close' && !rt.config.variants.has('no-session-closed')) session.outbound.send('session.closed', { reason: msg.payload.reason ?? 'client requested close' });
   rt.detach(session, 'close');
   conn.close(1000, 'session closed');
@@ -128,8 +139,8 @@ export function onClose(rt: Runtime, conn: Connection, session: Session, msg: Me
 /** v1.1 §6.4: answer a ping promptly (whether or not heartbeat was negotiated). */
 export function onPing(rt: Runtime, session: Session, msg: Message<'session.ping'>): void {
   const now = Date.now();
-  // pong-debounced: a ping within 50 ms of the last pong is taken for a flood and dropped.
-  if (now - (lastPongAt.get(session) ?? 0) < 50 && rt.config.defects.has('pong-debounced')) return;
+  // pong-debounced: a ping within a second of the last pong is taken for a flood and dropped.
+  if (now - (lastPongAt.get(session) ?? 0) < 1000 && rt.config.defects.has('pong-debounced')) return;
   lastPongAt.set(session, now);
   const payload = { ping_nonce: msg.payload.nonce, received_at: isoNow() };
   // pong-no-session-id: the fast path builds its own envelope and forgets session_id.
@@ -164,9 +175,10 @@ export function onListJobs(rt: Runtime, session: Session, msg: Message<'session.
     cursor: cursor ?? null,
   });
   const omitCursor = nextCursor === null && rt.config.variants.has('no-next-cursor');
-  session.outbound.send('session.jobs', {
-    request_id: msg.id,
-    jobs: jobs.map((job) => listRow(job, session.principal)),
-    ...(omitCursor ? {} : { next_cursor: nextCursor }),
-  });
+  const payload = { request_id: msg.id, jobs: jobs.map((job) => listRow(job, session.principal)), ...(omitCursor ? {} : { next_cursor: nextCursor }) };
+  // listing-envelope-v1: the listing module's own copy of the version constant is stale.
+  if (rt.config.defects.has('listing-envelope-v1')) {
+    return session.outbound.write(JSON.stringify({ arcp: '1.0', id: rt.ids.next(), type: 'session.jobs', session_id: session.id, payload }));
+  }
+  session.outbound.send('session.jobs', payload);
 }
