@@ -45,21 +45,26 @@ describe('cancel', () => {
     { requirements: ['CANCEL-003', 'CANCEL-002'] },
     (t: ConformanceContext) =>
       withAgentSession(t, async (s) => {
-        const { jobId, mark } = await startLiveJob(s, t, 'CANCEL-003', cancellable(10_000));
-        sendCancel(s, jobId, 'first cancel');
-        sendCancel(s, jobId, 'duplicate cancel'); // any ack or error is fine for this one
-        const terminal = await waitForTerminal(s, jobId, t.target.timeoutMs, mark);
-        t.must('CANCEL-002', isCancelledTerminal(terminal), () => ({
-          expected: 'job.error {code: "CANCELLED", final_status: "cancelled"}',
-          actual: brief(terminal),
-          ...evidenceAround(s, terminal),
-        }));
-        const terminals = await terminalsAfterQuiet(s, jobId, mark);
-        t.must('CANCEL-003', terminals.length === 1, () => ({
-          expected: `exactly one terminal for ${jobId} after two job.cancel`,
-          actual: `${terminals.length} terminals: ${terminals.map(brief).join('; ')}`,
-          ...evidenceAround(s, ...terminals),
-        }));
+        // Once for a job that stops at the cancel, once for one that lingers (on_cancel.linger_ms),
+        // where the second cancel finds the job cancelled but not yet ended.
+        for (const lingerMs of [0, 200]) {
+          const script = cancellable(10_000, lingerMs > 0 ? { on_cancel: { linger_ms: lingerMs } } : {});
+          const { jobId, mark } = await startLiveJob(s, t, 'CANCEL-003', script);
+          sendCancel(s, jobId, 'first cancel');
+          sendCancel(s, jobId, 'duplicate cancel'); // any ack or error is fine for this one
+          const terminal = await waitForTerminal(s, jobId, t.target.timeoutMs + lingerMs, mark);
+          t.must('CANCEL-002', isCancelledTerminal(terminal), () => ({
+            expected: 'job.error {code: "CANCELLED", final_status: "cancelled"}',
+            actual: brief(terminal),
+            ...evidenceAround(s, terminal),
+          }));
+          const terminals = await terminalsAfterQuiet(s, jobId, mark);
+          t.must('CANCEL-003', terminals.length === 1, () => ({
+            expected: `exactly one terminal for ${jobId} after two job.cancel${lingerMs > 0 ? ` (linger_ms ${lingerMs})` : ''}`,
+            actual: `${terminals.length} terminals: ${terminals.map(brief).join('; ')}`,
+            ...evidenceAround(s, ...terminals),
+          }));
+        }
       }),
   );
 

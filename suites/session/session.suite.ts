@@ -329,12 +329,16 @@ conformanceTest(
   (t: ConformanceContext) =>
     withSessions(t, async (sessions) => {
       const session = await sessions.open();
-      const token = session.resumeToken;
-      t.must('HELLO-002', typeof token === 'string' && token !== '', {
-        expected: 'payload.resume_token: a non-empty string',
-        actual: token === undefined ? 'missing or empty' : 'present',
-        ...evidenceAround(session, session.welcome),
-      });
+      // Every welcome carries one, also for a hello that offers no feature at all.
+      const bare = await sessions.open({ label: 'no features', features: [] });
+      for (const [opened, what] of [[session, 'a hello offering the profile features'], [bare, 'a hello offering no features']] as const) {
+        const token = opened.resumeToken;
+        t.must('HELLO-002', typeof token === 'string' && token !== '', {
+          expected: `payload.resume_token: a non-empty string, in the welcome answering ${what}`,
+          actual: token === undefined ? 'missing or empty' : 'present',
+          ...evidenceAround(opened, opened.welcome),
+        });
+      }
       const capabilities = payloadOf(session.welcome).capabilities;
       const features = isWireFrame(capabilities) ? capabilities.features : undefined;
       t.must('HELLO-003', Array.isArray(features) && features.every((f) => typeof f === 'string'), () => ({
