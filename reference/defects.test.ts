@@ -508,7 +508,7 @@ const SCENARIOS: Record<DefectName, Scenario> = {
   'linger-cancel-twice': {
     async run(bed) {
       const c = await bed.open();
-      const job = await c.start({ ...waitCancel, on_cancel: { linger_ms: 200 } });
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 10_000 }, { op: 'sleep', ms: 2000 }], on_cancel: { linger_ms: 200 } });
       await c.waitFor((f) => f.job_id === job && f.type === 'job.event');
       c.cancel(job);
       c.cancel(job);

@@ -45,10 +45,14 @@ describe('cancel', () => {
     { requirements: ['CANCEL-003', 'CANCEL-002'] },
     (t: ConformanceContext) =>
       withAgentSession(t, async (s) => {
-        // Once for a job that stops at the cancel, once for one that lingers (on_cancel.linger_ms),
-        // where the second cancel finds the job cancelled but not yet ended.
-        for (const lingerMs of [0, 200]) {
-          const script = cancellable(10_000, lingerMs > 0 ? { on_cancel: { linger_ms: lingerMs } } : {});
+        // Once for a job that stops at the cancel, once for one whose agent runs on after it
+        // (on_cancel.linger_ms), where the second cancel finds the job cancelled but not yet ended.
+        const lingering: AgentScript = {
+          steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 10_000 }, { op: 'sleep', ms: 2000 }, { op: 'finish' }],
+          on_cancel: { linger_ms: 200 },
+        };
+        for (const script of [cancellable(10_000), lingering]) {
+          const lingerMs = script.on_cancel?.linger_ms ?? 0;
           const { jobId, mark } = await startLiveJob(s, t, 'CANCEL-003', script);
           sendCancel(s, jobId, 'first cancel');
           sendCancel(s, jobId, 'duplicate cancel'); // any ack or error is fine for this one
