@@ -312,8 +312,8 @@ export const DEFECTS = [
   {
     name: 'subscribe-observe-before-check',
     breaks: 'v1.1 §7.6: the runtime MUST verify the subscriber is permitted to observe the job',
-    description: 'job.subscribe joins the job\'s fan-out before the policy check: another principal is refused PERMISSION_DENIED but receives the job\'s events anyway',
-    requirements: ['SUB-007'],
+    description: 'job.subscribe joins the job\'s fan-out before the policy check: another principal is refused PERMISSION_DENIED but receives the job\'s events anyway; and joining first marks the job caught up, so a permitted subscriber\'s history replay is lost',
+    requirements: ['SUB-007', 'SUB-003', 'SUB-005'],
   },
   {
     name: 'subscribe-live-unchecked',
