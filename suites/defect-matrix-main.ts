@@ -63,12 +63,16 @@ const LEGALIZED_BY: Readonly<Record<string, readonly VariantName[]>> = {
 /**
  * Variants under which a defect's corner cannot occur at all, so nothing could see it: also
  * left off in its with-variants run. A lease watchdog ends the job before any operation after
- * expiry; without a linger no agent reaches finish after a cancel; a runtime status event
+ * expiry; without a linger no agent reaches finish after a cancel, and no
+ * cancel finds a job cancelled but not ended; a runtime status event
  * means no job is cancelled before it emitted anything.
  */
 const MASKED_BY: Readonly<Record<string, readonly VariantName[]>> = {
   'expiry-cached-grant': ['proactive-lease-expiry'],
   'linger-finish-wins': ['cancel-no-linger'],
+  'linger-cancel-twice': ['cancel-no-linger'],
+  'lingering-cancel-as-result': ['cancel-no-linger'],
+  'linger-waits-for-agent': ['cancel-no-linger'],
   'cancel-ack-needs-event': ['runtime-status-event'],
 };
 
