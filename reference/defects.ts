@@ -319,7 +319,7 @@ export const DEFECTS = [
     name: 'subscribe-live-unchecked',
     breaks: 'v1.1 §14: runtimes MUST default to "same principal only"',
     description: 'the principal check sits in the history branch of job.subscribe: a live subscribe (no history) from another principal is accepted',
-    requirements: ['SUB-008', 'SUB-007'],
+    requirements: ['SUB-008'],
   },
   {
     name: 'bye-keeps-streaming',
