@@ -32,7 +32,11 @@ const EXPIRY_SLACK_MS = 500;
 
 /** The frames that prove a resume that should have been refused: its welcome, else the latest frames. */
 function refusalEvidence(session: Session, outcome: ResumeOutcome): { transcript: TranscriptEntry[]; witnesses?: number[] } {
-  if (outcome.replay === undefined) return { transcript: session.transcript.entries.slice(-6) };
+  if (outcome.replay === undefined) {
+    // The refusal is the last frame the server sent (a session.error), when it sent one.
+    const refusal = session.transcript.frames({ dir: 'in' }).at(-1);
+    return { transcript: session.transcript.entries.slice(-6), ...(refusal === undefined ? {} : { witnesses: [refusal.index] }) };
+  }
   return evidenceAround(session, outcome.replay.resumed.welcome);
 }
 
@@ -51,7 +55,7 @@ describe.concurrent('resume', () => {
           t.must('RESUME-001', outcome.replay !== undefined, () => ({
             expected: `session.welcome for resume #${round} with the current resume_token right after a drop`,
             actual: outcome.refused ?? '',
-            transcript: session.transcript.entries.slice(-6),
+            ...refusalEvidence(session, outcome),
           }));
           const welcome = outcome.replay.resumed.welcome;
           t.must('RESUME-001', welcomedSessionId(welcome) === session.sessionId, () => ({

@@ -6,7 +6,7 @@ import { isHarnessError } from '../harness/errors.ts';
 import { jobIdOf } from '../harness/job-holdings.ts';
 import { helloPayload, type Session } from '../harness/session.ts';
 import { type WireFrame, isType, isWireFrame, payloadOf } from '../harness/frames.ts';
-import type { FrameEntry } from '../harness/transcript-types.ts';
+import type { FrameEntry, TranscriptEntry } from '../harness/transcript-types.ts';
 import { Transcript } from '../harness/transcript.ts';
 import { nextMessageId } from '../harness/ids.ts';
 import {
@@ -54,6 +54,12 @@ function envelopeShapeProblem(entry: FrameEntry): string | undefined {
   return undefined;
 }
 
+/** The window around `frame` on a raw connection's transcript, with the frame as its witness. */
+function witnessed(transcript: Transcript, frame: WireFrame | undefined): { transcript: TranscriptEntry[]; witnesses: number[] } {
+  const at = frame === undefined ? undefined : transcript.entryOf(frame)?.index;
+  return at === undefined ? { transcript: transcript.window([transcript.entries.length - 1]), witnesses: [] } : { transcript: transcript.window([at]), witnesses: [at] };
+}
+
 function inboundEntries(session: Session): FrameEntry[] {
   return session.transcript.frames({ dir: 'in' });
 }
@@ -94,6 +100,7 @@ conformanceTest(
           expected: 'a JSON object in a text frame with a non-empty string id, a string type and an object payload',
           actual: `frame #${entry.index}: ${problem ?? ''}`,
           transcript: session.transcript.window([entry.index]),
+          witnesses: [entry.index],
         }));
       }
       for (const entry of entries) {
@@ -102,6 +109,7 @@ conformanceTest(
           expected: `"arcp": "${ARCP_VERSION}" on every server frame`,
           actual: `${describeFrame(frame)} carries arcp ${JSON.stringify(frame.arcp)}`,
           transcript: session.transcript.window([entry.index]),
+          witnesses: [entry.index],
         }));
       }
       const welcomeIndex = session.transcript.entryOf(session.welcome)?.index ?? -1;
@@ -112,6 +120,7 @@ conformanceTest(
           expected: `session_id "${session.sessionId}" on every frame after the welcome`,
           actual: `${describeFrame(frame)} carries session_id ${JSON.stringify(frame.session_id)}`,
           transcript: session.transcript.window([welcomeIndex, entry.index]),
+          witnesses: [welcomeIndex, entry.index],
         }));
       }
     }),
@@ -166,7 +175,7 @@ conformanceTest('ignores unknown top-level envelope fields in client frames', { 
     t.must('ENV-001', answer?.type === 'session.welcome', () => ({
       expected: 'session.welcome for a valid hello that also carries unknown top-level fields',
       actual: answer === undefined ? 'no answer' : describeFrame(answer),
-      transcript: transcript.window([transcript.entries.length - 1]),
+      ...witnessed(transcript, answer),
     }));
     const sessionId = String(answer.session_id ?? payloadOf(answer).session_id);
     connection.sessionId = sessionId;
@@ -183,7 +192,7 @@ conformanceTest('ignores unknown top-level envelope fields in client frames', { 
       t.must('ENV-001', pong?.type === 'session.pong' && payloadOf(pong).ping_nonce === nonce, () => ({
         expected: `session.pong with ping_nonce ${nonce} for a ping carrying unknown top-level fields`,
         actual: pong === undefined ? 'no answer' : describeFrame(pong),
-        transcript: transcript.window([transcript.entries.length - 1]),
+        ...witnessed(transcript, pong),
       }));
     }
     if (hostsAgent) {
@@ -200,7 +209,7 @@ conformanceTest('ignores unknown top-level envelope fields in client frames', { 
       t.must('ENV-001', accepted?.type === 'job.accepted', () => ({
         expected: 'job.accepted for a valid job.submit carrying unknown top-level fields',
         actual: accepted === undefined ? 'no answer' : describeFrame(accepted),
-        transcript: transcript.window([transcript.entries.length - 1]),
+        ...witnessed(transcript, accepted),
       }));
       // A job.cancel of that live job, from its submitter: nothing but the unknown fields could make it a bad request.
       const jobId = String(accepted.job_id ?? payloadOf(accepted).job_id);
@@ -214,7 +223,7 @@ conformanceTest('ignores unknown top-level envelope fields in client frames', { 
       t.must('ENV-001', answer === undefined || !isRejection(answer), () => ({
         expected: `the job.cancel of the live job ${jobId} carrying unknown top-level fields acted on (job.cancelled or its terminal), not rejected`,
         actual: describeFrame(answer as WireFrame),
-        transcript: transcript.window([transcript.entries.length - 1]),
+        ...witnessed(transcript, answer),
       }));
     }
   }),
@@ -313,6 +322,7 @@ conformanceTest('answers each hello first with a welcome carrying a new, distinc
         expected: 'session.welcome as the first frame answering a hello',
         actual: first === undefined ? 'nothing' : describeFrame(first),
         transcript: session.transcript.entries.slice(0, 6),
+        witnesses: first === undefined ? [] : [session.transcript.entryOf(first)?.index ?? -1].filter((i) => i >= 0),
       }));
     }
     const ids = opened.map((s) => s.sessionId);
