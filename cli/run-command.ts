@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Baseline } from '../reporters/baseline.ts';
 import { ProgressDisplay } from '../reporters/progress.ts';
-import { buildRecord, type ConformanceRecord, recordedAgents, type RunSettings } from '../reporters/record.ts';
+import { buildRecord, type CollectedTest, type ConformanceRecord, recordedAgents, type RunSettings } from '../reporters/record.ts';
 import { createOutputRedactor, type OutputRedactor } from '../reporters/redact-output.ts';
 import { parseShard } from '../suites/properties/seeds.ts';
 import { ConfigError, DEFAULT_MAX_WAIT_MS, DEFAULT_TIMEOUT_MS, loadTargetConfig, waitScaleFor } from '../suites/harness/config.ts';
@@ -18,6 +18,7 @@ import {
   parseArgs,
   stringFlag,
 } from './args.ts';
+import { type BailRule, bailReason, bailRule } from './bail.ts';
 import { catalogue, catalogueNames, kitInfo } from './catalogue.ts';
 import { UsageError } from './errors.ts';
 import { RUN_HELP } from './help.ts';
@@ -54,6 +55,8 @@ export const RUN_FLAGS: FlagSpecs = {
   suites: { kind: 'string', repeatable: true },
   defect: { kind: 'string', repeatable: true },
   variant: { kind: 'string', repeatable: true },
+  bail: { kind: 'boolean' },
+  'bail-on': { kind: 'string', repeatable: true },
 };
 
 /**
@@ -98,6 +101,8 @@ interface RunPlan {
   /** --run-timeout; else defaultRunBoundMs of the files selected. */
   readonly runTimeoutMs?: number;
   readonly debug: boolean;
+  /** --bail / --bail-on: stop at the first failure (on these requirements). */
+  readonly bail?: BailRule;
 }
 
 /** Every check that needs no server: flags, environment, files. */
@@ -119,6 +124,7 @@ function plan(args: ParsedArgs, env: Env, cwd: string): RunPlan {
   const writeBaseline = stringFlag(args, 'write-baseline');
   const baseline = readBaseline(stringFlag(args, 'baseline'), cwd);
   const suites = listFlag(args, 'suites');
+  const bail = bailRule(booleanFlag(args, 'bail'), listFlag(args, 'bail-on'), names);
   return {
     settings: {
       strict: booleanFlag(args, 'strict'),
@@ -142,6 +148,7 @@ function plan(args: ParsedArgs, env: Env, cwd: string): RunPlan {
     outDir: resolve(cwd, stringFlag(args, 'out') ?? DEFAULT_OUT_DIR),
     ...(integerFlag(args, 'run-timeout') === undefined ? {} : { runTimeoutMs: integerFlag(args, 'run-timeout') as number }),
     debug: booleanFlag(args, 'debug'),
+    ...(bail === undefined ? {} : { bail }),
   };
 }
 
@@ -151,7 +158,7 @@ function narrowsFiles(plan: RunPlan): boolean {
 }
 
 /** The environment the suites read (suites/harness/config.ts). '' unsets a variable. */
-function workerEnv(target: ResolvedTarget, settings: RunSettings, outDir: string): Record<string, string> {
+function workerEnv(target: ResolvedTarget, settings: RunSettings, outDir: string, bail: boolean): Record<string, string> {
   return {
     ARCP_FIXTURES_DIR: join(outDir, 'seeds'),
     // The leak check (LEAK-001) samples this process's memory; it is N/A without it.
@@ -174,6 +181,8 @@ function workerEnv(target: ResolvedTarget, settings: RunSettings, outDir: string
     ARCP_SKIP: settings.skip.join(','),
     // Property suites derive per-shard seeds from it (DESIGN §7).
     ARCP_SHARD: settings.shard ?? '',
+    // The run stops at the first failure: a property campaign then does not hunt for more.
+    ARCP_BAIL: bail ? '1' : '',
   };
 }
 
@@ -209,6 +218,10 @@ function writeShardFiles(record: ConformanceRecord, shard: ShardIndex, outDir: s
   const context = join(outDir, names.context);
   writeFileSync(context, redact(`${JSON.stringify(shardContextOf(record, shard), null, 2)}\n`), 'utf8');
   out.info(`Wrote shard ${shard.index}/${shard.count} for merging: ${context} and ${names.blob}`);
+}
+
+function stopRule(rule: BailRule, runPlan: RunPlan): (test: CollectedTest) => string | undefined {
+  return (test) => bailReason(rule, test, runPlan.settings, runPlan.baseline?.baseline);
 }
 
 export async function runCommand(argv: readonly string[], out: Output, env: Env = process.env, cwd = process.cwd()): Promise<number> {
@@ -251,7 +264,7 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
   try {
     prepareDirectories(outputPaths(runPlan));
     const blobFile = runPlan.shard === undefined ? undefined : join(runPlan.outDir, shardFileNames(runPlan.shard).blob);
-    const environment = workerEnv(target, runPlan.settings, runPlan.outDir);
+    const environment = workerEnv(target, runPlan.settings, runPlan.outDir, runPlan.bail !== undefined);
     let waitMs: number;
     try {
       waitMs = loadTargetConfig(environment).timeoutMs; // the suites will read exactly this; refuse it here if they would
@@ -284,6 +297,7 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
         onProgress: (snapshot, event) => progress.update(snapshot, event),
         onDebug: (text) => out.debug(text),
         ...(blobFile === undefined ? {} : { blobFile }),
+        ...(runPlan.bail === undefined ? {} : { stopWhen: stopRule(runPlan.bail, runPlan) }),
       });
     } finally {
       progress.finish();

@@ -23,6 +23,8 @@ export interface ConformanceReporterOptions {
   readonly onConsole?: (text: string) => void;
   /** Called once when test after test timed out waiting for the server (slow-server.ts). */
   readonly onTooSlow?: (reason: string) => void;
+  /** Called with each test as it finishes (`run --bail` decides there whether to stop). */
+  readonly onTestFinished?: (test: CollectedTest) => void;
 }
 
 export interface CollectedRun {
@@ -48,6 +50,7 @@ export function errorText(error: ErrorLike): string {
 export function collectTestCase(test: TestCase): CollectedTest {
   const result = test.result();
   const meta = test.meta().arcp;
+  const diagnostic = test.diagnostic();
   return {
     file: test.module.relativeModuleId,
     title: test.fullName,
@@ -55,7 +58,8 @@ export function collectTestCase(test: TestCase): CollectedTest {
     ...(result.state === 'skipped' && result.note !== undefined ? { skipNote: result.note } : {}),
     ...(meta === undefined ? {} : { meta }),
     errors: (result.errors ?? []).map(errorText),
-    durationMs: test.diagnostic()?.duration ?? 0,
+    durationMs: diagnostic?.duration ?? 0,
+    ...(diagnostic === undefined ? {} : { startedAt: diagnostic.startTime }),
   };
 }
 
@@ -113,6 +117,7 @@ export class ConformanceReporter implements Reporter {
     if (verdict !== undefined) this.#counts[verdict] += 1;
     this.#slow?.observe(result.state, (result.errors ?? []).map(errorText));
     this.#options.onProgress?.(this.#snapshot(), 'test');
+    this.#options.onTestFinished?.(collectTestCase(test));
   }
 
   onTestModuleEnd(): void {

@@ -1,6 +1,7 @@
 // Detection power: which property is expected to catch each reference defect, and a run of
 // that property against the reference with the defect switched on, stopping at the first
-// violated history (no shrinking). Shared by detection.test.ts and bench/detection.ts.
+// violated history (no shrinking), in-process. detection.test.ts asserts it; bench/detection.ts
+// measures the kit's own runs instead (every defect, default run and --only properties).
 import { DEFECT_NAMES, type DefectName } from '../../../reference/defects.ts';
 import type { ReferenceOptions } from '../../../reference/options.ts';
 import { PROPERTIES } from '../properties.ts';
