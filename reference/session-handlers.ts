@@ -8,7 +8,8 @@ import { isoNow, newResumeToken, randomId } from './ids.ts';
 import { RequestError } from './request-error.ts';
 import type { Runtime } from './runtime.ts';
 import type { Session } from './session.ts';
-import { listRow } from './views.ts';
+import type { Job } from './job.ts';
+import { listRow, mayHoldCredentials } from './views.ts';
 
 export const RUNTIME_INFO = Object.freeze({ name: 'arcp-reference', version: '0.1.0' });
 
@@ -103,7 +104,8 @@ function resumeSession(rt: Runtime, conn: Connection, principal: string | undefi
   let from = last + 1;
   if (rt.config.defects.has('replay-drops-events')) from = last + 2;
   if (rt.config.defects.has('replay-duplicates')) from = Math.max(1, last);
-  for (const frame of session.outbound.log.slice(from, session.outbound.lastSeq)) session.outbound.write(frame);
+  // An empty entry is a number the control-consumes-seq defect took without a frame.
+  for (const frame of session.outbound.log.slice(from, session.outbound.lastSeq)) if (frame !== '') session.outbound.write(frame);
 }
 
 function sendWelcome(rt: Runtime, session: Session): void {
@@ -142,6 +144,8 @@ export function onPing(rt: Runtime, session: Session, msg: Message<'session.ping
   // pong-debounced: a ping within a second of the last pong is taken for a flood and dropped.
   if (now - (lastPongAt.get(session) ?? 0) < 1000 && rt.config.defects.has('pong-debounced')) return;
   lastPongAt.set(session, now);
+  // control-consumes-seq: the message counter behind event_seq counts heartbeats too.
+  if (rt.config.defects.has('control-consumes-seq')) session.outbound.skipSeq();
   const payload = { ping_nonce: msg.payload.nonce, received_at: isoNow() };
   // pong-no-session-id: the fast path builds its own envelope and forgets session_id.
   if (rt.config.defects.has('pong-no-session-id')) return session.outbound.write(JSON.stringify({ arcp: ARCP_VERSION, id: rt.ids.next(), type: 'session.pong', payload }));
@@ -149,13 +153,20 @@ export function onPing(rt: Runtime, session: Session, msg: Message<'session.ping
 }
 
 /** v1.1 §6.5. */
-export function onAck(session: Session, msg: Message<'session.ack'>): void {
+export function onAck(rt: Runtime, session: Session, msg: Message<'session.ack'>): void {
   requireFeature(session, 'ack', 'session.ack');
   const seq = msg.payload.last_processed_seq;
   if (seq > session.outbound.lastSeq) {
     throw new RequestError('INVALID_REQUEST', `last_processed_seq ${seq} is ahead of the session (latest ${session.outbound.lastSeq})`);
   }
   session.acknowledge(seq);
+  if (rt.config.defects.has('control-consumes-seq')) session.outbound.skipSeq();
+}
+
+/** Whether a listing row carries the job's credentials: for the submitter only (the list-rows-credentials defect: for anyone, while they are live). */
+function rowCredentials(rt: Runtime, job: Job, principal: string): boolean {
+  if (rt.config.defects.has('list-rows-credentials')) return job.credentials !== undefined && !job.credentialsRevoked;
+  return mayHoldCredentials(job, principal);
 }
 
 /** v1.1 §6.6: the principal's jobs, filtered and paged; credentials only for the submitter. */
@@ -175,7 +186,11 @@ export function onListJobs(rt: Runtime, session: Session, msg: Message<'session.
     cursor: cursor ?? null,
   });
   const omitCursor = nextCursor === null && rt.config.variants.has('no-next-cursor');
-  const payload = { request_id: msg.id, jobs: jobs.map((job) => listRow(job, session.principal)), ...(omitCursor ? {} : { next_cursor: nextCursor }) };
+  const payload = {
+    request_id: msg.id,
+    jobs: jobs.map((job) => listRow(job, session.principal, rowCredentials(rt, job, session.principal))),
+    ...(omitCursor ? {} : { next_cursor: nextCursor }),
+  };
   // listing-envelope-v1: the listing module's own copy of the version constant is stale.
   if (rt.config.defects.has('listing-envelope-v1')) {
     return session.outbound.write(JSON.stringify({ arcp: '1.0', id: rt.ids.next(), type: 'session.jobs', session_id: session.id, payload }));

@@ -8,7 +8,7 @@ import type { Connection } from '../harness/connection.ts';
 import { connect, connectRaw, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
-import { type WireFrame, describeFrame, payloadOf } from '../harness/frames.ts';
+import { type WireFrame, describeFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
 import { isRejection, isTerminal, jobIdOf } from '../harness/job-holdings.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 import { principalLabel } from '../checkers/principals.ts';
@@ -180,6 +180,12 @@ export function evidenceAround(session: Session, ...frames: WireFrame[]): { tran
     transcript: session.transcript.window(witnesses.length > 0 ? witnesses : [session.transcript.entries.length - 1]),
     witnesses,
   };
+}
+
+/** The recorded frames a checker's finding names as its witnesses. */
+export function witnessFrames(session: Session, finding: { readonly witnesses: readonly number[] } | undefined): WireFrame[] {
+  if (finding === undefined) return [];
+  return session.transcript.window(finding.witnesses, 0).flatMap((e) => (e.kind === 'frame' && isWireFrame(e.frame) ? [e.frame] : []));
 }
 
 // ---- cancel, list, subscribe, cleanup (shared by the jobs, cancel and events suites) ----
