@@ -58,7 +58,8 @@ Target
   --run-timeout MS       bound of the whole run; past it the run stops and fails
                          (default: 2 min + per suite file max(30 s, 6 x --timeout);
                          a server that lets 8 tests in a row time out is judged
-                         too slow and the run stops at once)
+                         too slow: the run stops at once, and what it did not
+                         judge is UNTESTABLE)
 
 Selection
   --only LIST            run only these, comma separated: requirement ids (SEQ-001) and

@@ -26,7 +26,8 @@ import type { Output } from './output.ts';
 import { DEFAULT_SUITES, suiteGlob } from './paths.ts';
 import { DEFAULT_OUT_DIR, parseReportTargets } from './report-options.ts';
 import { outputPaths, prepareDirectories, publishRecord, readBaseline } from './publish.ts';
-import { classifySelectors, runScope, selectsSuites } from './selection.ts';
+import { classifySelectors, declaredRequirements, runScope, selectsSuites } from './selection.ts';
+import { judgeTooSlow } from '../reporters/slow-server.ts';
 import { type ShardIndex, shardContextOf, shardFileNames } from './shards.ts';
 import { type ResolvedTarget, type TargetRequest, setUpLaunchedTarget, setUpTarget } from './target-setup.ts';
 import { Interrupt, isWorkerLoss } from './interrupt.ts';
@@ -233,7 +234,9 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
   const runPlan = plan(args, env, cwd);
   out.setDebug(runPlan.debug);
   // From here on a signal cancels the run; reports are written and a started server stopped.
-  const interrupt = new Interrupt((signal) => out.error(`arcp-conformance: ${signal}: cancelling the run, writing the reports (again to quit at once)`));
+  const interrupt = new Interrupt((signal) => out.error(`arcp-conformance: ${signal}: cancelling the run, writing the reports (again to stop waiting for the tests under way)`), {
+    onHurry: (signal) => out.error(`arcp-conformance: ${signal} again: not waiting for the tests under way; writing what finished and stopping`),
+  });
   const stopListening = interrupt.listen();
   try {
     const code = await runPlanned(args, runPlan, interrupt, out, env, cwd);
@@ -294,6 +297,7 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
         testTimeoutMs: Math.max(30_000, waitMs * WAITS_PER_TEST) + runPlan.settings.maxWaitMs,
         runTimeoutMs: runPlan.runTimeoutMs ?? ((files) => defaultRunBoundMs(files, waitMs)),
         signal: interrupt.signal,
+        hurry: interrupt.hurry,
         onProgress: (snapshot, event) => progress.update(snapshot, event),
         onDebug: (text) => out.debug(text),
         ...(blobFile === undefined ? {} : { blobFile }),
@@ -307,6 +311,10 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
     if (runPlan.debug) for (const stack of suiteRun.run.stacks) out.debug(stack);
 
     const selection = { only: runPlan.settings.only, skip: runPlan.settings.skip };
+    // A server too slow to test: what the run did not judge is UNTESTABLE, saying so.
+    const tests = suiteRun.tooSlow === undefined
+      ? suiteRun.run.tests
+      : judgeTooSlow(suiteRun.run.tests, suiteRun.tooSlow, (t) => declaredRequirements(t.meta === undefined ? {} : { arcp: t.meta }, t.title));
     const record = buildRecord({
       kit,
       catalogue: cat,
@@ -322,11 +330,11 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
       },
       profile: { ...target.profile },
       settings: runPlan.settings,
-      tests: suiteRun.run.tests,
+      tests,
       // Workers the signal killed are the interrupt's doing, not findings.
       problems: interrupt.exitCode === undefined ? suiteRun.run.problems : suiteRun.run.problems.filter((p) => !isWorkerLoss(p)),
       ...(runPlan.baseline === undefined ? {} : { baseline: runPlan.baseline }),
-      selected: runScope(selection, narrowsFiles(runPlan) ? suiteRun.run.tests : undefined),
+      selected: runScope(selection, narrowsFiles(runPlan) ? tests : undefined),
       ...(suiteRun.interrupted === undefined ? {} : { interrupted: suiteRun.interrupted }),
       redact,
       // The embedded target's profile is a temporary file: the embedded run makes it anew.

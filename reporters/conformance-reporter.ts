@@ -14,7 +14,7 @@ import type { CollectedProblem, CollectedTest } from './record.ts';
 import { verdictOf } from './record.ts';
 import type { ProgressSnapshot } from './progress.ts';
 import { emptyCounts, type Verdict } from './verdicts.ts';
-import { SlowServerWatch } from './slow-server.ts';
+import { SlowServerWatch, type TooSlow } from './slow-server.ts';
 
 export interface ConformanceReporterOptions {
   /** Called as tests finish and files load. */
@@ -22,7 +22,7 @@ export interface ConformanceReporterOptions {
   /** Console output of the suites (shown only with --debug). */
   readonly onConsole?: (text: string) => void;
   /** Called once when test after test timed out waiting for the server (slow-server.ts). */
-  readonly onTooSlow?: (reason: string) => void;
+  readonly onTooSlow?: (finding: TooSlow) => void;
   /** Called with each test as it finishes (`run --bail` decides there whether to stop). */
   readonly onTestFinished?: (test: CollectedTest) => void;
 }

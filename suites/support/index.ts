@@ -278,6 +278,7 @@ export interface TestSessions {
  */
 export async function withSessions(t: ConformanceContext, body: (sessions: TestSessions) => Promise<void>): Promise<void> {
   const transcript = new Transcript();
+  t.framesSeen(() => transcript.entries);
   const rawConnections: Connection[] = [];
   const sessions: Session[] = [];
   const scope: TestSessions = {
