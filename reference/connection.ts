@@ -16,6 +16,8 @@ import { isUlidOrUuidV7 } from './variants.ts';
 const MAX_JSON_DEPTH = 64;
 
 const CLIENT_TYPES: ReadonlySet<string> = new Set(CLIENT_MESSAGE_TYPES);
+/** The top-level fields v1.1 §5 defines (the cancel-envelope-strict defect refuses others). */
+const ENVELOPE_FIELDS: ReadonlySet<string> = new Set(['arcp', 'id', 'type', 'session_id', 'job_id', 'trace_id', 'event_seq', 'payload']);
 
 export class Connection implements Link {
   readonly socket: WebSocket;
@@ -23,6 +25,8 @@ export class Connection implements Link {
   lastPingAt = 0;
   #session: Session | undefined;
   #closing = false;
+  /** Frames received before the welcome (only the pre-hello-queued defect keeps them). */
+  readonly #early: RequestFrame[] = [];
   readonly #rt: Runtime;
   readonly #helloTimer: NodeJS.Timeout;
 
@@ -42,6 +46,18 @@ export class Connection implements Link {
     clearTimeout(this.#helloTimer);
     this.#session = session;
     this.#rt.attach(session, this);
+    // pre-hello-queued: what came before the hello runs now, after the welcome, as this session's.
+    if (this.#early.length > 0) setImmediate(() => this.#runEarly(session));
+  }
+
+  #runEarly(session: Session): void {
+    for (const frame of this.#early.splice(0)) {
+      try {
+        this.#dispatch(this.#validate({ ...frame, session_id: session.id }));
+      } catch (error) {
+        this.#reportError(error, frame);
+      }
+    }
   }
 
   /** A refused hello or resume: session.error, then close (v1.0 §6.1, §6.3). Never a welcome. */
@@ -73,6 +89,8 @@ export class Connection implements Link {
     try {
       if (isBinary) throw new EnvelopeError('binary frames are not ARCP messages; send JSON text frames');
       request = this.#envelope(data);
+      const early = this.#session === undefined && request.type !== 'session.hello' && request.type !== 'session.resume';
+      if (early && this.#rt.config.defects.has('pre-hello-queued')) return void this.#early.push(request);
       this.#dispatch(this.#validate(request));
     } catch (error) {
       this.#reportError(error, request);
@@ -99,6 +117,11 @@ export class Connection implements Link {
     const type = frame.type as MessageType;
     if (this.#rt.config.variants.has('ulid-ids') && !isUlidOrUuidV7(frame.id)) {
       throw new RequestError('INVALID_REQUEST', 'envelope id must be a ULID or UUIDv7');
+    }
+    // cancel-envelope-strict: job.cancel alone is validated with a strict envelope.
+    const unknown = Object.keys(frame).filter((k) => !ENVELOPE_FIELDS.has(k));
+    if (type === 'job.cancel' && unknown.length > 0 && this.#rt.config.defects.has('cancel-envelope-strict')) {
+      throw new RequestError('INVALID_REQUEST', `invalid job.cancel: unrecognized keys ${unknown.join(', ')}`);
     }
     const parsed = MESSAGE_SCHEMAS[type].safeParse(frame);
     if (!parsed.success) {
@@ -148,6 +171,8 @@ export class Connection implements Link {
 
   #sendUnbound(type: string, payload: unknown): void {
     if (this.socket.readyState !== 1) return;
+    // refusal-without-id: the pre-session writer leaves out the envelope id.
+    if (this.#rt.config.defects.has('refusal-without-id')) return this.socket.send(JSON.stringify({ arcp: ARCP_VERSION, type, payload }));
     this.socket.send(JSON.stringify({ arcp: ARCP_VERSION, id: this.#rt.ids.next(), type, payload }));
   }
 }
@@ -161,6 +186,7 @@ class EnvelopeError extends RequestError {
 
 interface RequestFrame {
   readonly id?: unknown;
+  readonly session_id?: unknown;
   readonly type?: unknown;
   readonly arcp?: unknown;
   readonly job_id?: unknown;

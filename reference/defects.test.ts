@@ -384,6 +384,257 @@ const SCENARIOS: Record<DefectName, Scenario> = {
       return n === 5 ? undefined : `${n} job frames for 5 positions`;
     },
   },
+  'resume-once': {
+    async run(bed) {
+      const c = await bed.open();
+      await c.drop();
+      const first = await bed.resume(c, { lastSeq: 0 });
+      await first.drop();
+      const second = await bed.connect();
+      const reply = await second.hello({ resume: { session_id: first.sessionId as string, resume_token: first.resumeToken as string, last_event_seq: 0 } });
+      return reply.type === 'session.welcome' ? undefined : `second resume refused: ${String(reply.payload.code)}`;
+    },
+  },
+  'pong-debounced': {
+    async run(bed) {
+      const c = await bed.open();
+      for (const nonce of ['n1', 'n2']) {
+        const from = c.frames.length;
+        c.send({ type: 'session.ping', payload: { nonce, sent_at: new Date().toISOString() } });
+        const pong = await c.waitFor((f) => f.type === 'session.pong', { from, timeoutMs: 500 }).catch(() => undefined);
+        if (pong?.payload.ping_nonce !== nonce) return `no pong for ${nonce}`;
+      }
+      return undefined;
+    },
+  },
+  'pong-no-session-id': {
+    async run(bed) {
+      const c = await bed.open();
+      c.send({ type: 'session.ping', payload: { nonce: 'n1', sent_at: new Date().toISOString() } });
+      const pong = await c.waitFor((f) => f.type === 'session.pong');
+      return pong.session_id === c.sessionId ? undefined : `pong carries session_id ${String(pong.session_id)}`;
+    },
+  },
+  'accepted-empty-lease-omitted': {
+    async run(bed) {
+      const c = await bed.open();
+      const accepted = await c.submit({ steps: [{ op: 'finish' }] });
+      return typeof accepted.payload.lease === 'object' ? undefined : 'job.accepted without lease';
+    },
+  },
+  'default-lease-granted': {
+    async run(bed) {
+      const c = await bed.open();
+      const accepted = await c.submit({ steps: [{ op: 'finish' }] });
+      const granted = Object.keys(accepted.payload.lease as object);
+      return granted.length === 0 ? undefined : `unrequested capabilities granted: ${granted.join(', ')}`;
+    },
+  },
+  'trace-id-span-length': {
+    async run(bed) {
+      const c = await bed.open();
+      const accepted = await c.submit({ steps: [{ op: 'finish' }] });
+      return /^[0-9a-f]{32}$/.test(String(accepted.payload.trace_id)) ? undefined : `generated trace_id ${String(accepted.payload.trace_id)}`;
+    },
+  },
+  'idem-other-session': {
+    async run(bed) {
+      const a = await bed.open();
+      const script: AgentScript = { steps: [{ op: 'emit', kind: 'log' }, { op: 'sleep', ms: 200 }, { op: 'emit', kind: 'log' }] };
+      const first = await a.submit(script, { idempotency_key: 'k1' });
+      const b = await bed.open();
+      const again = await b.submit(script, { idempotency_key: 'k1' });
+      if (again.payload.accepted_at !== first.payload.accepted_at) return 'a different job.accepted payload on another session';
+      const end = await b.terminal(first.payload.job_id as string).catch(() => undefined);
+      return end === undefined ? 'the resubmitting session never gets the terminal' : undefined;
+    },
+  },
+  'idem-ignores-version': {
+    async run(bed) {
+      const c = await bed.open();
+      const script: AgentScript = { steps: [{ op: 'finish' }] };
+      await c.submit(script, { idempotency_key: 'k1', agent: 'conformance@2.0.0' });
+      const again = await c.submit(script, { idempotency_key: 'k1', agent: 'conformance@1.0.0' });
+      return again.payload.code === 'DUPLICATE_KEY' ? undefined : `key reused with another version: ${again.type}`;
+    },
+  },
+  'idem-conflict-global': {
+    async run(bed) {
+      const alice = await bed.open();
+      await alice.submit({ steps: [{ op: 'finish' }] }, { idempotency_key: 'k1' });
+      const bob = await bed.open({ token: 'tok-bob' });
+      const theirs = await bob.submit({ steps: [{ op: 'emit', kind: 'log' }, { op: 'finish' }] }, { idempotency_key: 'k1' });
+      return theirs.type === 'job.accepted' ? undefined : `bob's own key answered ${String(theirs.payload.code)}`;
+    },
+  },
+  'foreign-cancel-marks-job': {
+    async run(bed) {
+      const alice = await bed.open();
+      const job = await alice.start({ steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 300 }, { op: 'finish' }] });
+      const bob = await bed.open({ token: 'tok-bob' });
+      bob.cancel(job);
+      await bob.waitFor((f) => f.type === 'session.error');
+      const end = await alice.terminal(job);
+      return end.type === 'job.result' ? undefined : `refused foreign cancel still ended the job ${String(end.payload.code)}`;
+    },
+  },
+  'archived-agent-unversioned': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'finish' }] });
+      await c.terminal(job);
+      const from = c.frames.length;
+      c.send({ type: 'session.list_jobs', payload: {} });
+      const jobs = (await c.waitFor((f) => f.type === 'session.jobs', { from })).payload.jobs as Array<{ job_id: string; agent: string }>;
+      const agent = jobs.find((j) => j.job_id === job)?.agent;
+      return agent === 'conformance@2.0.0' ? undefined : `ended job listed with agent ${String(agent)}`;
+    },
+  },
+  'pre-hello-queued': {
+    async run(bed) {
+      const c = await bed.connect();
+      c.send({ type: 'job.submit', payload: { agent: 'conformance', input: { steps: [{ op: 'finish' }] } } });
+      await c.hello();
+      await sleep(100);
+      return c.all((f) => f.type === 'job.accepted').length === 0 ? undefined : 'a job.submit sent before the hello created a job';
+    },
+  },
+  'ping-before-welcome': {
+    async run(bed) {
+      const c = await bed.connect();
+      await c.hello();
+      return c.frames[0]?.type === 'session.welcome' ? undefined : `first frame ${String(c.frames[0]?.type)}`;
+    },
+  },
+  'lingering-cancel-as-result': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 10_000 }, { op: 'sleep', ms: 5000 }], on_cancel: { linger_ms: 100 } });
+      await c.waitFor((f) => f.job_id === job && f.type === 'job.event');
+      c.cancel(job);
+      const end = await c.terminal(job);
+      return end.type === 'job.error' && end.payload.code === 'CANCELLED' ? undefined : `lingering job ended ${end.type} ${String(end.payload.final_status)}`;
+    },
+  },
+  'refusal-without-id': {
+    async run(bed) {
+      const c = await bed.connect();
+      const reply = await c.hello({ token: 'tok-wrong' });
+      return typeof reply.id === 'string' && reply.id !== '' ? undefined : 'a refusal without an envelope id';
+    },
+  },
+  'listing-envelope-v1': {
+    async run(bed) {
+      const c = await bed.open();
+      c.send({ type: 'session.list_jobs', payload: {} });
+      const jobs = await c.waitFor((f) => f.type === 'session.jobs');
+      return jobs.arcp === '1.1' ? undefined : `session.jobs carries arcp ${String(jobs.arcp)}`;
+    },
+  },
+  'cancel-envelope-strict': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start(waitCancel);
+      c.send({ type: 'job.cancel', job_id: job, x_future: true, payload: { job_id: job } });
+      const answer = await c.waitFor((f) => f.type === 'session.error' || f.type === 'job.cancelled');
+      return answer.type === 'job.cancelled' ? undefined : `cancel with an unknown field refused: ${String(answer.payload.message)}`;
+    },
+  },
+  'timeout-error-no-job-id': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start(waitCancel, { max_runtime_sec: 0.2 });
+      const end = await c.waitFor((f) => f.type === 'job.error' && (f.job_id ?? f.payload.job_id) === job);
+      return end.job_id === job ? undefined : 'the TIMEOUT job.error carries no envelope job_id';
+    },
+  },
+  'linger-cancel-twice': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 10_000 }, { op: 'sleep', ms: 2000 }], on_cancel: { linger_ms: 200 } });
+      await c.waitFor((f) => f.job_id === job && f.type === 'job.event');
+      c.cancel(job);
+      c.cancel(job);
+      await c.terminal(job);
+      await sleep(400);
+      return terminalsOf(c, job) === 1 ? undefined : `${terminalsOf(c, job)} terminals after two cancels of a lingering job`;
+    },
+  },
+  'resume-features-reset': {
+    async run(bed) {
+      const c = await bed.open({ features: ['list_jobs'] });
+      await c.drop();
+      const r = await bed.resume(c, { features: ['list_jobs'], lastSeq: 0 });
+      r.send({ type: 'session.list_jobs', payload: {} });
+      await r.waitFor((f) => f.type === 'session.jobs');
+      r.send({ type: 'session.ack', payload: { last_processed_seq: 0 } });
+      const answer = await r.waitFor((f) => f.type === 'session.error', { timeoutMs: 500 }).catch(() => undefined);
+      return answer !== undefined ? undefined : 'a resumed session uses ack, which it never negotiated';
+    },
+  },
+  'token-needs-features': {
+    async run(bed) {
+      const c = await bed.connect();
+      const welcome = await c.hello({ features: [] });
+      return typeof welcome.payload.resume_token === 'string' ? undefined : 'a welcome without resume_token';
+    },
+  },
+  'resume-gap-replay': {
+    options: { eventBufferCap: 3 },
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'log', count: 6 }] });
+      await c.terminal(job);
+      await c.drop();
+      const next = await bed.connect();
+      const reply = await next.hello({ resume: { session_id: c.sessionId as string, resume_token: c.resumeToken as string, last_event_seq: 0 } });
+      return reply.type === 'session.error' && reply.payload.code === 'RESUME_WINDOW_EXPIRED' ? undefined : `resume at seq 0 with seq 1.. evicted answered ${reply.type}`;
+    },
+  },
+  'subscribe-observe-before-check': {
+    async run(bed) {
+      const alice = await bed.open();
+      const job = await alice.start(slowTail);
+      const bob = await bed.open({ token: 'tok-bob' });
+      bob.send({ type: 'job.subscribe', payload: { job_id: job } });
+      await bob.waitFor((f) => f.type === 'session.error');
+      await alice.terminal(job);
+      await sleep(50);
+      return bob.sequenced(job).length === 0 ? undefined : `a refused subscriber got ${bob.sequenced(job).length} job frames`;
+    },
+  },
+  'subscribe-live-unchecked': {
+    async run(bed) {
+      const alice = await bed.open();
+      const job = await alice.start(waitCancel);
+      const bob = await bed.open({ token: 'tok-bob' });
+      bob.send({ type: 'job.subscribe', payload: { job_id: job } });
+      const answer = await bob.waitFor((f) => f.type === 'session.error' || f.type === 'job.subscribed');
+      return answer.type === 'session.error' ? undefined : "another principal subscribed to alice's job";
+    },
+  },
+  'bye-keeps-streaming': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'log' }, { op: 'sleep', ms: 150 }, { op: 'emit', kind: 'log', count: 3 }] });
+      await c.waitFor((f) => f.job_id === job && f.type === 'job.event');
+      const from = c.frames.length;
+      c.send({ type: 'session.bye', payload: { reason: 'client_shutdown' } });
+      await c.closed;
+      const after = c.frames.slice(from);
+      return after.length === 0 ? undefined : `${after.length} frames after session.bye`;
+    },
+  },
+  'linger-waits-for-agent': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 10_000 }, { op: 'sleep', ms: 3000 }], on_cancel: { linger_ms: 100 } });
+      await c.waitFor((f) => f.job_id === job && f.type === 'job.event');
+      c.cancel(job);
+      const end = await c.terminal(job, 1000).catch(() => undefined);
+      return end === undefined ? 'no terminal within 1 s of a cancel with linger_ms 100' : undefined;
+    },
+  },
   'parallel-tail-lost': {
     async run(bed) {
       const c = await bed.open();

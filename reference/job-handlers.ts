@@ -4,7 +4,7 @@ import { CAPABILITY_NAME_PATTERN, UTC_TIMESTAMP_PATTERN, type Credential, type F
 import { parseAgentScript, requiredFeatures } from '../spec/agent-script.ts';
 import { AgentRunner } from './agent-runner.ts';
 import { resolveAgent } from './agents.ts';
-import { newTraceId, randomId } from './ids.ts';
+import { isoNow, newTraceId, randomId } from './ids.ts';
 import { Job } from './job.ts';
 import { LeaseState, issueCredential } from './lease.ts';
 import { RequestError } from './request-error.ts';
@@ -53,9 +53,12 @@ function validateLease(rt: Runtime, session: Session, lease: Lease, expiresAt: s
 export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit'>): void {
   const p = msg.payload;
   const agent = resolveAgent(p.agent);
-  const lease: Lease = p.lease_request ?? {};
+  const defects = rt.config.defects;
+  // default-lease-granted: an absent lease_request takes the runtime's default lease.
+  const lease: Lease = p.lease_request ?? (defects.has('default-lease-granted') ? { 'tool.call': ['*'] } : {});
   const fingerprint = canonicalJson({
-    agent: `${agent.name}@${agent.version}`,
+    // idem-ignores-version: the fingerprint keeps the agent's name only.
+    agent: defects.has('idem-ignores-version') ? agent.name : `${agent.name}@${agent.version}`,
     input: p.input ?? null,
     lease_request: lease,
     lease_constraints: p.lease_constraints ?? null,
@@ -63,6 +66,9 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
   });
 
   if (p.idempotency_key !== undefined) {
+    // idem-conflict-global: the conflict check looks at every principal's keys first.
+    const conflicting = defects.has('idem-conflict-global') ? [...rt.jobs.all()].find((j) => j.idempotencyKey === p.idempotency_key && j.fingerprint !== fingerprint) : undefined;
+    if (conflicting !== undefined) throw new RequestError('DUPLICATE_KEY', 'idempotency_key was used with different parameters', { job_id: conflicting.id });
     const prior = rt.jobs.findByKey(session.principal, p.idempotency_key);
     if (prior !== undefined) {
       if (prior.fingerprint !== fingerprint) {
@@ -77,7 +83,8 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
   if (!parsed.ok) throw new RequestError('INVALID_REQUEST', `input is not a valid conformance script: ${parsed.problems.join('; ')}`, { problems: parsed.problems });
   for (const feature of requiredFeatures(parsed.script)) needFeature(session, feature, 'this script');
 
-  const traceId = msg.trace_id ?? newTraceId();
+  // trace-id-span-length: the generated id comes from the span-id helper (8 bytes).
+  const traceId = msg.trace_id ?? (defects.has('trace-id-span-length') ? randomId('', 8) : newTraceId());
   // credentials-unnegotiated: the model gateway gets a credential whatever the session negotiated.
   const negotiated = session.has('provisioned_credentials') || (lease['model.use'] !== undefined && rt.config.defects.has('credentials-unnegotiated'));
   const wantsCredentials = negotiated && (lease['cost.budget'] !== undefined || lease['model.use'] !== undefined);
@@ -102,6 +109,8 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
     rt.config,
   );
   job.acceptedPayload = acceptedPayload(job);
+  // accepted-empty-lease-omitted: the serializer drops empty objects.
+  if (Object.keys(lease).length === 0 && defects.has('accepted-empty-lease-omitted')) delete job.acceptedPayload.lease;
   rt.jobs.add(job);
   rt.subscriptions.observe(session, job);
   session.outbound.send('job.accepted', job.acceptedPayload, { job_id: job.id, trace_id: traceId });
@@ -143,6 +152,10 @@ function acceptedPayload(job: Job): Record<string, unknown> {
 
 // v1.0 §7.2: a running job streams on from now; a finished one replays its terminal, once.
 function reattach(rt: Runtime, session: Session, job: Job): void {
+  // idem-other-session: a hit from another session is answered from the key index alone.
+  if (session.id !== job.submitterSessionId && rt.config.defects.has('idem-other-session')) {
+    return session.outbound.send('job.accepted', { ...job.acceptedPayload, accepted_at: isoNow() }, { job_id: job.id, trace_id: job.traceId });
+  }
   session.outbound.send('job.accepted', job.acceptedPayload, { job_id: job.id, trace_id: job.traceId });
   if (job.terminal === undefined) return rt.subscriptions.observe(session, job);
   void session.deliver(job, job.terminal.pos, job.terminal.entry);
@@ -173,6 +186,10 @@ function visibleJob(rt: Runtime, session: Session, jobId: string): Job {
 export function onCancel(rt: Runtime, session: Session, msg: Message<'job.cancel'>): void {
   const jobId = jobIdOf(msg);
   const existing = rt.jobs.get(jobId);
+  // foreign-cancel-marks-job: the request is recorded before anyone checks who sent it.
+  if (existing !== undefined && existing.terminal === undefined && existing.principal !== session.principal && rt.config.defects.has('foreign-cancel-marks-job')) {
+    existing.cancelRequested = true;
+  }
   if (existing !== undefined && existing.principal !== session.principal && rt.config.defects.has('cancel-reveals-existence')) {
     throw new RequestError('PERMISSION_DENIED', 'only the submitting principal may cancel a job', { job_id: jobId });
   }
@@ -195,6 +212,8 @@ export function onCancel(rt: Runtime, session: Session, msg: Message<'job.cancel
     throw new RequestError('INVALID_REQUEST', `job ${job.id} has already ended (${job.status})`, { job_id: job.id, status: job.status });
   }
   if (job.cancelRequested) {
+    // linger-cancel-twice: a cancel of a lingering job forces the terminal now, past the once-guard.
+    if (job.lingering && rt.config.defects.has('linger-cancel-twice')) return void job.cancelAfterTerminal();
     throw new RequestError('INVALID_REQUEST', `job ${job.id} is already being cancelled`, { job_id: job.id, status: job.status });
   }
   // cancel-ack-needs-event: the ack rides the agent's event path, which a silent job has not opened.
@@ -216,7 +235,11 @@ export function onSubscribe(rt: Runtime, session: Session, msg: Message<'job.sub
   const { job_id, from_event_seq, history } = msg.payload;
   const job = rt.jobs.get(job_id);
   if (job === undefined) throw new RequestError('JOB_NOT_FOUND', `no job ${job_id}`, { job_id });
-  if (job.principal !== session.principal && rt.config.subscribePolicy !== 'any') {
+  // subscribe-observe-before-check: the session joins the fan-out before the policy decides.
+  if (job.terminal === undefined && rt.config.defects.has('subscribe-observe-before-check')) rt.subscriptions.observe(session, job, job.position);
+  // subscribe-live-unchecked: only the history branch checks the principal.
+  const checked = history === true || !rt.config.defects.has('subscribe-live-unchecked');
+  if (checked && job.principal !== session.principal && rt.config.subscribePolicy !== 'any') {
     throw new RequestError('PERMISSION_DENIED', 'only the submitting principal may subscribe to this job', { job_id });
   }
   const delivered = session.delivered.get(job.id) ?? 0;

@@ -54,6 +54,8 @@ export class Job implements JobWire {
   endedAtMs: number | undefined;
   cancelRequested = false;
   credentialsRevoked = false;
+  /** The agent as views show it once the job ended (archived-agent-unversioned: the bare name). */
+  archivedAgent: string | undefined;
   readonly #config: Config;
   readonly #stop = new AbortController();
   readonly #cancel = new AbortController();
@@ -115,11 +117,16 @@ export class Job implements JobWire {
     // timeout-status-error: the status column knows no timed_out; the wire terminal does.
     this.status = status === 'timed_out' && this.#config.defects.has('timeout-status-error') ? 'error' : status;
     this.endedAtMs = Date.now();
+    if (this.#config.defects.has('archived-agent-unversioned')) this.archivedAgent = this.agentName;
     this.credentialsRevoked = true; // v1.1 §9.8.2: revoke at the upstream on any terminal
     for (const timer of this.#timers) clearTimeout(timer);
     // The event-after-terminal defect forgets to stop the agent.
     if (!this.#config.defects.has('event-after-terminal')) this.#stop.abort();
-    const entry: JobEntry = { type, json: JSON.stringify(payload) };
+    let entry: JobEntry = { type, json: JSON.stringify(payload) };
+    // timeout-error-no-job-id: the watchdog puts job_id in the payload, not on the envelope.
+    if (status === 'timed_out' && this.#config.defects.has('timeout-error-no-job-id')) {
+      entry = { type, json: JSON.stringify({ job_id: this.id, ...payload }), wirePart: `,"trace_id":${JSON.stringify(this.traceId)}` };
+    }
     this.terminal = { pos: this.position + 1, entry };
     return this.#publish(entry);
   }
@@ -136,11 +143,21 @@ export class Job implements JobWire {
   requestCancel(): void {
     this.cancelRequested = true;
     this.#cancel.abort();
+    // linger-waits-for-agent: no timer bounds the linger; the agent's own end brings the terminal.
+    if (this.#lingerMs > 0 && this.#config.defects.has('linger-waits-for-agent')) return;
     if (this.#lingerMs > 0) this.#timers.push(setTimeout(() => void this.#endCancelled(), this.#lingerMs).unref());
     else void this.#endCancelled();
   }
 
-  /** Only the cancel-after-terminal defect calls this: a second terminal, and the status flips. */
+  /** Whether the job still runs its on_cancel.linger_ms after an accepted cancel. */
+  get lingering(): boolean {
+    return this.cancelRequested && this.terminal === undefined && this.#lingerMs > 0;
+  }
+
+  /**
+   * A CANCELLED job.error published past the once-guard of `end`, and the status flipped:
+   * only the cancel-after-terminal and linger-cancel-twice defects call this.
+   */
   cancelAfterTerminal(): void | Promise<void> {
     this.status = 'cancelled';
     return this.#publish({ type: 'job.error', json: JSON.stringify(cancelledPayload('cancelled by client')) });
@@ -170,6 +187,8 @@ export class Job implements JobWire {
   }
 
   #endCancelled(): void | Promise<void> {
+    // lingering-cancel-as-result: the linger path builds its terminal as a result.
+    if (this.#lingerMs > 0 && this.#config.defects.has('lingering-cancel-as-result')) return this.end('job.result', { final_status: 'cancelled' }, 'cancelled');
     return this.end('job.error', cancelledPayload('cancelled by client'), 'cancelled');
   }
 

@@ -1,10 +1,10 @@
 // Session messages (v1.1 §6): hello/welcome, the three resume forms, close/bye, ping,
 // ack and list_jobs.
-import { FEATURES, negotiateFeatures, type Message } from '../spec/index.ts';
+import { ARCP_VERSION, FEATURES, negotiateFeatures, type Message } from '../spec/index.ts';
 import { agentInventory } from './agents.ts';
 import { secretsEqual } from './auth.ts';
 import type { Connection } from './connection.ts';
-import { isoNow, newResumeToken } from './ids.ts';
+import { isoNow, newResumeToken, randomId } from './ids.ts';
 import { RequestError } from './request-error.ts';
 import type { Runtime } from './runtime.ts';
 import type { Session } from './session.ts';
@@ -12,6 +12,11 @@ import type { Job } from './job.ts';
 import { listRow, mayHoldCredentials } from './views.ts';
 
 export const RUNTIME_INFO = Object.freeze({ name: 'arcp-reference', version: '0.1.0' });
+
+/** Sessions resumed at least once (the resume-once defect consumes their resume record). */
+const resumedOnce = new WeakSet<Session>();
+/** Date.now() of each session's last pong (the pong-debounced defect). */
+const lastPongAt = new WeakMap<Session, number>();
 
 interface ResumeRequest {
   readonly session_id: string;
@@ -37,6 +42,8 @@ export function onHello(rt: Runtime, conn: Connection, msg: Message<'session.hel
   const features = negotiateFeatures(payload.capabilities?.features ?? [], FEATURES);
   const session = rt.createSession(principal, features);
   conn.bind(session);
+  // ping-before-welcome: the heartbeat starts on attach and its first ping beats the welcome out.
+  if (session.has('heartbeat') && rt.config.defects.has('ping-before-welcome')) session.outbound.send('session.ping', { nonce: randomId('p_', 8), sent_at: isoNow() });
   sendWelcome(rt, session);
 }
 
@@ -67,7 +74,7 @@ export function onResume(rt: Runtime, conn: Connection, msg: Message<'session.re
 // with seq > last_event_seq, then live. All in one synchronous turn, so nothing interleaves.
 function resumeSession(rt: Runtime, conn: Connection, principal: string | undefined, request: ResumeRequest): void {
   const session = rt.sessions.get(request.session_id);
-  if (session === undefined) {
+  if (session === undefined || (resumedOnce.has(session) && rt.config.defects.has('resume-once'))) {
     return conn.refuse('RESUME_WINDOW_EXPIRED', 'no resumable session with that id (never existed or its window passed)');
   }
   const tokenValid = secretsEqual(request.resume_token, session.resumeToken);
@@ -79,7 +86,8 @@ function resumeSession(rt: Runtime, conn: Connection, principal: string | undefi
   if (last > session.outbound.lastSeq) {
     return conn.refuse('INVALID_REQUEST', `last_event_seq ${last} is ahead of the session (latest ${session.outbound.lastSeq})`);
   }
-  if (!session.outbound.log.covers(last)) {
+  // resume-gap-replay: a seq the buffer no longer covers replays from the oldest one kept.
+  if (!session.outbound.log.covers(last) && !rt.config.defects.has('resume-gap-replay')) {
     return conn.refuse('RESUME_WINDOW_EXPIRED', `events after ${last} are no longer buffered`, { oldest_buffered_seq: session.outbound.log.first });
   }
   if (session.link !== undefined) {
@@ -88,6 +96,9 @@ function resumeSession(rt: Runtime, conn: Connection, principal: string | undefi
     previous.close(1000, 'session resumed on another connection');
   }
   if (!rt.config.defects.has('resume-token-reused')) session.resumeToken = newResumeToken();
+  resumedOnce.add(session);
+  // resume-features-reset: the resumed session is rebuilt with every feature the runtime has.
+  if (rt.config.defects.has('resume-features-reset')) session.features = new Set(FEATURES);
   conn.bind(session);
   sendWelcome(rt, session);
   let from = last + 1;
@@ -101,7 +112,8 @@ function sendWelcome(rt: Runtime, session: Session): void {
   session.outbound.send('session.welcome', {
     session_id: session.id,
     runtime: RUNTIME_INFO,
-    resume_token: session.resumeToken,
+    // token-needs-features: the token is minted only where features were negotiated.
+    resume_token: session.features.size === 0 && rt.config.defects.has('token-needs-features') ? undefined : session.resumeToken,
     resume_window_sec: rt.config.resumeWindowSec,
     heartbeat_interval_sec: rt.config.heartbeatSec,
     capabilities: {
@@ -114,6 +126,13 @@ function sendWelcome(rt: Runtime, session: Session): void {
 
 /** v1.1 §6.7: close answers session.closed; v1.0 §6.4: after bye nothing more is sent. Jobs go on. */
 export function onClose(rt: Runtime, conn: Connection, session: Session, msg: Message<'session.close'> | Message<'session.bye'>): void {
+  // bye-keeps-streaming: a bye starts a graceful close that lingers with the session attached.
+  if (msg.type === 'session.bye' && rt.config.defects.has('bye-keeps-streaming')) {
+    return void setTimeout(() => {
+      if (session.link === conn) rt.detach(session, 'close');
+      conn.close(1000, 'session closed');
+    }, 500).unref();
+  }
   if (msg.type === 'session.close' && !rt.config.variants.has('no-session-closed')) session.outbound.send('session.closed', { reason: msg.payload.reason ?? 'client requested close' });
   rt.detach(session, 'close');
   conn.close(1000, 'session closed');
@@ -121,9 +140,16 @@ export function onClose(rt: Runtime, conn: Connection, session: Session, msg: Me
 
 /** v1.1 §6.4: answer a ping promptly (whether or not heartbeat was negotiated). */
 export function onPing(rt: Runtime, session: Session, msg: Message<'session.ping'>): void {
+  const now = Date.now();
+  // pong-debounced: a ping within a second of the last pong is taken for a flood and dropped.
+  if (now - (lastPongAt.get(session) ?? 0) < 1000 && rt.config.defects.has('pong-debounced')) return;
+  lastPongAt.set(session, now);
   // control-consumes-seq: the message counter behind event_seq counts heartbeats too.
   if (rt.config.defects.has('control-consumes-seq')) session.outbound.skipSeq();
-  session.outbound.send('session.pong', { ping_nonce: msg.payload.nonce, received_at: isoNow() });
+  const payload = { ping_nonce: msg.payload.nonce, received_at: isoNow() };
+  // pong-no-session-id: the fast path builds its own envelope and forgets session_id.
+  if (rt.config.defects.has('pong-no-session-id')) return session.outbound.write(JSON.stringify({ arcp: ARCP_VERSION, id: rt.ids.next(), type: 'session.pong', payload }));
+  session.outbound.send('session.pong', payload);
 }
 
 /** v1.1 §6.5. */
@@ -160,9 +186,14 @@ export function onListJobs(rt: Runtime, session: Session, msg: Message<'session.
     cursor: cursor ?? null,
   });
   const omitCursor = nextCursor === null && rt.config.variants.has('no-next-cursor');
-  session.outbound.send('session.jobs', {
+  const payload = {
     request_id: msg.id,
     jobs: jobs.map((job) => listRow(job, session.principal, rowCredentials(rt, job, session.principal))),
     ...(omitCursor ? {} : { next_cursor: nextCursor }),
-  });
+  };
+  // listing-envelope-v1: the listing module's own copy of the version constant is stale.
+  if (rt.config.defects.has('listing-envelope-v1')) {
+    return session.outbound.write(JSON.stringify({ arcp: '1.0', id: rt.ids.next(), type: 'session.jobs', session_id: session.id, payload }));
+  }
+  session.outbound.send('session.jobs', payload);
 }

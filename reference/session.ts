@@ -12,6 +12,8 @@ import { Outbound } from './outbound.ts';
 export interface JobEntry {
   readonly type: 'job.event' | 'job.result' | 'job.error';
   readonly json: string;
+  /** Replaces the job's envelope fragment (only the timeout-error-no-job-id defect sets it). */
+  readonly wirePart?: string;
   /** A feature the receiving session must have negotiated to get this entry (v1.1 §6.2). */
   readonly feature?: Feature;
 }
@@ -38,7 +40,7 @@ export interface Link {
 export class Session {
   readonly id: string;
   readonly principal: string;
-  readonly features: ReadonlySet<string>;
+  features: ReadonlySet<string>;
   readonly outbound: Outbound;
   resumeToken: string;
   link: Link | undefined;
@@ -78,7 +80,7 @@ export class Session {
       wireSeq = (this.#perJobSeq.get(job.id) ?? 0) + 1;
       this.#perJobSeq.set(job.id, wireSeq);
     }
-    const sent = this.outbound.sequenced(entry.type, job.wirePart, entry.json, wireSeq);
+    const sent = this.outbound.sequenced(entry.type, entry.wirePart ?? job.wirePart, entry.json, wireSeq);
     const signal = entry.type === 'job.event' ? this.#maybeBackPressure(job) : undefined;
     return settleBoth(sent, signal);
   }

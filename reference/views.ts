@@ -10,7 +10,7 @@ export function mayHoldCredentials(job: Job, principal: string): boolean {
 
 /** The non-secret authority view shared by list_jobs rows and job.subscribed. */
 function authorityView(job: Job): Record<string, unknown> {
-  const view: Record<string, unknown> = { job_id: job.id, agent: job.agentRef, lease: job.lease.lease };
+  const view: Record<string, unknown> = { job_id: job.id, agent: job.archivedAgent ?? job.agentRef, lease: job.lease.lease };
   if (job.lease.constraints !== undefined) view.lease_constraints = job.lease.constraints;
   const budget = job.lease.budget();
   if (budget !== undefined) view.budget = budget;

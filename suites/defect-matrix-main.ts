@@ -36,6 +36,22 @@ const ELSEWHERE: Readonly<Record<string, CaughtElsewhere>> = {
     test: 'suites/security/existence-policy.test.ts',
     why: 'the embedded reference lets other principals subscribe (subscribePolicy "any"), so job existence is no secret there; the test runs LIST-008 against a same-principal reference',
   },
+  'subscribe-observe-before-check': {
+    test: 'suites/deployments.test.ts',
+    why: 'the embedded reference lets any principal subscribe, so no subscribe is refused there; the test runs SUB-007 against a same-principal reference',
+  },
+  'subscribe-live-unchecked': {
+    test: 'suites/deployments.test.ts',
+    why: 'the embedded reference lets any principal subscribe on purpose; the test runs SUB-008 against a same-principal reference',
+  },
+  'bye-keeps-streaming': {
+    test: 'suites/deployments.test.ts',
+    why: 'the kit sends the v1.0 session.bye only under a closeForm "session.bye" profile; the test runs CLOSE-004 with one',
+  },
+  'linger-waits-for-agent': {
+    test: 'suites/deployments.test.ts',
+    why: 'the default cancel grace (30 s) is longer than the default ARCP_MAX_WAIT_MS, so the example run reports it UNTESTABLE; the test runs CANCEL-005 with --max-wait long enough to wait the grace out',
+  },
 };
 
 /**
@@ -51,12 +67,16 @@ const LEGALIZED_BY: Readonly<Record<string, readonly VariantName[]>> = {
 /**
  * Variants under which a defect's corner cannot occur at all, so nothing could see it: also
  * left off in its with-variants run. A lease watchdog ends the job before any operation after
- * expiry; without a linger no agent reaches finish after a cancel; a runtime status event
+ * expiry; without a linger no agent reaches finish after a cancel, and no
+ * cancel finds a job cancelled but not ended; a runtime status event
  * means no job is cancelled before it emitted anything.
  */
 const MASKED_BY: Readonly<Record<string, readonly VariantName[]>> = {
   'expiry-cached-grant': ['proactive-lease-expiry'],
   'linger-finish-wins': ['cancel-no-linger'],
+  'linger-cancel-twice': ['cancel-no-linger'],
+  'lingering-cancel-as-result': ['cancel-no-linger'],
+  'linger-waits-for-agent': ['cancel-no-linger'],
   'cancel-ack-needs-event': ['runtime-status-event'],
 };
 

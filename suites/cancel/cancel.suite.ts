@@ -45,21 +45,30 @@ describe('cancel', () => {
     { requirements: ['CANCEL-003', 'CANCEL-002'] },
     (t: ConformanceContext) =>
       withAgentSession(t, async (s) => {
-        const { jobId, mark } = await startLiveJob(s, t, 'CANCEL-003', cancellable(10_000));
-        sendCancel(s, jobId, 'first cancel');
-        sendCancel(s, jobId, 'duplicate cancel'); // any ack or error is fine for this one
-        const terminal = await waitForTerminal(s, jobId, t.target.timeoutMs, mark);
-        t.must('CANCEL-002', isCancelledTerminal(terminal), () => ({
-          expected: 'job.error {code: "CANCELLED", final_status: "cancelled"}',
-          actual: brief(terminal),
-          ...evidenceAround(s, terminal),
-        }));
-        const terminals = await terminalsAfterQuiet(s, jobId, mark);
-        t.must('CANCEL-003', terminals.length === 1, () => ({
-          expected: `exactly one terminal for ${jobId} after two job.cancel`,
-          actual: `${terminals.length} terminals: ${terminals.map(brief).join('; ')}`,
-          ...evidenceAround(s, ...terminals),
-        }));
+        // Once for a job that stops at the cancel, once for one whose agent runs on after it
+        // (on_cancel.linger_ms), where the second cancel finds the job cancelled but not yet ended.
+        const lingering: AgentScript = {
+          steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 10_000 }, { op: 'sleep', ms: 2000 }, { op: 'finish' }],
+          on_cancel: { linger_ms: 200 },
+        };
+        for (const script of [cancellable(10_000), lingering]) {
+          const lingerMs = script.on_cancel?.linger_ms ?? 0;
+          const { jobId, mark } = await startLiveJob(s, t, 'CANCEL-003', script);
+          sendCancel(s, jobId, 'first cancel');
+          sendCancel(s, jobId, 'duplicate cancel'); // any ack or error is fine for this one
+          const terminal = await waitForTerminal(s, jobId, t.target.timeoutMs + lingerMs, mark);
+          t.must('CANCEL-002', isCancelledTerminal(terminal), () => ({
+            expected: 'job.error {code: "CANCELLED", final_status: "cancelled"}',
+            actual: brief(terminal),
+            ...evidenceAround(s, terminal),
+          }));
+          const terminals = await terminalsAfterQuiet(s, jobId, mark);
+          t.must('CANCEL-003', terminals.length === 1, () => ({
+            expected: `exactly one terminal for ${jobId} after two job.cancel${lingerMs > 0 ? ` (linger_ms ${lingerMs})` : ''}`,
+            actual: `${terminals.length} terminals: ${terminals.map(brief).join('; ')}`,
+            ...evidenceAround(s, ...terminals),
+          }));
+        }
       }),
   );
 

@@ -32,7 +32,11 @@ const EXPIRY_SLACK_MS = 500;
 
 /** The frames that prove a resume that should have been refused: its welcome, else the latest frames. */
 function refusalEvidence(session: Session, outcome: ResumeOutcome): { transcript: TranscriptEntry[]; witnesses?: number[] } {
-  if (outcome.replay === undefined) return { transcript: session.transcript.entries.slice(-6) };
+  if (outcome.replay === undefined) {
+    // The refusal is the last frame the server sent (a session.error), when it sent one.
+    const refusal = session.transcript.frames({ dir: 'in' }).at(-1);
+    return { transcript: session.transcript.entries.slice(-6), ...(refusal === undefined ? {} : { witnesses: [refusal.index] }) };
+  }
   return evidenceAround(session, outcome.replay.resumed.welcome);
 }
 
@@ -51,7 +55,7 @@ describe.concurrent('resume', () => {
           t.must('RESUME-001', outcome.replay !== undefined, () => ({
             expected: `session.welcome for resume #${round} with the current resume_token right after a drop`,
             actual: outcome.refused ?? '',
-            transcript: session.transcript.entries.slice(-6),
+            ...refusalEvidence(session, outcome),
           }));
           const welcome = outcome.replay.resumed.welcome;
           t.must('RESUME-001', welcomedSessionId(welcome) === session.sessionId, () => ({
@@ -206,11 +210,17 @@ describe.concurrent('resume', () => {
   );
 
   conformanceTest(
-    'refuses a resume after the resume window with RESUME_WINDOW_EXPIRED and a close, never a welcome',
+    'refuses a resume after the resume window with RESUME_WINDOW_EXPIRED and a close, never a welcome; never replays with a gap',
     { requirements: ['RESUME-005'] },
     (t: ConformanceContext) =>
       withSessions(t, async (sessions) => {
         const session = await sessions.open();
+        // Beside it, a session that stays attached while its events grow older than the window
+        // (without ack, so nothing keeps them: v1.1 §6.5): a later resume at seq 0 gets them all
+        // or RESUME_WINDOW_EXPIRED (v1.0 §6.3), never a welcome and a replay with a gap.
+        const kept = await sessions.open({ label: 'kept attached', features: t.target.profile.features.filter((f) => f !== 'ack') });
+        const keptJob = kept.agents.some((a) => a.name === t.target.profile.agent) ? await submitAccepted(kept, t, 'RESUME-005', logsThenFinish(2)) : undefined;
+        if (keptJob !== undefined) await waitForTerminal(kept, keptJob.jobId, t.target.timeoutMs, 0);
         const windowSec = session.resumeWindowSec;
         if (windowSec === undefined) t.untestable('the welcome announces no resume_window_sec, so the kit cannot tell when the window has passed');
         const waitMs = windowSec * 1000 + EXPIRY_SLACK_MS;
@@ -220,6 +230,18 @@ describe.concurrent('resume', () => {
         session.drop();
         // The server-side timer is the subject of this test; nothing on the wire marks its end.
         await new Promise((resolve) => setTimeout(resolve, waitMs));
+
+        if (keptJob !== undefined) {
+          const original = sequencedOnly(kept.connection.framesSince(0));
+          kept.drop();
+          const late = await tryResume(kept, t.target.timeoutMs, { lastEventSeq: 0, settleMs: 400 });
+          const replayed = late.replay === undefined ? undefined : sequencedOnly(late.replay.frames);
+          t.must('RESUME-005', replayed === undefined || (replayed.length === original.length && replayed.every((f, i) => sameFrame(f, original[i] as WireFrame))), () => ({
+            expected: `a resume at last_event_seq 0 of a session whose events are older than the window: all of them again (seq ${seqList(original.map(seqOf))}) or RESUME_WINDOW_EXPIRED`,
+            actual: `a welcome, then ${describeFrames(replayed ?? [])}`,
+            ...refusalEvidence(kept, late),
+          }));
+        }
 
         session.transcript.redactor.addSecret(resumeToken);
         const connection = await sessions.raw('late-resume');

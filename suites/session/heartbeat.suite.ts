@@ -89,6 +89,19 @@ describe.concurrent('heartbeats', () => {
         actual: describeFrame(ping as WireFrame),
         ...evidenceAround(session, ping as WireFrame),
       }));
+      // The negotiated set outlives the transport: after a resume the session still did not offer heartbeat.
+      session.drop();
+      try {
+        await session.resume();
+      } catch (error) {
+        return t.note(`no resume to watch after (not HB-005's to judge): ${isHarnessError(error) ? error.message : String(error)}`);
+      }
+      const later = await session.watch(isType('session.ping'), { description: 'session.ping after the resume', forMs: watchMs, after: 0 });
+      t.must('HB-005', later === undefined, () => ({
+        expected: `no session.ping within ${watchMs} ms of the resume of a session that did not offer heartbeat`,
+        actual: describeFrame(later as WireFrame),
+        ...evidenceAround(session, later as WireFrame),
+      }));
     }),
   );
 

@@ -3,14 +3,17 @@
 // Heartbeats are in heartbeat.suite.ts, job listing in list-jobs.suite.ts.
 import { ARCP_VERSION } from '../../spec/messages.ts';
 import { isHarnessError } from '../harness/errors.ts';
+import { jobIdOf } from '../harness/job-holdings.ts';
 import { helloPayload, type Session } from '../harness/session.ts';
 import { type WireFrame, isType, isWireFrame, payloadOf } from '../harness/frames.ts';
-import type { FrameEntry } from '../harness/transcript-types.ts';
+import type { FrameEntry, TranscriptEntry } from '../harness/transcript-types.ts';
 import { Transcript } from '../harness/transcript.ts';
 import { nextMessageId } from '../harness/ids.ts';
 import {
+  type TestSessions,
   evidenceAround,
   isRejection,
+  isTerminal,
   requireAgent,
   requireFeatures,
   submit,
@@ -29,7 +32,6 @@ import {
   codeOf,
   describeFrames,
   describeRefusal,
-  finishAtOnce,
   isSequenced,
   logsAroundPause,
   logsThenFinish,
@@ -52,8 +54,25 @@ function envelopeShapeProblem(entry: FrameEntry): string | undefined {
   return undefined;
 }
 
+/** The window around `frame` on a raw connection's transcript, with the frame as its witness. */
+function witnessed(transcript: Transcript, frame: WireFrame | undefined): { transcript: TranscriptEntry[]; witnesses: number[] } {
+  const at = frame === undefined ? undefined : transcript.entryOf(frame)?.index;
+  return at === undefined ? { transcript: transcript.window([transcript.entries.length - 1]), witnesses: [] } : { transcript: transcript.window([at]), witnesses: [at] };
+}
+
 function inboundEntries(session: Session): FrameEntry[] {
   return session.transcript.frames({ dir: 'in' });
+}
+
+/**
+ * A hello with an unknown bearer token on a connection of its own: the refusal is a server
+ * frame too, written before any session exists (often by other code than the session's).
+ */
+async function refusedHello(t: ConformanceContext, sessions: TestSessions): Promise<void> {
+  const connection = await sessions.raw('refused hello');
+  const { client, features } = t.target.profile;
+  connection.send('session.hello', helloPayload(client, `invalid-conformance-token-${nextMessageId()}`, features));
+  await awaitRefusal(connection, t.target.timeoutMs);
 }
 
 conformanceTest(
@@ -63,6 +82,7 @@ conformanceTest(
     withSessions(t, async (sessions) => {
       const session = await sessions.open();
       // A tour of whatever the server offers, so many frame types are judged.
+      await refusedHello(t, sessions);
       if (session.features.has('heartbeat') || session.features.has('list_jobs')) await probeSession(t, session);
       if (session.features.has('list_jobs')) {
         await session.request('session.list_jobs', { limit: 2 }, (f) => f.type === 'session.jobs' || isRejection(f), { description: 'session.jobs' });
@@ -80,6 +100,7 @@ conformanceTest(
           expected: 'a JSON object in a text frame with a non-empty string id, a string type and an object payload',
           actual: `frame #${entry.index}: ${problem ?? ''}`,
           transcript: session.transcript.window([entry.index]),
+          witnesses: [entry.index],
         }));
       }
       for (const entry of entries) {
@@ -88,15 +109,18 @@ conformanceTest(
           expected: `"arcp": "${ARCP_VERSION}" on every server frame`,
           actual: `${describeFrame(frame)} carries arcp ${JSON.stringify(frame.arcp)}`,
           transcript: session.transcript.window([entry.index]),
+          witnesses: [entry.index],
         }));
       }
       const welcomeIndex = session.transcript.entryOf(session.welcome)?.index ?? -1;
-      for (const entry of entries.filter((e) => e.index > welcomeIndex)) {
+      // The refused hello's connection never had a session: only the session's frames carry its id.
+      for (const entry of entries.filter((e) => e.index > welcomeIndex && e.conn === session.connection.id)) {
         const frame = entry.frame as WireFrame;
         t.must('ENV-004', frame.session_id === session.sessionId, () => ({
           expected: `session_id "${session.sessionId}" on every frame after the welcome`,
           actual: `${describeFrame(frame)} carries session_id ${JSON.stringify(frame.session_id)}`,
           transcript: session.transcript.window([welcomeIndex, entry.index]),
+          witnesses: [welcomeIndex, entry.index],
         }));
       }
     }),
@@ -114,10 +138,13 @@ conformanceTest(
         steps: [{ op: 'emit', kind: 'log' }, { op: 'fail', code: 'x-conformance-failure', message: 'scripted failure' }],
       });
       await waitForTerminal(session, failing.jobId, t.target.timeoutMs);
-      const jobIds = new Set([ok.jobId, failing.jobId]);
+      // And one past its max_runtime_sec: a watchdog's terminal is often written by other code.
+      const late = await submitAccepted(session, t, 'ENV-005', { steps: [{ op: 'emit', kind: 'log' }, { op: 'wait_cancel', max_ms: 3000 }, { op: 'finish' }] }, { payload: { max_runtime_sec: 1 } });
+      const lateEnd = await session.watch((f) => isTerminal(f) && jobIdOf(f) === late.jobId, { description: `the terminal of ${late.jobId}`, forMs: 3000 + t.target.timeoutMs });
+      const jobIds = new Set([ok.jobId, failing.jobId, late.jobId]);
       const jobFrames = session.connection.framesSince(0).filter((f) => f.type === 'job.event' || f.type === 'job.result' || (f.type === 'job.error' && isSequenced(f)));
-      t.must('ENV-005', jobFrames.length >= 6, () => ({
-        expected: 'at least 6 job frames (3 logs and a job.result, a log and a job.error)',
+      t.must('ENV-005', jobFrames.length >= 7 && lateEnd !== undefined, () => ({
+        expected: 'at least 7 job frames (3 logs and a job.result, a log and a job.error, a log), then a terminal for the job past its max_runtime_sec',
         actual: `${jobFrames.length}: ${describeFrames(jobFrames)}`,
         ...evidenceAround(session),
       }));
@@ -148,7 +175,7 @@ conformanceTest('ignores unknown top-level envelope fields in client frames', { 
     t.must('ENV-001', answer?.type === 'session.welcome', () => ({
       expected: 'session.welcome for a valid hello that also carries unknown top-level fields',
       actual: answer === undefined ? 'no answer' : describeFrame(answer),
-      transcript: transcript.window([transcript.entries.length - 1]),
+      ...witnessed(transcript, answer),
     }));
     const sessionId = String(answer.session_id ?? payloadOf(answer).session_id);
     connection.sessionId = sessionId;
@@ -165,7 +192,7 @@ conformanceTest('ignores unknown top-level envelope fields in client frames', { 
       t.must('ENV-001', pong?.type === 'session.pong' && payloadOf(pong).ping_nonce === nonce, () => ({
         expected: `session.pong with ping_nonce ${nonce} for a ping carrying unknown top-level fields`,
         actual: pong === undefined ? 'no answer' : describeFrame(pong),
-        transcript: transcript.window([transcript.entries.length - 1]),
+        ...witnessed(transcript, pong),
       }));
     }
     if (hostsAgent) {
@@ -175,13 +202,28 @@ conformanceTest('ignores unknown top-level envelope fields in client frames', { 
         type: 'job.submit',
         session_id: sessionId,
         ...unknown,
-        payload: { agent: t.target.profile.agent, input: finishAtOnce() },
+        // A job that waits to be cancelled, so the cancel below has a live job to act on.
+        payload: { agent: t.target.profile.agent, input: { steps: [{ op: 'wait_cancel', max_ms: 10_000 }, { op: 'finish' }] } },
       });
       const accepted = await connection.watch((f) => f.type === 'job.accepted' || isRejection(f), { description: 'job.accepted', forMs: t.target.timeoutMs, after });
       t.must('ENV-001', accepted?.type === 'job.accepted', () => ({
         expected: 'job.accepted for a valid job.submit carrying unknown top-level fields',
         actual: accepted === undefined ? 'no answer' : describeFrame(accepted),
-        transcript: transcript.window([transcript.entries.length - 1]),
+        ...witnessed(transcript, accepted),
+      }));
+      // A job.cancel of that live job, from its submitter: nothing but the unknown fields could make it a bad request.
+      const jobId = String(accepted.job_id ?? payloadOf(accepted).job_id);
+      const cancelAt = connection.mark();
+      sendFrame(connection, { arcp: ARCP_VERSION, type: 'job.cancel', session_id: sessionId, job_id: jobId, ...unknown, payload: { job_id: jobId, reason: 'conformance unknown fields' } });
+      const answer = await connection.watch((f) => isRejection(f) || (f.job_id ?? payloadOf(f).job_id) === jobId, {
+        description: `job.cancelled, a terminal or a rejection for the job.cancel of ${jobId}`,
+        forMs: t.target.timeoutMs,
+        after: cancelAt,
+      });
+      t.must('ENV-001', answer === undefined || !isRejection(answer), () => ({
+        expected: `the job.cancel of the live job ${jobId} carrying unknown top-level fields acted on (job.cancelled or its terminal), not rejected`,
+        actual: describeFrame(answer as WireFrame),
+        ...witnessed(transcript, answer),
       }));
     }
   }),
@@ -280,6 +322,7 @@ conformanceTest('answers each hello first with a welcome carrying a new, distinc
         expected: 'session.welcome as the first frame answering a hello',
         actual: first === undefined ? 'nothing' : describeFrame(first),
         transcript: session.transcript.entries.slice(0, 6),
+        witnesses: first === undefined ? [] : [session.transcript.entryOf(first)?.index ?? -1].filter((i) => i >= 0),
       }));
     }
     const ids = opened.map((s) => s.sessionId);
@@ -296,12 +339,16 @@ conformanceTest(
   (t: ConformanceContext) =>
     withSessions(t, async (sessions) => {
       const session = await sessions.open();
-      const token = session.resumeToken;
-      t.must('HELLO-002', typeof token === 'string' && token !== '', {
-        expected: 'payload.resume_token: a non-empty string',
-        actual: token === undefined ? 'missing or empty' : 'present',
-        ...evidenceAround(session, session.welcome),
-      });
+      // Every welcome carries one, also for a hello that offers no feature at all.
+      const bare = await sessions.open({ label: 'no features', features: [] });
+      for (const [opened, what] of [[session, 'a hello offering the profile features'], [bare, 'a hello offering no features']] as const) {
+        const token = opened.resumeToken;
+        t.must('HELLO-002', typeof token === 'string' && token !== '', {
+          expected: `payload.resume_token: a non-empty string, in the welcome answering ${what}`,
+          actual: token === undefined ? 'missing or empty' : 'present',
+          ...evidenceAround(opened, opened.welcome),
+        });
+      }
       const capabilities = payloadOf(session.welcome).capabilities;
       const features = isWireFrame(capabilities) ? capabilities.features : undefined;
       t.must('HELLO-003', Array.isArray(features) && features.every((f) => typeof f === 'string'), () => ({

@@ -293,22 +293,32 @@ describe('subscribe', () => {
         }
         const { jobId } = await startHeldJob(t, owner, 'SUB-007', 1, 2);
         const foreign = await sessions.open({ principal: 'secondary', label: 'other principal' });
-        const outcome = await requestSubscribe(foreign, t, jobId, { history: true, fromEventSeq: 0 });
-        const code = outcome.subscribed ? undefined : outcome.code;
-        const refused = !outcome.subscribed && (code === 'PERMISSION_DENIED' || code === 'JOB_NOT_FOUND');
-        const evidence = () => ({
-          expected: `a refusal (session.error or job.error) with code PERMISSION_DENIED or JOB_NOT_FOUND for job.subscribe of another principal's job ${jobId}`,
-          actual: `${String(outcome.frame.type)}${code === undefined ? '' : ` code=${String(code)}`}`,
-          ...evidenceAround(foreign, outcome.frame),
-        });
-        t.must('SUB-008', refused, evidence);
-        t.must('SUB-007', refused, evidence);
+        // Both forms of the request: one with history and a live one (servers often check them on separate paths).
+        const forms = [
+          { what: 'with history from event 0', options: { history: true, fromEventSeq: 0 } },
+          { what: 'live, without history', options: {} },
+        ];
+        const answers: WireFrame[] = [];
+        const from = foreign.mark();
+        for (const form of forms) {
+          const outcome = await requestSubscribe(foreign, t, jobId, form.options);
+          answers.push(outcome.frame);
+          const code = outcome.subscribed ? undefined : outcome.code;
+          const refused = !outcome.subscribed && (code === 'PERMISSION_DENIED' || code === 'JOB_NOT_FOUND');
+          const evidence = () => ({
+            expected: `a refusal (session.error or job.error) with code PERMISSION_DENIED or JOB_NOT_FOUND for job.subscribe (${form.what}) of another principal's job ${jobId}`,
+            actual: `${String(outcome.frame.type)}${code === undefined ? '' : ` code=${String(code)}`}`,
+            ...evidenceAround(foreign, outcome.frame),
+          });
+          t.must('SUB-008', refused, evidence);
+          t.must('SUB-007', refused, evidence);
+        }
         await waitForTerminal(owner, jobId, t.target.timeoutMs + HOLD_MS);
-        const isJobFrame = (f: WireFrame) => f !== outcome.frame && f.job_id === jobId && ['job.event', 'job.result', 'job.error'].includes(String(f.type));
+        const isJobFrame = (f: WireFrame) => !answers.includes(f) && f.job_id === jobId && ['job.event', 'job.result', 'job.error'].includes(String(f.type));
         const leaked = await foreign.watch(isJobFrame, {
           description: `any event or terminal of job ${jobId} on the refused session`,
           forMs: QUIET_MS,
-          after: outcome.mark,
+          after: from,
         });
         t.must('SUB-007', leaked === undefined, () => ({
           expected: `none of job ${jobId}'s events or its terminal on the refused session (watched until ${QUIET_MS} ms after the owner saw the terminal)`,

@@ -38,6 +38,11 @@ export const DETECTION_PLAN: readonly DetectionCase[] = [
   { defect: 'cancel-ack-carries-seq', property: 'duplicate-cancels', breaks: ['SEQ-007'] },
   { defect: 'cancel-after-terminal', property: 'duplicate-cancels', breaks: ['CANCEL-004', 'CANCEL-003', 'LIFE-001', 'LIFE-004'] },
   { defect: 'subscriber-can-cancel', property: 'duplicate-cancels', breaks: ['CANCEL-007', 'CANCEL-006'] },
+  // The generated cancels hit lingering jobs: a second cancel there, or the linger's own terminal.
+  { defect: 'linger-cancel-twice', property: 'duplicate-cancels', breaks: ['CANCEL-003', 'LIFE-001', 'LIFE-002'] },
+  { defect: 'lingering-cancel-as-result', property: 'duplicate-cancels', breaks: ['CANCEL-002'] },
+  // A foreign principal's refused cancel still ends the job CANCELLED.
+  { defect: 'foreign-cancel-marks-job', property: 'duplicate-cancels', breaks: ['CANCEL-006', 'CANCEL-007'] },
   // The dropped event may be a marked one (lost: EVT-003, SUB-005) or the terminal (RESUME-004).
   { defect: 'replay-drops-events', property: 'mid-job-disconnects', breaks: ['RESUME-003', 'SEQ-004', 'RESUME-004', 'EVT-003', 'SUB-005'] },
   { defect: 'replay-duplicates', property: 'mid-job-disconnects', breaks: ['RESUME-003', 'SEQ-004', 'EVT-003', 'SUB-005'] },
@@ -89,6 +94,29 @@ export const OUT_OF_SCOPE: Readonly<Partial<Record<DefectName, string>>> = {
   'list-rows-credentials': `${EXAMPLE_ONLY} (another principal listing the job, which needs a deployment that lists every principal's jobs); suites/security/listing-policy.test.ts catches it`,
   'write-path-raw': `${EXAMPLE_ONLY} (an fs.write path with ..); suites/security/security.suite.ts catches it`,
   'history-dup-after-live': 'the generated subscribers do not join after a live one with history from 0 often enough to be a fair target; suites/subscribe/subscribe.suite.ts catches it',
+  'resume-once': `${EXAMPLE_ONLY} often enough (a second resume of one session); suites/resume/resume.suite.ts catches it`,
+  'pong-debounced': `${EXAMPLE_ONLY} (two pings back to back); suites/session/heartbeat.suite.ts catches it`,
+  'pong-no-session-id': `${EXAMPLE_ONLY} (a session.ping from the client); suites/session/session.suite.ts catches it`,
+  'accepted-empty-lease-omitted': 'the histories judge sequencing, terminals and cancels, not the job.accepted payload; suites/jobs/jobs.suite.ts catches it',
+  'default-lease-granted': 'the histories judge sequencing, terminals and cancels, not the effective lease; suites/jobs/jobs.suite.ts catches it',
+  'trace-id-span-length': 'the histories judge sequencing, terminals and cancels, not trace ids; suites/jobs/jobs.suite.ts catches it',
+  'idem-other-session': `${EXAMPLE_ONLY} (an idempotency_key resubmitted from another session); suites/jobs/idempotency.suite.ts catches it`,
+  'idem-ignores-version': `${EXAMPLE_ONLY} (an idempotency_key reused with another agent version); suites/jobs/idempotency.suite.ts catches it`,
+  'idem-conflict-global': `${EXAMPLE_ONLY} (another principal reusing an idempotency_key); suites/jobs/idempotency.suite.ts catches it`,
+  'archived-agent-unversioned': `${EXAMPLE_ONLY} (agent_versions views of an ended job); suites/jobs/jobs.suite.ts catches it`,
+  'pre-hello-queued': `${EXAMPLE_ONLY} (a frame before the hello); suites/session/session.suite.ts catches it`,
+  'ping-before-welcome': 'the scenario runner opens sessions through the harness, which waits past anything before the welcome; suites/session/session.suite.ts catches it',
+  'refusal-without-id': `${EXAMPLE_ONLY} (a refused hello); suites/session/session.suite.ts catches it`,
+  'listing-envelope-v1': `${EXAMPLE_ONLY} often enough to be a fair target (a listing); suites/session/session.suite.ts catches it`,
+  'cancel-envelope-strict': `${EXAMPLE_ONLY} (unknown envelope fields); suites/session/session.suite.ts catches it`,
+  'timeout-error-no-job-id': `${EXAMPLE_ONLY} (max_runtime_sec); suites/session/session.suite.ts catches it`,
+  'resume-features-reset': `${EXAMPLE_ONLY} (a session without heartbeat, watched for a heartbeat interval after its resume); suites/session/heartbeat.suite.ts catches it`,
+  'token-needs-features': `${EXAMPLE_ONLY} (a hello offering no features); suites/session/session.suite.ts catches it`,
+  'resume-gap-replay': `${EXAMPLE_ONLY} (a resume after the session\'s events outlived the window); suites/resume/resume.suite.ts catches it`,
+  'subscribe-observe-before-check': `${EXAMPLE_ONLY} (a same-principal deployment refusing a subscribe); suites/deployments.test.ts catches it`,
+  'subscribe-live-unchecked': `${EXAMPLE_ONLY} (a same-principal deployment refusing a subscribe); suites/deployments.test.ts catches it`,
+  'bye-keeps-streaming': `${EXAMPLE_ONLY} (session.bye); suites/deployments.test.ts catches it`,
+  'linger-waits-for-agent': `${EXAMPLE_ONLY} (waiting out the 30 s cancel grace); suites/deployments.test.ts catches it`,
 };
 
 /** Every defect is either in the plan or out of scope with a reason. */
