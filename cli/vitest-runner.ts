@@ -12,6 +12,7 @@ import type { ProgressSnapshot } from '../reporters/progress.ts';
 import { DEFAULT_SUITES, KIT_ROOT } from './paths.ts';
 import { UsageError } from './errors.ts';
 import { declaredRequirements, selectSuiteFiles } from './selection.ts';
+import { CampaignsFirst } from './file-order.ts';
 import { filesJudging } from './suite-map.ts';
 import type { Selection } from '../suites/verdicts/selection.ts';
 
@@ -100,6 +101,7 @@ async function createConformanceVitest(
       pool: 'forks',
       isolate: false,
       maxWorkers: workers,
+      sequence: { sequencer: CampaignsFirst },
       testTimeout: options.testTimeoutMs,
       hookTimeout: options.testTimeoutMs,
       teardownTimeout: 10_000,
