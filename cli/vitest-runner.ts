@@ -101,7 +101,11 @@ async function createConformanceVitest(
       pool: 'forks',
       isolate: false,
       maxWorkers: workers,
-      sequence: { sequencer: CampaignsFirst },
+      // The tests of a file run concurrently (up to vitest's maxConcurrency, 5): each opens its
+      // own sessions, and most of their time is spent waiting on the server's timers, so a
+      // file takes about as long as its longest test. The property campaigns are one test per
+      // file; they start first (file-order.ts).
+      sequence: { sequencer: CampaignsFirst, concurrent: true },
       testTimeout: options.testTimeoutMs,
       hookTimeout: options.testTimeoutMs,
       teardownTimeout: 10_000,
