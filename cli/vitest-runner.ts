@@ -5,11 +5,13 @@
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { globSync } from 'tinyglobby';
+import type { TestProjectInlineConfiguration } from 'vitest/config';
 import { createVitest, type Reporter, ReportersMap, type TestModule, type Vitest } from 'vitest/node';
 import { type CollectedRun, ConformanceReporter, collectProblems } from '../reporters/conformance-reporter.ts';
 import type { CollectedProblem } from '../reporters/record.ts';
 import type { ProgressSnapshot } from '../reporters/progress.ts';
-import { DEFAULT_SUITES, KIT_ROOT } from './paths.ts';
+import { DEFAULT_SUITES, KIT_ROOT, SOLO_SUITES } from './paths.ts';
 import { UsageError } from './errors.ts';
 import { declaredRequirements, selectSuiteFiles } from './selection.ts';
 import { CampaignsFirst } from './file-order.ts';
@@ -79,6 +81,20 @@ interface VitestSetup {
   readonly onDebug?: (t: string) => void;
 }
 
+const EXCLUDE = ['**/node_modules/**'];
+
+/**
+ * Two vitest projects: the suites run in parallel first; then the solo suites the globs pick
+ * (SOLO_SUITES) run one at a time, with no other suite talking to the server.
+ */
+export function projectsOf(source: SuiteSource): TestProjectInlineConfiguration[] {
+  const picked = new Set(globSync([...source.include], { cwd: KIT_ROOT, ignore: EXCLUDE }));
+  const solo = SOLO_SUITES.filter((file) => picked.has(file));
+  const suites: TestProjectInlineConfiguration = { extends: true, test: { name: 'suites', include: [...source.include], exclude: [...EXCLUDE, ...SOLO_SUITES] } };
+  if (solo.length === 0) return [suites];
+  return [suites, { extends: true, test: { name: 'solo', include: solo, maxWorkers: 1, sequence: { groupOrder: 1 } } }];
+}
+
 async function createConformanceVitest(
   source: SuiteSource,
   reporters: Reporter[],
@@ -91,8 +107,7 @@ async function createConformanceVitest(
     {
       config: false,
       root: KIT_ROOT,
-      include: [...source.include],
-      exclude: ['**/node_modules/**'],
+      projects: projectsOf(source),
       watch: false,
       passWithNoTests: true,
       cache: false,
