@@ -116,17 +116,18 @@ async function createConformanceVitest(
       pool: 'forks',
       isolate: false,
       maxWorkers: workers,
-      // The tests of a file run concurrently (up to vitest's maxConcurrency, 5): each opens its
-      // own sessions, and most of their time is spent waiting on the server's timers, so a
-      // file takes about as long as its longest test. The property campaigns are one test per
-      // file; they start first (file-order.ts).
-      sequence: { sequencer: CampaignsFirst, concurrent: true },
       testTimeout: options.testTimeoutMs,
       hookTimeout: options.testTimeoutMs,
       teardownTimeout: 10_000,
       ...(options.shard === undefined ? {} : { shard: options.shard }),
     },
-    {},
+    // The root's own config, not among the options above: vitest copies a `sequence` given
+    // there over every project's (the solo group's groupOrder), and reads these two from the
+    // root only. The property campaigns start first (file-order.ts). The tests of a file run
+    // concurrently (up to vitest's maxConcurrency, 5): each opens its own sessions and spends
+    // most of its time waiting on the server's timers or held jobs, so a file takes about as
+    // long as its longest test.
+    { test: { sequence: { sequencer: CampaignsFirst, concurrent: true } } },
     { stdout: sink(options.onDebug), stderr: sink(options.onDebug) },
   );
   // vitest's logger exits the process on SIGINT/SIGTERM; the command wants to cancel the
