@@ -76,6 +76,12 @@ function withBound<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
 
 interface VitestSetup {
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Whether the solo suites get their group (and worker) of their own (default true). They
+   * measure the server's process, so without one (ARCP_SERVER_PID unset: the embedded or a
+   * --url target) they are N/A at once and run with the others.
+   */
+  readonly soloGroup?: boolean;
   readonly shard?: string;
   readonly testTimeoutMs: number;
   readonly onDebug?: (t: string) => void;
@@ -85,12 +91,13 @@ const EXCLUDE = ['**/node_modules/**'];
 
 /**
  * Two vitest projects: the suites run in parallel first; then the solo suites the globs pick
- * (SOLO_SUITES) run one at a time, with no other suite talking to the server.
+ * (SOLO_SUITES) run one at a time, with no other suite talking to the server. With
+ * `soloGroup` false they run with the others.
  */
-export function projectsOf(source: SuiteSource): TestProjectInlineConfiguration[] {
+export function projectsOf(source: SuiteSource, soloGroup = true): TestProjectInlineConfiguration[] {
   const picked = new Set(globSync([...source.include], { cwd: KIT_ROOT, ignore: EXCLUDE }));
-  const solo = SOLO_SUITES.filter((file) => picked.has(file));
-  const suites: TestProjectInlineConfiguration = { extends: true, test: { name: 'suites', include: [...source.include], exclude: [...EXCLUDE, ...SOLO_SUITES] } };
+  const solo = soloGroup ? SOLO_SUITES.filter((file) => picked.has(file)) : [];
+  const suites: TestProjectInlineConfiguration = { extends: true, test: { name: 'suites', include: [...source.include], exclude: [...EXCLUDE, ...solo] } };
   if (solo.length === 0) return [suites];
   return [suites, { extends: true, test: { name: 'solo', include: solo, maxWorkers: 1, sequence: { groupOrder: 1 } } }];
 }
@@ -107,7 +114,7 @@ async function createConformanceVitest(
     {
       config: false,
       root: KIT_ROOT,
-      projects: projectsOf(source),
+      projects: projectsOf(source, options.soloGroup),
       watch: false,
       passWithNoTests: true,
       cache: false,
@@ -166,7 +173,7 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
   });
   // vitest's own blob reporter, so that `merge` can hand the shards to vitest's merge.
   const blob = options.blobFile === undefined ? undefined : new ReportersMap.blob({ outputFile: options.blobFile });
-  const vitest = await createConformanceVitest(options, blob === undefined ? [reporter] : [reporter, blob], options);
+  const vitest = await createConformanceVitest(options, blob === undefined ? [reporter] : [reporter, blob], { ...options, soloGroup: Boolean(options.env.ARCP_SERVER_PID) });
   try {
     const all = await suiteFiles(vitest, options);
     const bySuite = selectSuiteFiles(all, options.onlySuites, options.skipSuites);
