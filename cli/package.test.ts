@@ -61,10 +61,11 @@ describe('the npm package', { timeout: 3 * STEP_BOUND_MS }, () => {
     expect(version.status, version.stderr).toBe(0);
     expect(version.stdout).toMatch(/^arcp-conformance \d+\.\d+\.\d+ \(requirement catalogue .+\)\n$/);
 
-    const run = sh(bin, ['run', '--only', 'ENV-002', '--out', 'report'], app, { ...userEnv(), NO_COLOR: '1' });
+    // HELLO-001 is judged by one example file only: a short run (ENV-002 would load the property campaigns too).
+    const run = sh(bin, ['run', '--only', 'HELLO-001', '--out', 'report'], app, { ...userEnv(), NO_COLOR: '1' });
     expect(run.status, `${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`).toBe(0);
     const record = JSON.parse(readFileSync(join(app, 'report', 'record.json'), 'utf8')) as ConformanceRecord;
     expect(record.target.embedded).toBe(true);
-    expect(record.requirements.find((r) => r.id === 'ENV-002')?.verdict).toBe('PASS');
+    expect(record.requirements.find((r) => r.id === 'HELLO-001')?.verdict).toBe('PASS');
   });
 });

@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createOutputRedactor } from '../reporters/redact-output.ts';
 import { terminalSafe } from '../reporters/summary.ts';
-import { DEFAULT_TIMEOUT_MS } from '../suites/harness/config.ts';
+import { DEFAULT_TIMEOUT_MS, waitScaleFor } from '../suites/harness/config.ts';
 import { booleanFlag, type FlagSpecs, integerFlag, listFlag, parseArgs, stringFlag } from './args.ts';
 import { firstDivergence, formatDivergence } from './divergence.ts';
 import { UsageError, oneLine } from './errors.ts';
@@ -179,7 +179,10 @@ export async function replayCommand(
   out.setRedactor(createOutputRedactor(target.secrets));
   try {
     out.info(`Target: ${target.embedded ? `${target.shownUrl} at ${target.url}` : target.shownUrl}`);
-    const plan = { engine, target, times, timeoutMs };
+    // As in a run: a server slow to answer the hello gets proportionally longer waits.
+    const scale = waitScaleFor(target.preflight.roundTripMs);
+    if (scale > 1) out.info(`Waits: the server answered the hello in ${Math.round(target.preflight.roundTripMs)} ms, so every wait bound is ${scale}x the configured one`);
+    const plan = { engine, target, times, timeoutMs: timeoutMs * scale };
     const reproduced: string[] = [];
     const untested: string[] = [];
     for (const { file, fixture } of fixtures) {

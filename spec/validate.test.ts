@@ -156,7 +156,9 @@ describe('validateFrame', () => {
 
 // ---- properties: never throws, and ajv agrees with zod -------------------------------------
 
-describe('validateFrame properties', () => {
+// Thousands of generated frames: CPU-bound, so on a loaded runner they take several times
+// their idle time. The bound only guards against a hang; nothing here is timed.
+describe('validateFrame properties', { timeout: 300_000 }, () => {
   it('never throws and always returns a well-formed verdict on arbitrary values', () => {
     fc.assert(
       fc.property(fc.anything(), (value) => {

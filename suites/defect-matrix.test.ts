@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { DEFECT_NAMES } from '../reference/defects.ts';
-import { EXAMPLE_SUITES, KIT_ROOT, catchingKeys, failingKeys, readMatrix, runKit, selectorsOf } from './defect-matrix.ts';
+import { EXAMPLE_SUITES, KIT_ROOT, catchingKeys, failingKeys, queuedRunTimeout, readMatrix, runKit, selectorsOf } from './defect-matrix.ts';
 
 const RUN_TIMEOUT_MS = 5 * 60_000;
 const matrix = readMatrix();
 
-describe('the example suites against the reference runtime', () => {
+// The kit runs are independent subprocesses: they run concurrently, one per CPU (runKit).
+describe.concurrent('the example suites against the reference runtime', () => {
   it('pass or are N/A, every one, when no defect is on', async () => {
     const run = await runKit(['--only', EXAMPLE_SUITES.join(',')], [], RUN_TIMEOUT_MS);
     const notPassing = run.tests
@@ -20,7 +21,7 @@ describe('the example suites against the reference runtime', () => {
     expect(notPassing).toEqual([]);
     expect(run.code, run.stdout.slice(-2000)).toBe(0);
     expect(run.tests.length).toBeGreaterThanOrEqual(90);
-  }, RUN_TIMEOUT_MS);
+  }, queuedRunTimeout(RUN_TIMEOUT_MS));
 
   it('has a matrix row for every defect of the reference runtime', () => {
     expect(Object.keys(matrix.defects).sort()).toEqual([...DEFECT_NAMES].sort());
@@ -56,6 +57,6 @@ describe('the example suites against the reference runtime', () => {
       const evidence = run.tests.find((t) => t.key === named)?.evidence;
       expect(evidence?.witnesses.length, `${named} highlights no frame`).toBeGreaterThan(0);
       expect(evidence?.witnesses.filter((w) => !evidence.entries.some((e) => e.index === w))).toEqual([]);
-    }, RUN_TIMEOUT_MS);
+    }, queuedRunTimeout(RUN_TIMEOUT_MS));
   }
 });

@@ -3,7 +3,7 @@
 // (`npm run defect-matrix` rewrites suites/defect-matrix.json and suites/DEFECTS.md), and
 // the project's tests re-check it (suites/defect-matrix.test.ts).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnCli } from '../cli/testing/spawn-cli.ts';
@@ -63,11 +63,38 @@ export interface DefectMatrix {
 }
 
 /**
+ * At most one kit run per CPU at a time in this process, so tests may start their runs
+ * concurrently (a kit run is mostly CPU; more at once would only slow each down).
+ */
+const kitSlots = { free: Math.max(1, availableParallelism()), waiting: [] as (() => void)[] };
+
+async function inKitSlot<T>(run: () => Promise<T>): Promise<T> {
+  if (kitSlots.free > 0) kitSlots.free -= 1;
+  else await new Promise<void>((resolve) => kitSlots.waiting.push(resolve));
+  try {
+    return await run();
+  } finally {
+    const next = kitSlots.waiting.shift();
+    if (next === undefined) kitSlots.free += 1;
+    else next();
+  }
+}
+
+/** How long a test that queues for a kit slot may take: its own run, and the runs ahead of it. */
+export function queuedRunTimeout(runTimeoutMs: number): number {
+  return runTimeoutMs * 3;
+}
+
+/**
  * Runs the kit's CLI as a subprocess against the embedded reference with `defects` (and the
  * legal `variants`) on and returns the exit code and the tests of its JSON record. Bounded by
- * `timeoutMs`.
+ * `timeoutMs` once it has a slot (one run per CPU at a time).
  */
-export async function runKit(args: readonly string[], defects: readonly string[], timeoutMs: number, variants: readonly string[] = []): Promise<KitRun> {
+export function runKit(args: readonly string[], defects: readonly string[], timeoutMs: number, variants: readonly string[] = []): Promise<KitRun> {
+  return inKitSlot(() => runKitNow(args, defects, timeoutMs, variants));
+}
+
+async function runKitNow(args: readonly string[], defects: readonly string[], timeoutMs: number, variants: readonly string[] = []): Promise<KitRun> {
   const out = mkdtempSync(join(tmpdir(), 'arcp-matrix-'));
   const argv = ['run', '--out', out, ...defects.flatMap((d) => ['--defect', d]), ...variants.flatMap((v) => ['--variant', v]), ...args];
   const env: NodeJS.ProcessEnv = { ...process.env, ARCP_FIXTURES_DIR: join(out, 'seeds') };

@@ -6,14 +6,15 @@
 // from suites/variant-matrix.json.
 import { describe, expect, it } from 'vitest';
 import { VARIANT_NAMES } from '../reference/variants.ts';
-import { EXAMPLE_SUITES, runKit } from './defect-matrix.ts';
+import { EXAMPLE_SUITES, queuedRunTimeout, runKit } from './defect-matrix.ts';
 import { VARIANT_EXPECTATIONS } from './variant-expectations.ts';
 import { ALL_VARIANTS, describeNonPass, explain, nonPassOf, readVariantMatrix, unexplained } from './variant-matrix.ts';
 
 const RUN_TIMEOUT_MS = 5 * 60_000;
 const matrix = readVariantMatrix();
 
-describe('the variant matrix', () => {
+// The kit runs are independent subprocesses: they run concurrently, one per CPU (runKit).
+describe.concurrent('the variant matrix', () => {
   it('has a row for every legal variant and for all of them at once', () => {
     expect(Object.keys(matrix.runs).sort()).toEqual([ALL_VARIANTS, ...VARIANT_NAMES].sort());
   });
@@ -31,7 +32,7 @@ describe('the variant matrix', () => {
     expect(unexplained(explain(nonPassOf(run), VARIANT_NAMES)).map(describeNonPass)).toEqual([]);
     expect(run.code, run.stdout.slice(-2000)).toBe(0);
     expect(run.tests.length).toBeGreaterThanOrEqual(90);
-  }, RUN_TIMEOUT_MS);
+  }, queuedRunTimeout(RUN_TIMEOUT_MS));
 
   for (const name of VARIANT_NAMES.filter((v) => VARIANT_EXPECTATIONS[v].gives.length > 0)) {
     const gives = VARIANT_EXPECTATIONS[name].gives;
@@ -41,6 +42,6 @@ describe('the variant matrix', () => {
       expect(unexplained(found).map(describeNonPass)).toEqual([]);
       for (const g of gives) expect(found.some((n) => n.requirement === g.requirement && n.verdict === g.verdict), `${g.verdict} ${g.requirement}`).toBe(true);
       expect(run.code).toBe(0);
-    }, RUN_TIMEOUT_MS);
+    }, queuedRunTimeout(RUN_TIMEOUT_MS));
   }
 });
