@@ -1,71 +1,141 @@
-// Detection power of the property suites: for each reference defect, the runs and seconds
-// until the property that targets it first fails, over several seeds; prints a table with
-// the medians. Timing is measured here and only printed, never asserted.
+// Detection power of the kit, for every reference defect (reference/defects.ts): over several
+// seeds, whether a default run (`arcp-conformance run`) and a `run --only properties` against
+// the embedded reference with the defect on reports it (a FAIL on a requirement the defect
+// names; a WARN too for a defect that breaks only SHOULDs), and how many seconds after the
+// run's start that verdict came in. Each run is the kit's own, stopped by `--bail-on` at that
+// first verdict, so a defect costs its detection time rather than a whole run; a run that does
+// not catch it within the bound is "not detected within N s". Prints progress lines, one
+// table, and the defects whose median exceeds 5 s. Timing is measured here, never asserted.
 //
-//   npx tsx bench/detection.ts [--seeds 5] [--max-runs 300] [--limit-s 60] [--only seq-race,...]
+//   npx tsx bench/detection.ts [--seeds 5] [--default-seeds N] [--mode default|properties|both]
+//                              [--only defectA,defectB] [--limit-s 120]
+//
+// Cost: runs one after another, each its detection time plus a few seconds (a miss: the whole
+// run, about 35 s for --only properties and a minute or more for a default run when idle), so
+// all defects x 5 seeds x both modes take hours; --mode, --only, --seeds and --default-seeds
+// narrow it. A mode whose suites judge none of a defect's requirements is not run at all.
 import { parseArgs } from 'node:util';
-import { DETECTION_PLAN, OUT_OF_SCOPE, detect, namesTheDefect } from '../suites/properties/testing/detection.ts';
+import { DEFECTS } from '../reference/defects.ts';
+import { readSuiteMap } from '../cli/suite-map.ts';
+import { type DefectInfo, judgedIn, type MeasuredRun, type Mode, measure } from './detection-run.ts';
+
+const SLOW_S = 5;
 
 const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '5' },
-    'max-runs': { type: 'string', default: '300' },
-    'limit-s': { type: 'string', default: '60' },
+    'default-seeds': { type: 'string' },
+    mode: { type: 'string', default: 'both' },
     only: { type: 'string', default: '' },
+    'limit-s': { type: 'string', default: '120' },
   },
 });
 
+function fail(message: string): never {
+  console.error(`bench/detection: ${message}`);
+  process.exit(2);
+}
+
 function positive(name: string, text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`--${name} must be a positive integer (got ${JSON.stringify(text)})`);
-    process.exit(2);
-  }
+  if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a positive integer (got ${JSON.stringify(text)})`);
   return n;
 }
 
 const seeds = positive('seeds', values.seeds);
-const maxRuns = positive('max-runs', values['max-runs']);
-const limitMs = positive('limit-s', values['limit-s']) * 1000;
-const only = values.only.split(',').filter(Boolean);
-const cases = DETECTION_PLAN.filter((c) => only.length === 0 || only.includes(c.defect));
+const seedsFor: Record<Mode, number> = { properties: seeds, default: values['default-seeds'] === undefined ? seeds : positive('default-seeds', values['default-seeds']) };
+const limitS = positive('limit-s', values['limit-s']);
+if (!['default', 'properties', 'both'].includes(values.mode)) fail(`--mode must be default, properties or both (got ${JSON.stringify(values.mode)})`);
+const modes: Mode[] = values.mode === 'both' ? ['properties', 'default'] : [values.mode as Mode];
+const only = values.only.split(',').map((s) => s.trim()).filter(Boolean);
+const unknown = only.filter((name) => !DEFECTS.some((d) => d.name === name));
+if (unknown.length > 0) fail(`unknown defect(s) ${unknown.join(', ')} (known: ${DEFECTS.map((d) => d.name).join(', ')})`);
+const defects: DefectInfo[] = DEFECTS.filter((d) => only.length === 0 || only.includes(d.name));
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+/** The k-th seed of the kit's --seed (the same in every mode, so the modes compare). */
+const seedOf = (k: number): number => k * 7919;
+
+/** Median with misses as +Infinity: a defect missed in most seeds has no finite median. */
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-const rows: string[][] = [['defect', 'property', 'detected', 'median runs', 'median s', 'runs per seed', 'violated']];
-for (const c of cases) {
-  const runs: number[] = [];
-  const secs: number[] = [];
-  const violated = new Set<string>();
-  let detected = 0;
-  for (let k = 1; k <= seeds; k++) {
-    const outcome = await detect(c, { seed: k * 7919, runs: maxRuns, timeLimitMs: limitMs });
-    const failure = outcome.failure;
-    // Only a failure naming a requirement the defect breaks counts as catching it.
-    if (failure === undefined || !namesTheDefect(c, outcome)) {
-      if (failure !== undefined) for (const v of failure.violations) violated.add(`${v.requirement}(other)`);
-      runs.push(Number.POSITIVE_INFINITY);
-      secs.push(Number.POSITIVE_INFINITY);
-      continue;
-    }
-    detected += 1;
-    runs.push(failure.runsToFailure);
-    secs.push(failure.msToFailure / 1000);
-    for (const v of failure.violations) violated.add(v.requirement);
-  }
-  const show = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : 'missed');
-  rows.push([c.defect, c.property, `${detected}/${seeds}`, show(median(runs), 1), show(median(secs), 2), runs.map((r) => show(r, 0)).join(' '), [...violated].sort().join(' ')]);
-  console.error(`${c.defect}: ${detected}/${seeds} detected`);
+/** The catching test named most often over the seeds. */
+function mostCommon(names: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
 }
 
-const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-for (const [i, row] of rows.entries()) {
+interface Row {
+  readonly defect: string;
+  readonly mode: Mode;
+  readonly runs: readonly MeasuredRun[];
+  /** Set when no test of the mode judges the defect's requirements (nothing was run). */
+  readonly unjudged?: string;
+}
+
+const suiteMap = readSuiteMap();
+
+const total = modes.reduce((n, m) => n + seedsFor[m] * defects.length, 0);
+const started = performance.now();
+const rows: Row[] = [];
+let done = 0;
+for (const mode of modes) {
+  for (const defect of defects) {
+    if (judgedIn(mode, defect, suiteMap).length === 0) {
+      const unjudged = `no test of this mode judges ${defect.requirements.join(', ')} (suites/suite-map.json): not run`;
+      rows.push({ defect: defect.name, mode, runs: [], unjudged });
+      done += seedsFor[mode];
+      console.error(`[${done}/${total}] ${defect.name} ${mode}: ${unjudged}`);
+      continue;
+    }
+    const runs: MeasuredRun[] = [];
+    for (let k = 1; k <= seedsFor[mode]; k++) {
+      const run = await measure(defect, mode, seedOf(k), limitS * 1000);
+      runs.push(run);
+      done += 1;
+      const what = run.detection === undefined ? run.miss : `detected at ${run.detection.seconds.toFixed(1)} s by ${run.detection.caughtBy}`;
+      console.error(`[${done}/${total}] ${defect.name} ${mode} seed ${seedOf(k)}: ${what} (${run.wallSeconds.toFixed(0)} s wall; ${((performance.now() - started) / 60_000).toFixed(1)} min so far)`);
+    }
+    rows.push({ defect: defect.name, mode, runs });
+  }
+}
+
+const show = (s: number) => (Number.isFinite(s) ? s.toFixed(1) : '-');
+const table: string[][] = [['defect', 'mode', 'detected', 'median s', 'startup s', 'per seed s', 'caught by (test [requirement])']];
+const slow: { readonly median: number; readonly text: string }[] = [];
+for (const row of rows) {
+  if (row.unjudged !== undefined) {
+    table.push([row.defect, row.mode, `0/${seedsFor[row.mode]}`, 'missed', '', '', row.unjudged]);
+    continue;
+  }
+  const secs = row.runs.map((r) => r.detection?.seconds ?? Number.POSITIVE_INFINITY);
+  const hits = row.runs.filter((r) => r.detection !== undefined);
+  const med = median(secs);
+  const misses = [...new Set(row.runs.flatMap((r) => (r.miss === undefined ? [] : [r.miss])))];
+  const caught = hits.length > 0 ? mostCommon(hits.map((r) => r.detection?.caughtBy ?? '')) : misses.join('; ');
+  const startups = row.runs.flatMap((r) => (r.startupSeconds === undefined ? [] : [r.startupSeconds]));
+  const startup = startups.length === 0 ? '' : median(startups).toFixed(1);
+  table.push([row.defect, row.mode, `${hits.length}/${row.runs.length}`, Number.isFinite(med) ? med.toFixed(1) : 'missed', startup, secs.map(show).join(' '), caught]);
+  if (Number.isFinite(med) && med > SLOW_S) slow.push({ median: med, text: `${row.defect} (${row.mode}): median ${med.toFixed(1)} s, by ${caught}` });
+}
+slow.sort((a, b) => b.median - a.median);
+
+const widths = table[0]?.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length))) ?? [];
+for (const [i, row] of table.entries()) {
   console.log(row.map((cell, j) => cell.padEnd(widths[j] ?? 0)).join('  ').trimEnd());
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
-for (const [defect, reason] of Object.entries(OUT_OF_SCOPE)) console.log(`not targeted: ${defect}: ${reason}`);
-console.log(`(${seeds} seeds, at most ${maxRuns} runs or ${limitMs / 1000} s per seed; seconds from the property's start, reference start excluded)`);
+console.log(`\nDetected, with a median over ${SLOW_S} s from the run's start (slowest first; "startup s" is the part before the first test started): ${slow.length === 0 ? 'none' : ''}`);
+for (const { text } of slow) console.log(`  ${text}`);
+const missed = table.slice(1).filter((r) => r[3] === 'missed').map((r) => `${r[0]} (${r[1]})`);
+console.log(`\nMissed in most seeds: ${missed.length === 0 ? 'none' : missed.join(', ')}`);
+const seedsText = modes.map((m) => `${m}: ${seedsFor[m]} seed(s)`).join(', ');
+console.log(
+  `\n(${defects.length} defects; ${seedsText} (the kit's --seed ${seedOf(1)}, ${seedOf(2)}, ...); a run is stopped at the first verdict naming the defect (--bail-on its requirements) or after --run-timeout ${limitS} s; ` +
+    `seconds from the run's start (after the embedded reference answered the preflight; vitest's start included) until that verdict, from the run's record; ` +
+    `'-' in "per seed" is a miss; ${((performance.now() - started) / 60_000).toFixed(1)} min wall in all)`,
+);

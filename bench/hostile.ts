@@ -6,18 +6,15 @@
 // written. Measures only; nothing is asserted. Linux only (/proc).
 //
 //   npx tsx bench/hostile.ts [--case giant-frame] [-- extra CLI flags, e.g. --only session]
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { processTree } from '../suites/leak/server-process.ts';
 import { launchHostileServer } from '../suites/hostile/hostile-process.ts';
 import { type Misbehaviour, describeMisbehaviour, misbehaviourPath } from '../suites/hostile/misbehaviour.ts';
+import { runKitCommand } from './kit-process.ts';
 
-const KIT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(KIT_ROOT, 'bin/arcp-conformance.js');
 const SAMPLE_MS = 50;
 /** A case still running after this is killed (and reported as such). */
 const BOUND_MS = 20 * 60 * 1000;
@@ -40,55 +37,16 @@ function rssKb(pid: number): number {
   }
 }
 
-interface CaseRun {
-  readonly ms: number;
-  readonly code: number | null;
-  readonly peakTreeKb: number;
-  readonly peakProcesses: number;
-  /** Peak RSS of the CLI's own process (the rest of the tree is vitest's workers). */
-  readonly peakMainKb: number;
-  readonly tail: readonly string[];
-  readonly killed: boolean;
-}
+/** The peak of the RSS summed over a process and its descendants, sampled. */
+class TreePeak {
+  kb = 0;
+  processes = 0;
 
-function runCase(url: string, out: string, extra: readonly string[]): Promise<CaseRun> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARCP_')));
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [BIN, 'run', '--url', url, '--out', out, ...extra], {
-      cwd: out,
-      env: { ...env, NO_COLOR: '1', ARCP_TOKEN: 'tok-hostile-bench' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let text = '';
-    const keep = (d: Buffer) => {
-      text = (text + d.toString()).slice(-20_000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    let peakTreeKb = 0;
-    let peakProcesses = 0;
-    let peakMainKb = 0;
-    const sampler = setInterval(() => {
-      if (child.pid === undefined) return;
-      peakMainKb = Math.max(peakMainKb, rssKb(child.pid));
-      const tree = processTree(child.pid);
-      peakProcesses = Math.max(peakProcesses, tree.length);
-      peakTreeKb = Math.max(peakTreeKb, tree.reduce((sum, pid) => sum + rssKb(pid), 0));
-    }, SAMPLE_MS);
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, BOUND_MS);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      clearInterval(sampler);
-      const lines = text.split(/\r?\n|\r/).map((l) => l.trimEnd()).filter((l) => l !== '');
-      resolve({ ms: performance.now() - started, code, peakTreeKb, peakProcesses, peakMainKb, tail: lines.slice(-8), killed });
-    });
-  });
+  readonly sample = (pid: number): void => {
+    const tree = processTree(pid);
+    this.processes = Math.max(this.processes, tree.length);
+    this.kb = Math.max(this.kb, tree.reduce((sum, p) => sum + rssKb(p), 0));
+  };
 }
 
 function reportsWritten(out: string): string {
@@ -111,11 +69,16 @@ try {
     const m = CASES[name] as Misbehaviour;
     const out = mkdtempSync(join(tmpdir(), 'arcp-hostile-bench-'));
     try {
-      const r = await runCase(`${server.url}${misbehaviourPath(m)}`, out, positionals);
-      const how = r.killed ? `killed after the ${BOUND_MS / 60_000} min bound` : `exit ${r.code}`;
+      const tree = new TreePeak();
+      const r = await runKitCommand(['run', '--url', `${server.url}${misbehaviourPath(m)}`, '--out', out, ...positionals], out, BOUND_MS, {
+        env: { ARCP_TOKEN: 'tok-hostile-bench' },
+        onSample: tree.sample,
+        sampleMs: SAMPLE_MS,
+      });
+      const how = r.killedAfterMs !== undefined ? `killed after the ${BOUND_MS / 60_000} min bound` : `exit ${r.code}`;
       console.log(
-        `\n${name} (${describeMisbehaviour(m)}): peak RSS of the kit ${(r.peakTreeKb / 1024).toFixed(0)} MB over up to ${r.peakProcesses} processes (CLI process alone ${(r.peakMainKb / 1024).toFixed(0)} MB), ` +
-          `${(r.ms / 1000).toFixed(1)} s wall, ${how}\n  reports: ${reportsWritten(out)}\n  last lines:\n    ${r.tail.join('\n    ')}`,
+        `\n${name} (${describeMisbehaviour(m)}): peak RSS of the kit ${(tree.kb / 1024).toFixed(0)} MB over up to ${tree.processes} processes (CLI process alone ${((r.peakRssKb ?? 0) / 1024).toFixed(0)} MB), ` +
+          `${(r.ms / 1000).toFixed(1)} s wall, ${how}\n  reports: ${reportsWritten(out)}\n  last lines:\n    ${r.tail.slice(-8).join('\n    ')}`,
       );
     } finally {
       rmSync(out, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // Runs the kit's command the way a user does (`node bin/arcp-conformance.js ...`) for the
 // benches: wall time, exit, the last lines it printed, and the peak RSS of that process
-// (its VmHWM, polled while it runs; not its vitest worker processes; Linux only).
+// (its VmHWM, polled while it runs; Linux only). A bench that measures more (the kit's whole
+// process tree) samples it through `onSample`. Every run is bounded: past it, it is killed.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,12 +30,20 @@ function highWaterKb(pid: number): number | undefined {
   }
 }
 
+export interface RunOptions {
+  /** Added to the clean environment (e.g. ARCP_TOKEN). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Called with the command's pid every `sampleMs` while it runs (e.g. to sum its process tree's RSS). */
+  readonly onSample?: (pid: number) => void;
+  readonly sampleMs?: number;
+}
+
 /** One run of the command in `cwd`, with a clean ARCP_* environment, killed after `boundMs`. */
-export function runKitCommand(args: readonly string[], cwd: string, boundMs: number): Promise<KitRun> {
+export function runKitCommand(args: readonly string[], cwd: string, boundMs: number, options: RunOptions = {}): Promise<KitRun> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARCP_')));
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     const keep = (d: Buffer) => {
       text = (text + d.toString()).slice(-20_000);
@@ -43,9 +52,11 @@ export function runKitCommand(args: readonly string[], cwd: string, boundMs: num
     child.stderr.on('data', keep);
     let peakRssKb: number | undefined;
     const poll = setInterval(() => {
-      const kb = child.pid === undefined ? undefined : highWaterKb(child.pid);
+      if (child.pid === undefined) return;
+      const kb = highWaterKb(child.pid);
       if (kb !== undefined) peakRssKb = Math.max(peakRssKb ?? 0, kb);
-    }, POLL_MS);
+      options.onSample?.(child.pid);
+    }, options.sampleMs ?? POLL_MS);
     let killed = false;
     const timer = setTimeout(() => {
       killed = true;

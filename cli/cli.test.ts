@@ -67,6 +67,18 @@ describe('arcp-conformance run (subprocess)', TEST_BOUND, () => {
     expect(html).not.toContain('<img');
   });
 
+  it('--bail-on stops at the first failure on a listed requirement, and says which test stopped it', async () => {
+    // The FAIL on CANCEL-004 comes first but is not listed; the WARN on CLOSE-001 fails the run under --strict.
+    const result = await cli(['--suites', suite('failing'), '--bail-on', 'CLOSE', '--strict']);
+    expect(result.code).toBe(1);
+    const stop = 'stopped at the first failure (--bail-on CLOSE): CLOSE-001 in cli/testing/fixtures/failing.suite.ts > close is answered with session.closed [CLOSE-001]';
+    expect(result.stdout).toContain(`FAILED: run interrupted: ${stop}`);
+    const r = record(result);
+    expect(r.interrupted).toBe(stop);
+    // Each test says when it started after the run's start, so its verdict can be placed in time.
+    for (const t of r.tests) expect(t.startedAfterMs).toBeGreaterThanOrEqual(0);
+  });
+
   it('absorbs the failure a baseline covers, and fails on a stale entry with one line saying so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'arcp-baseline-'));
     const baseline = join(dir, 'baseline.json');

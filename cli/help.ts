@@ -58,7 +58,8 @@ Target
   --run-timeout MS       bound of the whole run; past it the run stops and fails
                          (default: 2 min + per suite file max(30 s, 6 x --timeout);
                          a server that lets 8 tests in a row time out is judged
-                         too slow and the run stops at once)
+                         too slow: the run stops at once, and what it did not
+                         judge is UNTESTABLE)
 
 Selection
   --only LIST            run only these, comma separated: requirement ids (SEQ-001) and
@@ -77,6 +78,14 @@ Verdicts
                          failures do not fail the run; an entry whose requirement or test
                          now passes is STALE and fails the run until it is removed
   --write-baseline FILE  write a baseline naming the requirements this run failed on
+  --bail                 stop the run at the first test that fails it (a FAIL; a WARN
+                         with --strict; an UNTESTABLE unless --allow-untestable; not a
+                         baselined failure): tests already running finish, the reports
+                         are written, and the run is marked interrupted by that test; a
+                         property campaign stops after its first counterexample (shrunk
+                         and saved) instead of hunting for more
+  --bail-on LIST         the same, but stop only at a failure on one of these requirement
+                         ids or areas, comma separated (SEQ-002,CANCEL)
 
 Property suites
   --runs N               fast-check runs per property (default: each suite's own)

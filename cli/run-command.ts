@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Baseline } from '../reporters/baseline.ts';
 import { ProgressDisplay } from '../reporters/progress.ts';
-import { buildRecord, type ConformanceRecord, recordedAgents, type RunSettings } from '../reporters/record.ts';
+import { buildRecord, type CollectedTest, type ConformanceRecord, recordedAgents, type RunSettings } from '../reporters/record.ts';
 import { createOutputRedactor, type OutputRedactor } from '../reporters/redact-output.ts';
 import { parseShard } from '../suites/properties/seeds.ts';
 import { ConfigError, DEFAULT_MAX_WAIT_MS, DEFAULT_TIMEOUT_MS, loadTargetConfig, waitScaleFor } from '../suites/harness/config.ts';
@@ -18,6 +18,7 @@ import {
   parseArgs,
   stringFlag,
 } from './args.ts';
+import { type BailRule, bailReason, bailRule } from './bail.ts';
 import { catalogue, catalogueNames, kitInfo } from './catalogue.ts';
 import { UsageError } from './errors.ts';
 import { RUN_HELP } from './help.ts';
@@ -25,7 +26,8 @@ import type { Output } from './output.ts';
 import { DEFAULT_SUITES, suiteGlob } from './paths.ts';
 import { DEFAULT_OUT_DIR, parseReportTargets } from './report-options.ts';
 import { outputPaths, prepareDirectories, publishRecord, readBaseline } from './publish.ts';
-import { classifySelectors, runScope, selectsSuites } from './selection.ts';
+import { classifySelectors, declaredRequirements, runScope, selectsSuites } from './selection.ts';
+import { judgeTooSlow } from '../reporters/slow-server.ts';
 import { type ShardIndex, shardContextOf, shardFileNames } from './shards.ts';
 import { type ResolvedTarget, type TargetRequest, setUpLaunchedTarget, setUpTarget } from './target-setup.ts';
 import { Interrupt, isWorkerLoss } from './interrupt.ts';
@@ -54,6 +56,8 @@ export const RUN_FLAGS: FlagSpecs = {
   suites: { kind: 'string', repeatable: true },
   defect: { kind: 'string', repeatable: true },
   variant: { kind: 'string', repeatable: true },
+  bail: { kind: 'boolean' },
+  'bail-on': { kind: 'string', repeatable: true },
 };
 
 /**
@@ -98,6 +102,8 @@ interface RunPlan {
   /** --run-timeout; else defaultRunBoundMs of the files selected. */
   readonly runTimeoutMs?: number;
   readonly debug: boolean;
+  /** --bail / --bail-on: stop at the first failure (on these requirements). */
+  readonly bail?: BailRule;
 }
 
 /** Every check that needs no server: flags, environment, files. */
@@ -119,6 +125,7 @@ function plan(args: ParsedArgs, env: Env, cwd: string): RunPlan {
   const writeBaseline = stringFlag(args, 'write-baseline');
   const baseline = readBaseline(stringFlag(args, 'baseline'), cwd);
   const suites = listFlag(args, 'suites');
+  const bail = bailRule(booleanFlag(args, 'bail'), listFlag(args, 'bail-on'), names);
   return {
     settings: {
       strict: booleanFlag(args, 'strict'),
@@ -142,6 +149,7 @@ function plan(args: ParsedArgs, env: Env, cwd: string): RunPlan {
     outDir: resolve(cwd, stringFlag(args, 'out') ?? DEFAULT_OUT_DIR),
     ...(integerFlag(args, 'run-timeout') === undefined ? {} : { runTimeoutMs: integerFlag(args, 'run-timeout') as number }),
     debug: booleanFlag(args, 'debug'),
+    ...(bail === undefined ? {} : { bail }),
   };
 }
 
@@ -151,7 +159,7 @@ function narrowsFiles(plan: RunPlan): boolean {
 }
 
 /** The environment the suites read (suites/harness/config.ts). '' unsets a variable. */
-function workerEnv(target: ResolvedTarget, settings: RunSettings, outDir: string): Record<string, string> {
+function workerEnv(target: ResolvedTarget, settings: RunSettings, outDir: string, bail: boolean): Record<string, string> {
   return {
     ARCP_FIXTURES_DIR: join(outDir, 'seeds'),
     // The leak check (LEAK-001) samples this process's memory; it is N/A without it.
@@ -174,6 +182,8 @@ function workerEnv(target: ResolvedTarget, settings: RunSettings, outDir: string
     ARCP_SKIP: settings.skip.join(','),
     // Property suites derive per-shard seeds from it (DESIGN §7).
     ARCP_SHARD: settings.shard ?? '',
+    // The run stops at the first failure: a property campaign then does not hunt for more.
+    ARCP_BAIL: bail ? '1' : '',
   };
 }
 
@@ -211,6 +221,10 @@ function writeShardFiles(record: ConformanceRecord, shard: ShardIndex, outDir: s
   out.info(`Wrote shard ${shard.index}/${shard.count} for merging: ${context} and ${names.blob}`);
 }
 
+function stopRule(rule: BailRule, runPlan: RunPlan): (test: CollectedTest) => string | undefined {
+  return (test) => bailReason(rule, test, runPlan.settings, runPlan.baseline?.baseline);
+}
+
 export async function runCommand(argv: readonly string[], out: Output, env: Env = process.env, cwd = process.cwd()): Promise<number> {
   const args = parseArgs(argv, RUN_FLAGS, 'run');
   if (booleanFlag(args, 'help')) {
@@ -220,7 +234,9 @@ export async function runCommand(argv: readonly string[], out: Output, env: Env 
   const runPlan = plan(args, env, cwd);
   out.setDebug(runPlan.debug);
   // From here on a signal cancels the run; reports are written and a started server stopped.
-  const interrupt = new Interrupt((signal) => out.error(`arcp-conformance: ${signal}: cancelling the run, writing the reports (again to quit at once)`));
+  const interrupt = new Interrupt((signal) => out.error(`arcp-conformance: ${signal}: cancelling the run, writing the reports (again to stop waiting for the tests under way)`), {
+    onHurry: (signal) => out.error(`arcp-conformance: ${signal} again: not waiting for the tests under way; writing what finished and stopping`),
+  });
   const stopListening = interrupt.listen();
   try {
     const code = await runPlanned(args, runPlan, interrupt, out, env, cwd);
@@ -251,7 +267,7 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
   try {
     prepareDirectories(outputPaths(runPlan));
     const blobFile = runPlan.shard === undefined ? undefined : join(runPlan.outDir, shardFileNames(runPlan.shard).blob);
-    const environment = workerEnv(target, runPlan.settings, runPlan.outDir);
+    const environment = workerEnv(target, runPlan.settings, runPlan.outDir, runPlan.bail !== undefined);
     let waitMs: number;
     try {
       waitMs = loadTargetConfig(environment).timeoutMs; // the suites will read exactly this; refuse it here if they would
@@ -281,9 +297,11 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
         testTimeoutMs: Math.max(30_000, waitMs * WAITS_PER_TEST) + runPlan.settings.maxWaitMs,
         runTimeoutMs: runPlan.runTimeoutMs ?? ((files) => defaultRunBoundMs(files, waitMs)),
         signal: interrupt.signal,
+        hurry: interrupt.hurry,
         onProgress: (snapshot, event) => progress.update(snapshot, event),
         onDebug: (text) => out.debug(text),
         ...(blobFile === undefined ? {} : { blobFile }),
+        ...(runPlan.bail === undefined ? {} : { stopWhen: stopRule(runPlan.bail, runPlan) }),
       });
     } finally {
       progress.finish();
@@ -293,6 +311,10 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
     if (runPlan.debug) for (const stack of suiteRun.run.stacks) out.debug(stack);
 
     const selection = { only: runPlan.settings.only, skip: runPlan.settings.skip };
+    // A server too slow to test: what the run did not judge is UNTESTABLE, saying so.
+    const tests = suiteRun.tooSlow === undefined
+      ? suiteRun.run.tests
+      : judgeTooSlow(suiteRun.run.tests, suiteRun.tooSlow, (t) => declaredRequirements(t.meta === undefined ? {} : { arcp: t.meta }, t.title));
     const record = buildRecord({
       kit,
       catalogue: cat,
@@ -308,11 +330,11 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
       },
       profile: { ...target.profile },
       settings: runPlan.settings,
-      tests: suiteRun.run.tests,
+      tests,
       // Workers the signal killed are the interrupt's doing, not findings.
       problems: interrupt.exitCode === undefined ? suiteRun.run.problems : suiteRun.run.problems.filter((p) => !isWorkerLoss(p)),
       ...(runPlan.baseline === undefined ? {} : { baseline: runPlan.baseline }),
-      selected: runScope(selection, narrowsFiles(runPlan) ? suiteRun.run.tests : undefined),
+      selected: runScope(selection, narrowsFiles(runPlan) ? tests : undefined),
       ...(suiteRun.interrupted === undefined ? {} : { interrupted: suiteRun.interrupted }),
       redact,
       // The embedded target's profile is a temporary file: the embedded run makes it anew.

@@ -9,13 +9,15 @@ import { globSync } from 'tinyglobby';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 import { createVitest, type Reporter, ReportersMap, type TestModule, type Vitest } from 'vitest/node';
 import { type CollectedRun, ConformanceReporter, collectProblems } from '../reporters/conformance-reporter.ts';
-import type { CollectedProblem } from '../reporters/record.ts';
+import type { CollectedProblem, CollectedTest } from '../reporters/record.ts';
 import type { ProgressSnapshot } from '../reporters/progress.ts';
+import type { TooSlow } from '../reporters/slow-server.ts';
 import { DEFAULT_SUITES, KIT_ROOT, SOLO_SUITES } from './paths.ts';
 import { UsageError } from './errors.ts';
 import { declaredRequirements, selectSuiteFiles } from './selection.ts';
 import { CampaignsFirst } from './file-order.ts';
 import { filesJudging } from './suite-map.ts';
+import { aborted } from './interrupt.ts';
 import type { Selection } from '../suites/verdicts/selection.ts';
 
 
@@ -42,11 +44,15 @@ export interface RunSuitesOptions extends SuiteSource {
   /** Bound of the whole run, or its rule from the number of suite files selected; past it the run is cancelled and marked interrupted. */
   readonly runTimeoutMs: number | ((files: number) => number);
   readonly signal?: AbortSignal;
+  /** Aborted when the user asks again: stop waiting for the cancelled tests and for vitest's close. */
+  readonly hurry?: AbortSignal;
   readonly onProgress?: (snapshot: ProgressSnapshot, event: 'test' | 'file') => void;
   /** vitest's own log output and the suites' console output (shown with --debug). */
   readonly onDebug?: (text: string) => void;
   /** Also write vitest's blob report here, for merging shards later (`arcp-conformance merge`). */
   readonly blobFile?: string;
+  /** Asked as each test finishes: a reason stops the run there (marked interrupted with it). */
+  readonly stopWhen?: (test: CollectedTest) => string | undefined;
 }
 
 export interface SuiteRun {
@@ -54,6 +60,8 @@ export interface SuiteRun {
   /** Suite files selected to run, relative to KIT_ROOT. */
   readonly files: readonly string[];
   readonly interrupted?: string;
+  /** Set when the run stopped because the server was too slow to test (reporters/slow-server.ts). */
+  readonly tooSlow?: TooSlow;
 }
 
 
@@ -147,11 +155,8 @@ async function createConformanceVitest(
   return vitest;
 }
 
-async function closeBounded(vitest: Vitest): Promise<void> {
-  await withBound(
-    vitest.close().catch(() => undefined),
-    CLOSE_BOUND_MS,
-  );
+async function closeBounded(vitest: Vitest, hurry?: AbortSignal): Promise<void> {
+  await withBound(Promise.race([vitest.close().catch(() => undefined), aborted(hurry)]), CLOSE_BOUND_MS);
 }
 
 async function suiteFiles(vitest: Vitest, source: SuiteSource): Promise<string[]> {
@@ -166,10 +171,18 @@ async function suiteFiles(vitest: Vitest, source: SuiteSource): Promise<string[]
 /** Runs the selected suite files and returns what the reporter collected. */
 export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
   let stop = (_why: string): void => undefined;
+  let tooSlow: TooSlow | undefined;
   const reporter = new ConformanceReporter({
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onDebug ? { onConsole: options.onDebug } : {}),
-    onTooSlow: (why) => stop(why),
+    onTooSlow: (finding) => {
+      tooSlow ??= finding;
+      stop(finding.reason);
+    },
+    ...(options.stopWhen === undefined ? {} : { onTestFinished: (test: CollectedTest) => {
+      const why = options.stopWhen?.(test);
+      if (why !== undefined) stop(why);
+    } }),
   });
   // vitest's own blob reporter, so that `merge` can hand the shards to vitest's merge.
   const blob = options.blobFile === undefined ? undefined : new ReportersMap.blob({ outputFile: options.blobFile });
@@ -204,7 +217,7 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
     const started = vitest.start(filters).then(() => undefined);
     try {
       await Promise.race([started, bounded]);
-      if (interrupted !== undefined) await withBound(started, CANCEL_GRACE_MS);
+      if (interrupted !== undefined) await withBound(Promise.race([started, aborted(options.hurry)]), CANCEL_GRACE_MS);
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -216,9 +229,15 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
       reporter.onTestRunEnd(modules, [], 'interrupted');
       await blob?.onTestRunEnd(modules, []).catch(() => undefined);
     }
-    return { run: reporter.run, files, ...(interrupted === undefined ? {} : { interrupted }) };
+    return {
+      run: reporter.run,
+      files,
+      ...(interrupted === undefined ? {} : { interrupted }),
+      // Only when the slowness is what stopped the run (not a signal or the bound before it).
+      ...(tooSlow === undefined || interrupted !== tooSlow.reason ? {} : { tooSlow }),
+    };
   } finally {
-    await closeBounded(vitest);
+    await closeBounded(vitest, options.hurry);
   }
 }
 

@@ -23,6 +23,12 @@ import { randomId } from './ids.ts';
 /** Events published per synchronous batch before yielding. */
 const BATCH = 256;
 
+/** A streamed result up to this size counts as small (the small-stream-inlined defect). */
+const SMALL_RESULT_BYTES = 1024;
+
+/** The result-cap-truncates defect's cap on a streamed result (v1.1 §14's example chunk cap). */
+const RESULT_CAP_BYTES = 1024 * 1024;
+
 export class AgentRunner {
   readonly #job: Job;
   readonly #script: AgentScript;
@@ -30,6 +36,12 @@ export class AgentRunner {
   #calls = 0;
   #sinceYield = 0;
   #chunked: { result_id: string; result_size: number } | undefined;
+  /** The streamed data while it is small (the small-stream-inlined defect inlines it). */
+  #streamedText = '';
+  /** x- kinds seen (the vendor-kind-reregistered defect registers each again). */
+  readonly #vendorKinds = new Set<string>();
+  /** BUDGET_EXHAUSTED denials so far (the lease-kill-via-cancel defect kills at the second). */
+  #budgetDenials = 0;
 
   /** The job.result field of an inline result (`output` under the result-field-renamed variant). */
   readonly #resultField: string;
@@ -53,7 +65,9 @@ export class AgentRunner {
     }
   }
 
-  async #runBranch(steps: readonly Step[], path: string): Promise<void> {
+  /** `lastOfParallel`: the branch is the last of a parallel block (the parallel-tail-lost defect's corner). */
+  async #runBranch(steps: readonly Step[], path: string, lastOfParallel = false): Promise<void> {
+    const defects = this.#job.defects;
     let children = 0;
     for (const step of steps) {
       this.#checkStop();
@@ -62,9 +76,15 @@ export class AgentRunner {
           const count = step.count ?? 1;
           const feature = step.kind === 'progress' ? 'progress' : undefined;
           const body = fixedBodyJson(step);
+          const vendorKind = step.kind.startsWith('x-');
+          if (step.kind === 'metric' && defects.has('budget-metered-by-unit')) this.#meterByUnit(step.body);
+          // parallel-tail-lost: the join never flushes the last branch's buffer, which holds its final event.
+          const tailLost = lastOfParallel && step === steps.at(-1) && defects.has('parallel-tail-lost');
           // The hot loop: synchronous unless a publish or a yield hands back a promise.
           for (let index = 0; index < count; index += 1) {
             const marker = this.#nextMarker(path);
+            if (tailLost && index === count - 1) break;
+            if (vendorKind) this.#registerVendorKind(step.kind);
             const pending = this.#publish(step.kind, body?.(marker) ?? emitBody(step, index, marker), feature);
             if (pending !== undefined) await pending;
           }
@@ -78,7 +98,8 @@ export class AgentRunner {
           break;
         case 'parallel': {
           const paths = step.branches.map(() => `${path}.${children++}`);
-          await Promise.all(step.branches.map((branch, k) => this.#runBranch(branch, paths[k] as string)));
+          const last = step.branches.length - 1;
+          await Promise.all(step.branches.map((branch, k) => this.#runBranch(branch, paths[k] as string, k === last)));
           break;
         }
         case 'cost': {
@@ -132,18 +153,50 @@ export class AgentRunner {
     const call_id = `call_${++this.#calls}`;
     const capability = step.capability ?? 'tool.call';
     const target = step.target ?? step.tool;
-    const args = { capability, target, ...(step.model === undefined ? {} : { model: step.model }) };
-    await this.#publish('tool_call', { tool: step.tool, call_id, args, marker: this.#nextMarker(path) });
+    const op = { capability, target, ...(step.model === undefined ? {} : { model: step.model }) };
+    const call = { tool: step.tool, call_id, args: op, marker: this.#nextMarker(path) };
+    // denial-overtakes-call: a denial known before dispatch is published at once, ahead of its call.
+    const early = job.defects.has('denial-overtakes-call') ? job.lease.authorize(op, Date.now()) : undefined;
+    if (early !== undefined) {
+      await this.#publish('tool_result', { call_id, error: { code: early.code, message: early.message, retryable: false }, marker: this.#nextMarker(path) });
+      await this.#publish('tool_call', call);
+      return this.#afterDenial(early.code);
+    }
+    await this.#publish('tool_call', call);
     await nextTurn(); // the tool "runs": other emitters may interleave between call and result
     this.#checkStop();
-    const denial = job.lease.authorize({ capability, target, ...(step.model === undefined ? {} : { model: step.model }) }, Date.now());
+    const denial = job.lease.authorize(op, Date.now());
     const outcome = denial === undefined ? { result: { ok: true, tool: step.tool } } : { error: { code: denial.code, message: denial.message, retryable: false } };
     await this.#publish('tool_result', { call_id, ...outcome, marker: this.#nextMarker(path) });
-    if (denial?.code === 'LEASE_EXPIRED') {
-      // v1.1 §9.5: the runtime ends the job once the agent tries to act on an expired lease.
-      await job.end('job.error', leaseExpiredPayload(), 'error');
+    if (denial !== undefined) await this.#afterDenial(denial.code);
+  }
+
+  /** What follows a denied operation: the end of the job when the denial is fatal. */
+  async #afterDenial(code: string): Promise<void> {
+    const job = this.#job;
+    // lease-kill-via-cancel: the fatal-error kill goes through the cancel path (final_status cancelled).
+    const viaCancel = job.defects.has('lease-kill-via-cancel');
+    if (code === 'BUDGET_EXHAUSTED' && viaCancel && ++this.#budgetDenials === 2) {
+      await job.end('job.error', { code, message: 'budget exhausted; job killed', retryable: false, final_status: 'cancelled' }, 'cancelled');
       throw STOPPED;
     }
+    if (code !== 'LEASE_EXPIRED') return;
+    // v1.1 §9.5: the runtime ends the job once the agent tries to act on an expired lease.
+    if (viaCancel) await job.end('job.error', { ...leaseExpiredPayload(), final_status: 'cancelled' }, 'cancelled');
+    else await job.end('job.error', leaseExpiredPayload(), 'error');
+    throw STOPPED;
+  }
+
+  /** The vendor-kind-reregistered defect: registering a vendor kind a second time fails. */
+  #registerVendorKind(kind: string): void {
+    if (!this.#job.defects.has('vendor-kind-reregistered')) return;
+    if (this.#vendorKinds.has(kind)) throw new Error(`event kind ${kind} is already registered`);
+    this.#vendorKinds.add(kind);
+  }
+
+  /** The budget-metered-by-unit defect: any metric in a budgeted currency is metered as a cost. */
+  #meterByUnit(body: Record<string, unknown> | undefined): void {
+    if (typeof body?.unit === 'string' && typeof body.value === 'number') this.#job.lease.recordCost(body.unit, body.value);
   }
 
   async #chunks(path: string, step: ChunksStep): Promise<void> {
@@ -153,12 +206,23 @@ export class AgentRunner {
     const count = Array.isArray(parts) ? parts.length : parts.count;
     let result_size = 0;
     this.#chunked = { result_id, result_size };
+    const defects = this.#job.defects;
     for (let k = 0; k < count; k += 1) {
-      const data = Array.isArray(parts) ? (parts[k] as string) : chunkData(k, parts.size, encoding);
-      result_size += chunkByteLength(data, encoding);
+      const streamed = Array.isArray(parts) ? (parts[k] as string) : chunkData(k, parts.size, encoding);
+      // result-cap-truncates: past the cap the stream silently stops; the job still succeeds.
+      if (result_size + chunkByteLength(streamed, encoding) > RESULT_CAP_BYTES && defects.has('result-cap-truncates')) break;
+      result_size += chunkByteLength(streamed, encoding);
       this.#chunked = { result_id, result_size };
-      const more = k < count - 1;
-      await this.#publish('result_chunk', { result_id, chunk_seq: k, data, encoding, more, marker: this.#nextMarker(path) }, 'result_chunk');
+      const last = k === count - 1;
+      // last-chunk-trimmed: a line-oriented streamer trims the end of the text.
+      const data = last && encoding === 'utf8' && defects.has('last-chunk-trimmed') ? streamed.trimEnd() : streamed;
+      if (result_size <= SMALL_RESULT_BYTES) this.#streamedText += data;
+      const marker = this.#nextMarker(path);
+      // chunk-seq-counts-events: chunk_seq read off the branch's event counter.
+      const chunk_seq = defects.has('chunk-seq-counts-events') ? marker.i : k;
+      // last-chunk-close-path: the final chunk is written by close(), which knows no encoding or more.
+      const body = last && defects.has('last-chunk-close-path') ? { result_id, chunk_seq, data, marker } : { result_id, chunk_seq, data, encoding, more: !last, marker };
+      await this.#publish('result_chunk', body, 'result_chunk');
     }
   }
 
@@ -170,8 +234,11 @@ export class AgentRunner {
       return;
     }
     const payload: Record<string, unknown> & { final_status: string } = { final_status: 'success' };
-    if (this.#chunked !== undefined) Object.assign(payload, this.#chunked);
-    else payload[this.#resultField] = step.result === undefined ? { version: job.agentVersion } : step.result;
+    if (this.#chunked !== undefined) {
+      Object.assign(payload, this.#chunked);
+      // small-stream-inlined: a small streamed result is inlined too, as `result` (what chunk-unaware clients read).
+      if (this.#chunked.result_size <= SMALL_RESULT_BYTES && job.defects.has('small-stream-inlined')) payload.result = this.#streamedText;
+    } else payload[this.#resultField] = step.result === undefined ? { version: job.agentVersion } : step.result;
     if (step.summary !== undefined) payload.summary = step.summary;
     await job.agentFinished('job.result', payload, 'success');
   }

@@ -187,9 +187,9 @@ type Handler = (rt: Runtime, conn: Connection, session: Session, msg: Message) =
 const SESSION_HANDLERS: Partial<Record<MessageType, Handler>> = {
   'session.close': (rt, conn, s, m) => onClose(rt, conn, s, m as Message<'session.close'>),
   'session.bye': (rt, conn, s, m) => onClose(rt, conn, s, m as Message<'session.bye'>),
-  'session.ping': (_rt, _conn, s, m) => onPing(s, m as Message<'session.ping'>),
+  'session.ping': (rt, _conn, s, m) => onPing(rt, s, m as Message<'session.ping'>),
   'session.pong': () => undefined, // receipt is what counts (lastInboundAt)
-  'session.ack': (_rt, _conn, s, m) => onAck(s, m as Message<'session.ack'>),
+  'session.ack': (rt, _conn, s, m) => onAck(rt, s, m as Message<'session.ack'>),
   'session.list_jobs': (rt, _conn, s, m) => onListJobs(rt, s, m as Message<'session.list_jobs'>),
   'job.submit': (rt, _conn, s, m) => onSubmit(rt, s, m as Message<'job.submit'>),
   'job.cancel': (rt, _conn, s, m) => onCancel(rt, s, m as Message<'job.cancel'>),

@@ -2,7 +2,8 @@
 // scenario; the clean runtime passes the same scenario. Scenarios return the violation they
 // observe, or undefined.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentScript } from '../spec/agent-script.ts';
+import type { AgentScript, Step } from '../spec/agent-script.ts';
+import { FEATURES } from '../spec/index.ts';
 import { DEFECT_NAMES, type DefectName } from './defects.ts';
 import type { ReferenceOptions } from './options.ts';
 import { TestBed } from './testing/bed.ts';
@@ -77,6 +78,48 @@ async function subscribedStatus(bed: TestBed, job: string): Promise<unknown> {
   w.send({ type: 'job.subscribe', payload: { job_id: job } });
   return (await w.waitFor((f) => f.type === 'job.subscribed' || f.type === 'session.error')).payload.current_status;
 }
+
+/** The job.events of a job, as [kind, body]. */
+function eventsOf(c: TestClient, job: string): Array<[string, Record<string, any>]> {
+  return c.sequenced(job).filter((f) => f.type === 'job.event').map((f) => [f.payload.kind as string, f.payload.body as Record<string, any>]);
+}
+
+/** The result_chunk bodies a job streamed to `c`. */
+function chunksOf(c: TestClient, job: string): Array<Record<string, any>> {
+  return eventsOf(c, job).filter(([kind]) => kind === 'result_chunk').map(([, body]) => body);
+}
+
+/** Runs a chunked result to its end: the chunk bodies and the job.result payload. */
+async function streamed(bed: TestBed, steps: Step[]): Promise<{ chunks: Array<Record<string, any>>; result: Record<string, any> }> {
+  const c = await bed.open();
+  const job = await c.start({ steps });
+  const end = await c.terminal(job);
+  return { chunks: chunksOf(c, job), result: end.payload };
+}
+
+/** Job frames of a session, after a control message in the middle of the job's events, form one +1 chain. */
+async function aroundControl(bed: TestBed, interject: (c: TestClient) => void): Promise<string | undefined> {
+  const c = await bed.open();
+  const job = await c.start({ steps: [{ op: 'emit', kind: 'log', count: 3 }, { op: 'sleep', ms: 100 }, { op: 'emit', kind: 'log', count: 3 }] });
+  await c.waitFor((f) => f.job_id === job && f.event_seq === 3);
+  interject(c);
+  await c.terminal(job);
+  return seqProblem(c.frames);
+}
+
+/** A second session of the same principal without `feature` subscribes with history to a job that emitted `gated`. */
+async function historyWithout(bed: TestBed, feature: string, gated: Step, kind: string): Promise<string | undefined> {
+  const owner = await bed.open();
+  const job = await owner.start({ steps: [gated, { op: 'emit', kind: 'log' }, { op: 'sleep', ms: 200 }] });
+  await owner.waitFor((f) => f.job_id === job && f.payload.kind === 'log');
+  const watcher = await bed.open({ features: FEATURES.filter((f) => f !== feature) });
+  watcher.send({ type: 'job.subscribe', payload: { job_id: job, history: true, from_event_seq: 0 } });
+  await watcher.terminal(job);
+  const leaked = eventsOf(watcher, job).filter(([k]) => k === kind).length;
+  return leaked === 0 ? undefined : `${leaked} ${kind} events replayed to a session without ${feature}`;
+}
+
+const modelLease = { 'tool.call': ['llm'], 'model.use': ['tier-fast/*'] };
 
 const SCENARIOS: Record<DefectName, Scenario> = {
   'seq-race': {
@@ -339,6 +382,179 @@ const SCENARIOS: Record<DefectName, Scenario> = {
       await late.terminal(job);
       const n = late.sequenced(job).length;
       return n === 5 ? undefined : `${n} job frames for 5 positions`;
+    },
+  },
+  'parallel-tail-lost': {
+    async run(bed) {
+      const c = await bed.open();
+      const branch = [{ op: 'emit' as const, kind: 'log', count: 3 }];
+      const job = await c.start({ steps: [{ op: 'parallel', branches: [branch, branch] }] });
+      await c.terminal(job);
+      const logs = eventsOf(c, job).filter(([kind]) => kind === 'log').length;
+      return logs === 6 ? undefined : `${logs} of the 6 events of two parallel branches`;
+    },
+  },
+  'denial-overtakes-call': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'tool', tool: 'forbidden' }] }, { lease_request: { 'tool.call': ['search'] } });
+      await c.terminal(job);
+      const kinds = eventsOf(c, job).map(([kind]) => kind);
+      return kinds.join() === 'tool_call,tool_result' ? undefined : `events in the order ${kinds.join(', ')}`;
+    },
+  },
+  'vendor-kind-reregistered': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'x-vendor.probe', count: 2 }, { op: 'finish' }] });
+      const end = await c.terminal(job);
+      return end.type === 'job.result' ? undefined : `two x- events ended the job: ${JSON.stringify(end.payload)}`;
+    },
+  },
+  'progress-fraction-string': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'progress', body: { current: 2.5, total: 10 } }] });
+      await c.terminal(job);
+      const current = eventsOf(c, job).find(([kind]) => kind === 'progress')?.[1].current;
+      return typeof current === 'number' ? undefined : `progress current ${JSON.stringify(current)}`;
+    },
+  },
+  'history-skips-feature-gate': { run: (bed) => historyWithout(bed, 'progress', { op: 'emit', kind: 'progress', count: 2 }, 'progress') },
+  'control-consumes-seq': {
+    run: (bed) =>
+      aroundControl(bed, (c) => {
+        c.send({ type: 'session.ping', payload: { nonce: 'n1', sent_at: new Date().toISOString() } });
+        c.ack(3);
+      }),
+  },
+  'cancel-ack-carries-seq': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start(waitCancel);
+      await c.waitFor((f) => f.job_id === job && f.event_seq === 1);
+      c.cancel(job);
+      const cancelled = await c.waitFor((f) => f.type === 'job.cancelled');
+      await c.terminal(job);
+      const seq = cancelled.event_seq;
+      return seq === undefined ? seqProblem(c.frames) : `job.cancelled carries event_seq ${seq} after seq 1 was sent`;
+    },
+  },
+  'last-chunk-close-path': {
+    async run(bed) {
+      const { chunks } = await streamed(bed, [{ op: 'chunks', parts: ['a', 'b'] }]);
+      const last = chunks.at(-1);
+      return last?.more === false && last.encoding === 'utf8' ? undefined : `last chunk ${JSON.stringify(last)}`;
+    },
+  },
+  'chunk-seq-counts-events': {
+    async run(bed) {
+      const { chunks } = await streamed(bed, [{ op: 'emit', kind: 'log' }, { op: 'chunks', parts: ['a', 'b'] }]);
+      const seqs = chunks.map((b) => b.chunk_seq).join();
+      return seqs === '0,1' ? undefined : `chunk_seq ${seqs}`;
+    },
+  },
+  'small-stream-inlined': {
+    async run(bed) {
+      const { result } = await streamed(bed, [{ op: 'chunks', parts: ['a', 'b'] }]);
+      return result.result === undefined ? undefined : `job.result inlines ${JSON.stringify(result.result)} beside result_id`;
+    },
+  },
+  'last-chunk-trimmed': {
+    async run(bed) {
+      const { chunks } = await streamed(bed, [{ op: 'chunks', parts: ['line 1\n', 'line 2\n'] }]);
+      const text = chunks.map((b) => b.data).join('');
+      return text === 'line 1\nline 2\n' ? undefined : `assembled ${JSON.stringify(text)}`;
+    },
+  },
+  'expiry-checked-with-lease': {
+    async run(bed) {
+      const c = await bed.open();
+      const reply = await c.submit({ steps: [{ op: 'finish' }] }, { lease_constraints: { expires_at: inMs(-60_000) } });
+      return reply.type === 'session.error' && reply.payload.code === 'INVALID_REQUEST' ? undefined : `a past expires_at got ${reply.type}`;
+    },
+  },
+  'lease-kill-via-cancel': {
+    async run(bed) {
+      const c = await bed.open();
+      const search = { op: 'tool' as const, tool: 'search' };
+      const job = await c.start({ steps: [{ op: 'cost', amount: 1, currency: 'USD' }, search, search, { op: 'finish' }] }, {
+        lease_request: { 'tool.call': ['search'], 'cost.budget': ['USD:1'] },
+      });
+      const end = await c.terminal(job);
+      return end.type === 'job.result' || end.payload.final_status === 'error' ? undefined : `job ended ${JSON.stringify(end.payload)}`;
+    },
+  },
+  'budget-metered-by-unit': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'metric', body: { name: 'tokens.used', value: 5, unit: 'USD' } }, { op: 'tool', tool: 'search' }] }, {
+        lease_request: { 'tool.call': ['search'], 'cost.budget': ['USD:1'] },
+      });
+      await c.terminal(job);
+      return toolResults(c, job)[0] === 'ok' ? undefined : `a tokens.used metric spent the USD budget: ${toolResults(c, job)[0]}`;
+    },
+  },
+  'model-prefix-match': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'tool', tool: 'llm', model: 'tier-fast/small/extra' }] }, { lease_request: modelLease });
+      await c.terminal(job);
+      return toolResults(c, job)[0] === 'PERMISSION_DENIED' ? undefined : 'model tier-fast/small/extra allowed by tier-fast/*';
+    },
+  },
+  'credentials-announced': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'emit', kind: 'log' }] }, { lease_request: modelLease });
+      await c.terminal(job);
+      const late = eventsOf(c, job).find(([, body]) => body.credentials !== undefined);
+      return late === undefined ? undefined : `credentials first sent in a ${late[0]} event after job.accepted`;
+    },
+  },
+  'credential-cached-by-lease': {
+    async run(bed) {
+      const c = await bed.open();
+      const accepted = [];
+      for (let k = 0; k < 2; k += 1) accepted.push((await c.submit({ steps: [{ op: 'finish' }] }, { lease_request: modelLease })).payload.credentials[0]);
+      const [first, second] = accepted;
+      if (first.value === second.value) return 'two jobs share a credential value';
+      return typeof second.scheme === 'string' ? undefined : 'a credential without scheme';
+    },
+  },
+  'credentials-unnegotiated': {
+    async run(bed) {
+      const c = await bed.open({ features: FEATURES.filter((f) => f !== 'provisioned_credentials') });
+      const reply = await c.submit({ steps: [{ op: 'finish' }] }, { lease_request: modelLease });
+      return reply.payload.credentials === undefined ? undefined : 'credentials for a session without provisioned_credentials';
+    },
+  },
+  'write-path-raw': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'tool', tool: 'write', capability: 'fs.write', target: '/workspace/out/../src/main.ts' }] }, {
+        lease_request: { 'fs.write': ['/workspace/out/**'] },
+      });
+      await c.terminal(job);
+      return toolResults(c, job)[0] === 'PERMISSION_DENIED' ? undefined : 'fs.write /workspace/out/../src/main.ts allowed by /workspace/out/**';
+    },
+  },
+  'list-rows-credentials': {
+    options: { variants: ['open-subscribe'] },
+    async run(bed) {
+      const alice = await bed.open();
+      const job = await alice.start(waitCancel, { lease_request: modelLease });
+      const bob = await bed.open({ token: 'tok-bob' });
+      bob.send({ type: 'session.list_jobs', payload: {} });
+      const rows = (await bob.waitFor((f) => f.type === 'session.jobs')).payload.jobs as Array<{ job_id: string; credentials?: unknown }>;
+      return rows.find((r) => r.job_id === job)?.credentials === undefined ? undefined : "bob's listing shows alice's credentials";
+    },
+  },
+  'result-cap-truncates': {
+    async run(bed) {
+      const { chunks, result } = await streamed(bed, [{ op: 'chunks', parts: { count: 40, size: 32_000 } }]);
+      const bytes = chunks.reduce((n, b) => n + String(b.data).length, 0);
+      return bytes === 40 * 32_000 || result.code === 'INTERNAL_ERROR' ? undefined : `${bytes} of ${40 * 32_000} bytes, then ${String(result.final_status)}`;
     },
   },
 };

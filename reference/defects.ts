@@ -176,6 +176,133 @@ export const DEFECTS = [
     description: 'a subscriber with history that joins a job another session already subscribes to joins that fan-out group at the group\'s start, so the replayed events come again live',
     requirements: ['SUB-003', 'SUB-005'],
   },
+  // ---- corners of events, sequence, chunks, leases and credentials (issue 13) ----
+  {
+    name: 'parallel-tail-lost',
+    breaks: 'v1.0 §8.3: every event the agent emits reaches the session, in order',
+    description: 'the branches of a parallel block write through per-branch buffers that the join flushes, all but the last branch\'s: the final event of the last branch is never sent (its seq is never stamped, so no gap shows)',
+    requirements: ['EVT-003'],
+  },
+  {
+    name: 'denial-overtakes-call',
+    breaks: 'v1.0 §8.3: events of one job (and of each branch) reach the session in the order they were produced',
+    description: 'the lease check before dispatch publishes its denial at once, ahead of the tool_call it denies: a denied tool\'s tool_result arrives before its tool_call (allowed calls keep their order)',
+    requirements: ['SEQ-003'],
+  },
+  {
+    name: 'vendor-kind-reregistered',
+    breaks: 'v1.0 §8.2: receivers ignore unknown (x-) event kinds rather than erroring',
+    description: 'an x- vendor kind is registered in the extension registry on every event; the second event of the same vendor kind fails with "already registered" and the job ends with INTERNAL_ERROR',
+    requirements: ['EVT-005'],
+  },
+  {
+    name: 'progress-fraction-string',
+    breaks: 'v1.1 §8.2.1: progress `current` is a non-negative number',
+    description: 'the runtime formats a fractional progress `current` for display (toFixed(1)), sending it as a string; whole numbers pass through as numbers',
+    requirements: ['EVT-006'],
+  },
+  {
+    name: 'history-skips-feature-gate',
+    breaks: 'v1.1 §6.2: no peer uses a feature outside the negotiated intersection',
+    description: 'job.subscribe with history replays the job\'s buffer without the per-session feature gate of the live fan-out: a subscriber that did not negotiate progress or result_chunk gets those events in its replay',
+    requirements: ['EVT-008', 'CHUNK-006'],
+  },
+  {
+    name: 'control-consumes-seq',
+    breaks: 'v1.1 §6.4-6.5: heartbeats and session.ack are not included in event_seq',
+    description: 'the session\'s message counter that stamps event_seq also counts heartbeat and ack traffic: each session.pong sent and each session.ack received takes a number, so the job frames around them skip one',
+    requirements: ['SEQ-005', 'SEQ-006'],
+  },
+  {
+    name: 'cancel-ack-carries-seq',
+    breaks: 'v1.0 §8.3: event_seq is strictly monotonic over every frame of the session that carries it',
+    description: 'job.cancelled carries event_seq, set to the latest seq the session was sent (meant as "cancelled after this event"): it repeats a number of the sequence',
+    requirements: ['SEQ-007'],
+  },
+  {
+    name: 'last-chunk-close-path',
+    breaks: 'v1.1 §8.4: every result_chunk carries encoding and more, and the final one says more: false',
+    description: 'the final chunk of a result is written by the stream\'s close() path, which sends only result_id, chunk_seq and data (no encoding, no more); the other chunks are complete',
+    requirements: ['CHUNK-001', 'CHUNK-003'],
+  },
+  {
+    name: 'chunk-seq-counts-events',
+    breaks: 'v1.1 §8.4: chunk_seq is the 0-based chunk index per result_id',
+    description: 'chunk_seq is taken from the branch\'s event counter, not counted per result: right only when the chunks are the first events of their branch',
+    requirements: ['CHUNK-002'],
+  },
+  {
+    name: 'small-stream-inlined',
+    breaks: 'v1.1 §8.4: a job that streamed result_chunks does not also carry an inline result',
+    description: 'when the streamed result is small (up to 1 KiB) the job.result also inlines it as `result`, for clients that ignore chunks',
+    requirements: ['CHUNK-004'],
+  },
+  {
+    name: 'last-chunk-trimmed',
+    breaks: 'v1.1 §8.4: the assembled result is the concatenation of the chunks\' decoded data',
+    description: 'a line-oriented text streamer strips the trailing whitespace of the last utf8 chunk, so a result ending in a newline loses it',
+    requirements: ['CHUNK-005'],
+  },
+  {
+    name: 'expiry-checked-with-lease',
+    breaks: 'v1.1 §9.5: a past or invalid expires_at is rejected with INVALID_REQUEST',
+    description: 'expires_at is validated by the lease builder, which is skipped when lease_request names no capability: such a submit is accepted whatever its expires_at says',
+    requirements: ['LEASE-002', 'LEASE-003'],
+  },
+  {
+    name: 'lease-kill-via-cancel',
+    breaks: 'v1.1 §7.3, §9.5-9.6: LEASE_EXPIRED and BUDGET_EXHAUSTED terminals say final_status "error"',
+    description: 'a job killed for a fatal lease error (an operation after expires_at; a second operation after the budget ran out) is ended through the cancel path: its job.error keeps the code but says final_status "cancelled"',
+    requirements: ['LEASE-005', 'BUDGET-005'],
+  },
+  {
+    name: 'budget-metered-by-unit',
+    breaks: 'v1.1 §9.6: only cost.* metrics decrement the budget counter of their currency',
+    description: 'the budget meter matches metrics by unit alone: any metric whose unit is a budgeted currency (a tokens.used in USD) decrements that counter',
+    requirements: ['BUDGET-002'],
+  },
+  {
+    name: 'model-prefix-match',
+    breaks: 'v1.1 §9.7: a model no model.use pattern matches is rejected with PERMISSION_DENIED',
+    description: 'model.use patterns are matched as prefixes (the trailing * stripped), so `tier-fast/*` also allows `tier-fast/small/extra`; other capabilities use the glob',
+    requirements: ['MODEL-001'],
+  },
+  {
+    name: 'credentials-announced',
+    breaks: 'v1.1 §9.8.2, §14: credentials issued no later than job.accepted, and only to the submitting principal',
+    description: 'for a lease with model.use, the model gateway\'s credential is minted when the agent starts and announced, with the job\'s other credentials, in a status event that fans out to every observer of the job',
+    requirements: ['CRED-001', 'CRED-006'],
+  },
+  {
+    name: 'credential-cached-by-lease',
+    breaks: 'v1.1 §9.8.1-9.8.2: each credential carries id, scheme, value and endpoint; no value is reused across jobs',
+    description: 'the gateway client caches credentials by lease: a later job with an identical lease gets the cached credential, read back from a slim record without `scheme`',
+    requirements: ['CRED-002', 'CRED-003'],
+  },
+  {
+    name: 'credentials-unnegotiated',
+    breaks: 'v1.1 §6.2: no peer uses a feature outside the negotiated intersection',
+    description: 'credentials are minted for every lease with model.use (the model gateway needs one) whether or not the session negotiated provisioned_credentials',
+    requirements: ['CRED-009'],
+  },
+  {
+    name: 'write-path-raw',
+    breaks: 'v1.0 §14: paths are canonicalized before lease evaluation',
+    description: 'only fs.read targets are canonicalized: fs.write (and other fs.*) targets are matched as sent, so /workspace/out/../src/main.ts passes /workspace/out/**',
+    requirements: ['SEC-003'],
+  },
+  {
+    name: 'result-cap-truncates',
+    breaks: 'v1.1 §14 / v1.0 §14: exceeding a result-size limit surfaces as INTERNAL_ERROR, not silent truncation',
+    description: 'a streamed result is capped at 1 MiB: past the cap the remaining chunks are dropped and the job ends with success (the last chunk sent says more: true)',
+    requirements: ['SEC-007'],
+  },
+  {
+    name: 'list-rows-credentials',
+    breaks: 'v1.1 §14: introspection surfaces (session.list_jobs) redact credentials for every principal but the submitter',
+    description: 'a session.jobs row carries the job\'s credentials while they are live, whoever lists it: invisible where a principal lists only its own jobs, a leak where the deployment lists other principals\' jobs',
+    requirements: ['CRED-005'],
+  },
 ] as const satisfies readonly Defect[];
 
 export type DefectName = (typeof DEFECTS)[number]['name'];

@@ -1,6 +1,6 @@
 // Job messages (v1.1 §7): submit (with idempotency and agent versions), cancel, subscribe
 // and unsubscribe.
-import { CAPABILITY_NAME_PATTERN, UTC_TIMESTAMP_PATTERN, type Feature, type Lease, type Message } from '../spec/index.ts';
+import { CAPABILITY_NAME_PATTERN, UTC_TIMESTAMP_PATTERN, type Credential, type Feature, type Lease, type LeaseConstraints, type Message } from '../spec/index.ts';
 import { parseAgentScript, requiredFeatures } from '../spec/agent-script.ts';
 import { AgentRunner } from './agent-runner.ts';
 import { resolveAgent } from './agents.ts';
@@ -32,7 +32,7 @@ function needFeature(session: Session, feature: Feature, what: string): void {
 }
 
 // v1.1 §9.2, §9.5: capability names, feature gates, and expires_at in UTC and in the future.
-function validateLease(session: Session, lease: Lease, expiresAt: string | undefined): void {
+function validateLease(rt: Runtime, session: Session, lease: Lease, expiresAt: string | undefined): void {
   for (const name of Object.keys(lease)) {
     if (!CAPABILITY_NAME_PATTERN.test(name)) throw new RequestError('INVALID_REQUEST', `lease capability ${JSON.stringify(name)} is not a capability name`);
   }
@@ -40,6 +40,8 @@ function validateLease(session: Session, lease: Lease, expiresAt: string | undef
   if (lease['model.use'] !== undefined) needFeature(session, 'model.use', 'a model.use lease');
   if (expiresAt === undefined) return;
   needFeature(session, 'lease_expires_at', 'lease_constraints.expires_at');
+  // expiry-checked-with-lease: the check lives in the lease builder, skipped for an empty lease.
+  if (Object.keys(lease).length === 0 && rt.config.defects.has('expiry-checked-with-lease')) return;
   const at = Date.parse(expiresAt);
   if (!UTC_TIMESTAMP_PATTERN.test(expiresAt) || Number.isNaN(at)) {
     throw new RequestError('INVALID_REQUEST', 'lease_constraints.expires_at must be an ISO 8601 UTC time ending in Z');
@@ -70,13 +72,15 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
     }
   }
 
-  validateLease(session, lease, p.lease_constraints?.expires_at);
+  validateLease(rt, session, lease, p.lease_constraints?.expires_at);
   const parsed = parseAgentScript(p.input);
   if (!parsed.ok) throw new RequestError('INVALID_REQUEST', `input is not a valid conformance script: ${parsed.problems.join('; ')}`, { problems: parsed.problems });
   for (const feature of requiredFeatures(parsed.script)) needFeature(session, feature, 'this script');
 
   const traceId = msg.trace_id ?? newTraceId();
-  const wantsCredentials = session.has('provisioned_credentials') && (lease['cost.budget'] !== undefined || lease['model.use'] !== undefined);
+  // credentials-unnegotiated: the model gateway gets a credential whatever the session negotiated.
+  const negotiated = session.has('provisioned_credentials') || (lease['model.use'] !== undefined && rt.config.defects.has('credentials-unnegotiated'));
+  const wantsCredentials = negotiated && (lease['cost.budget'] !== undefined || lease['model.use'] !== undefined);
   const job = new Job(
     {
       id: randomId('job_', 12),
@@ -86,7 +90,7 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
       agentName: agent.name,
       agentVersion: agent.version,
       lease: new LeaseState(lease, p.lease_constraints, rt.config.defects),
-      credentials: wantsCredentials ? [issueCredential(lease, p.lease_constraints)] : undefined,
+      credentials: wantsCredentials ? [credentialFor(rt, lease, p.lease_constraints)] : undefined,
       traceId,
       idempotencyKey: p.idempotency_key,
       fingerprint,
@@ -102,7 +106,28 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
   rt.subscriptions.observe(session, job);
   session.outbound.send('job.accepted', job.acceptedPayload, { job_id: job.id, trace_id: traceId });
   if (rt.config.variants.has('runtime-status-event')) void job.publishEvent('status', { phase: 'running', message: 'agent starting' });
+  // credentials-announced: the model gateway's credential comes after job.accepted, announced to every observer.
+  if (job.credentials !== undefined && lease['model.use'] !== undefined && rt.config.defects.has('credentials-announced')) {
+    void job.publishEvent('status', { phase: 'credentials_issued', credentials: [...job.credentials, issueCredential(lease, p.lease_constraints)] });
+  }
   void new AgentRunner(job, parsed.script, rt.config.variants.has('result-field-renamed') ? 'output' : 'result').run();
+}
+
+/** Slim records of issued credentials by lease (only the credential-cached-by-lease defect keeps them). */
+const credentialCache = new WeakMap<Runtime, Map<string, Omit<Credential, 'scheme'>>>();
+
+/** A fresh credential for the job; the credential-cached-by-lease defect hands out a cached one for a lease seen before. */
+function credentialFor(rt: Runtime, lease: Lease, constraints: LeaseConstraints | undefined): Credential {
+  if (!rt.config.defects.has('credential-cached-by-lease')) return issueCredential(lease, constraints);
+  const cache = credentialCache.get(rt) ?? new Map<string, Omit<Credential, 'scheme'>>();
+  credentialCache.set(rt, cache);
+  const key = canonicalJson(lease);
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached as Credential;
+  const credential = issueCredential(lease, constraints);
+  const { scheme: _dropped, ...slim } = credential;
+  cache.set(key, slim);
+  return credential;
 }
 
 function acceptedPayload(job: Job): Record<string, unknown> {
@@ -174,7 +199,9 @@ export function onCancel(rt: Runtime, session: Session, msg: Message<'job.cancel
   }
   // cancel-ack-needs-event: the ack rides the agent's event path, which a silent job has not opened.
   if (!(job.position === 0 && rt.config.defects.has('cancel-ack-needs-event'))) {
-    session.outbound.send('job.cancelled', { job_id: job.id, reason }, { job_id: job.id });
+    // cancel-ack-carries-seq: the ack names the latest seq sent ("cancelled after this event").
+    const seq = rt.config.defects.has('cancel-ack-carries-seq') ? { event_seq: session.outbound.lastSeq } : {};
+    session.outbound.send('job.cancelled', { job_id: job.id, reason }, { job_id: job.id, ...seq });
   }
   job.requestCancel();
 }
@@ -207,7 +234,9 @@ export function onSubscribe(rt: Runtime, session: Session, msg: Message<'job.sub
   const replay = history === true ? job.history.slice(from + 1, job.position) : [];
   const withCredentials = mayHoldCredentials(job, session.principal) || (rt.config.defects.has('credentials-leak') && job.credentials !== undefined);
   session.outbound.send('job.subscribed', subscribedPayload(job, job.position, replay.length > 0, withCredentials), { job_id: job.id });
-  replay.forEach((entry, k) => void session.deliver(job, from + 1 + k, entry));
+  // history-skips-feature-gate: the replay path forgets the feature each entry needs.
+  const ungated = rt.config.defects.has('history-skips-feature-gate');
+  replay.forEach((entry, k) => void session.deliver(job, from + 1 + k, ungated ? { type: entry.type, json: entry.json } : entry));
   // history-dup-after-live: joining the fan-out group another subscriber already follows
   // catches up from where the replay started, so the replayed events come twice.
   if (rt.config.defects.has('history-dup-after-live') && [...job.observers].some((s) => s.id !== job.submitterSessionId)) {

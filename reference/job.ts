@@ -72,6 +72,11 @@ export class Job implements JobWire {
     this.#armTimers(maxRuntimeSec);
   }
 
+  /** The runtime's switched-on defects (the agent runner re-creates some of them). */
+  get defects(): Config['defects'] {
+    return this.#config.defects;
+  }
+
   get agentRef(): string {
     return `${this.agentName}@${this.agentVersion}`;
   }
@@ -97,6 +102,8 @@ export class Job implements JobWire {
   publishEvent(kind: string, body: Record<string, unknown> | string, feature?: JobEntry['feature']): void | Promise<void> {
     if (this.terminal !== undefined && !this.#config.defects.has('event-after-terminal')) return;
     if (this.status === 'pending') this.status = 'running';
+    // progress-fraction-string: a fractional `current` is formatted for display.
+    if (kind === 'progress' && typeof body === 'object' && this.#config.defects.has('progress-fraction-string')) body = displayProgress(body);
     const bodyJson = typeof body === 'string' ? body : JSON.stringify(body);
     const json = `{"kind":${JSON.stringify(kind)},"ts":"${isoNow()}","body":${bodyJson}}`;
     return this.#publish(feature === undefined ? { type: 'job.event', json } : { type: 'job.event', json, feature });
@@ -218,6 +225,11 @@ export class Job implements JobWire {
 
 /** setTimeout's largest delay (~24.8 days); longer leases are enforced at each operation only. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function displayProgress(body: Record<string, unknown>): Record<string, unknown> {
+  const { current } = body;
+  return typeof current === 'number' && !Number.isInteger(current) ? { ...body, current: current.toFixed(1) } : body;
+}
 
 export function cancelledPayload(message: string): TerminalPayload {
   return { code: 'CANCELLED', message, retryable: false, final_status: 'cancelled' };

@@ -130,7 +130,9 @@ export class LeaseState {
     const key = JSON.stringify([op.capability, op.target, op.model ?? null]);
     if (this.#granted.has(key) && this.#defects?.has('expiry-cached-grant')) return undefined;
     if (this.expired(now)) return { code: 'LEASE_EXPIRED', message: `lease expired at ${this.constraints?.expires_at}` };
-    const target = canonicalTarget(op.capability, op.target);
+    // write-path-raw: only fs.read targets are canonicalized.
+    const raw = op.capability.startsWith('fs.') && op.capability !== 'fs.read' && this.#defects?.has('write-path-raw');
+    const target = raw ? op.target : canonicalTarget(op.capability, op.target);
     const patterns = this.lease[op.capability] ?? [];
     const matches = op.capability.startsWith('fs.') && this.#defects?.has('fs-star-crosses-slash') ? looseGlobMatches : globMatches;
     if (target === undefined || !patterns.some((p) => matches(p, target))) {
@@ -138,7 +140,9 @@ export class LeaseState {
     }
     if (op.model !== undefined) {
       const models = this.lease['model.use'] ?? [];
-      if (!models.some((p) => globMatches(p, op.model as string))) {
+      // model-prefix-match: patterns read as prefixes once their trailing * is stripped.
+      const matchesModel = this.#defects?.has('model-prefix-match') ? (p: string, m: string) => m.startsWith(p.replace(/\*+$/, '')) : globMatches;
+      if (!models.some((p) => matchesModel(p, op.model as string))) {
         return { code: 'PERMISSION_DENIED', message: `model ${JSON.stringify(op.model)} is not covered by model.use` };
       }
     }

@@ -79,6 +79,11 @@ export class Outbound {
     this.write(frame);
   }
 
+  /** Takes a seq that no frame will carry (only the control-consumes-seq defect calls this); the log holds an empty entry for it. */
+  skipSeq(): void {
+    this.log.push(++this.#lastSeq, '', Date.now());
+  }
+
   /** Queues a ready frame (also replays, and the subscribed-foreign-seq defect's forwards). */
   write(frame: string): void {
     const socket = this.#socket;

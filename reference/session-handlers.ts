@@ -8,7 +8,8 @@ import { isoNow, newResumeToken } from './ids.ts';
 import { RequestError } from './request-error.ts';
 import type { Runtime } from './runtime.ts';
 import type { Session } from './session.ts';
-import { listRow } from './views.ts';
+import type { Job } from './job.ts';
+import { listRow, mayHoldCredentials } from './views.ts';
 
 export const RUNTIME_INFO = Object.freeze({ name: 'arcp-reference', version: '0.1.0' });
 
@@ -92,7 +93,8 @@ function resumeSession(rt: Runtime, conn: Connection, principal: string | undefi
   let from = last + 1;
   if (rt.config.defects.has('replay-drops-events')) from = last + 2;
   if (rt.config.defects.has('replay-duplicates')) from = Math.max(1, last);
-  for (const frame of session.outbound.log.slice(from, session.outbound.lastSeq)) session.outbound.write(frame);
+  // An empty entry is a number the control-consumes-seq defect took without a frame.
+  for (const frame of session.outbound.log.slice(from, session.outbound.lastSeq)) if (frame !== '') session.outbound.write(frame);
 }
 
 function sendWelcome(rt: Runtime, session: Session): void {
@@ -118,18 +120,27 @@ export function onClose(rt: Runtime, conn: Connection, session: Session, msg: Me
 }
 
 /** v1.1 §6.4: answer a ping promptly (whether or not heartbeat was negotiated). */
-export function onPing(session: Session, msg: Message<'session.ping'>): void {
+export function onPing(rt: Runtime, session: Session, msg: Message<'session.ping'>): void {
+  // control-consumes-seq: the message counter behind event_seq counts heartbeats too.
+  if (rt.config.defects.has('control-consumes-seq')) session.outbound.skipSeq();
   session.outbound.send('session.pong', { ping_nonce: msg.payload.nonce, received_at: isoNow() });
 }
 
 /** v1.1 §6.5. */
-export function onAck(session: Session, msg: Message<'session.ack'>): void {
+export function onAck(rt: Runtime, session: Session, msg: Message<'session.ack'>): void {
   requireFeature(session, 'ack', 'session.ack');
   const seq = msg.payload.last_processed_seq;
   if (seq > session.outbound.lastSeq) {
     throw new RequestError('INVALID_REQUEST', `last_processed_seq ${seq} is ahead of the session (latest ${session.outbound.lastSeq})`);
   }
   session.acknowledge(seq);
+  if (rt.config.defects.has('control-consumes-seq')) session.outbound.skipSeq();
+}
+
+/** Whether a listing row carries the job's credentials: for the submitter only (the list-rows-credentials defect: for anyone, while they are live). */
+function rowCredentials(rt: Runtime, job: Job, principal: string): boolean {
+  if (rt.config.defects.has('list-rows-credentials')) return job.credentials !== undefined && !job.credentialsRevoked;
+  return mayHoldCredentials(job, principal);
 }
 
 /** v1.1 §6.6: the principal's jobs, filtered and paged; credentials only for the submitter. */
@@ -151,7 +162,7 @@ export function onListJobs(rt: Runtime, session: Session, msg: Message<'session.
   const omitCursor = nextCursor === null && rt.config.variants.has('no-next-cursor');
   session.outbound.send('session.jobs', {
     request_id: msg.id,
-    jobs: jobs.map((job) => listRow(job, session.principal)),
+    jobs: jobs.map((job) => listRow(job, session.principal, rowCredentials(rt, job, session.principal))),
     ...(omitCursor ? {} : { next_cursor: nextCursor }),
   });
 }

@@ -14,7 +14,7 @@ import type { CollectedProblem, CollectedTest } from './record.ts';
 import { verdictOf } from './record.ts';
 import type { ProgressSnapshot } from './progress.ts';
 import { emptyCounts, type Verdict } from './verdicts.ts';
-import { SlowServerWatch } from './slow-server.ts';
+import { SlowServerWatch, type TooSlow } from './slow-server.ts';
 
 export interface ConformanceReporterOptions {
   /** Called as tests finish and files load. */
@@ -22,7 +22,9 @@ export interface ConformanceReporterOptions {
   /** Console output of the suites (shown only with --debug). */
   readonly onConsole?: (text: string) => void;
   /** Called once when test after test timed out waiting for the server (slow-server.ts). */
-  readonly onTooSlow?: (reason: string) => void;
+  readonly onTooSlow?: (finding: TooSlow) => void;
+  /** Called with each test as it finishes (`run --bail` decides there whether to stop). */
+  readonly onTestFinished?: (test: CollectedTest) => void;
 }
 
 export interface CollectedRun {
@@ -48,6 +50,7 @@ export function errorText(error: ErrorLike): string {
 export function collectTestCase(test: TestCase): CollectedTest {
   const result = test.result();
   const meta = test.meta().arcp;
+  const diagnostic = test.diagnostic();
   return {
     file: test.module.relativeModuleId,
     title: test.fullName,
@@ -55,7 +58,8 @@ export function collectTestCase(test: TestCase): CollectedTest {
     ...(result.state === 'skipped' && result.note !== undefined ? { skipNote: result.note } : {}),
     ...(meta === undefined ? {} : { meta }),
     errors: (result.errors ?? []).map(errorText),
-    durationMs: test.diagnostic()?.duration ?? 0,
+    durationMs: diagnostic?.duration ?? 0,
+    ...(diagnostic === undefined ? {} : { startedAt: diagnostic.startTime }),
   };
 }
 
@@ -113,6 +117,7 @@ export class ConformanceReporter implements Reporter {
     if (verdict !== undefined) this.#counts[verdict] += 1;
     this.#slow?.observe(result.state, (result.errors ?? []).map(errorText));
     this.#options.onProgress?.(this.#snapshot(), 'test');
+    this.#options.onTestFinished?.(collectTestCase(test));
   }
 
   onTestModuleEnd(): void {

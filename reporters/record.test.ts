@@ -38,6 +38,12 @@ describe('buildRecord', () => {
     expect(record.exit).toEqual({ code: 1, reason: '2 failing tests: 1 FAIL, 1 UNTESTABLE' });
   });
 
+  it('places each test in time: when it started after the run started (none for a test that never started)', () => {
+    const start = Date.parse('2025-01-01T00:00:00Z');
+    const record = sampleRecord({ tests: [{ ...passed('suites/a.suite.ts', 'a [SEQ-001]', ['SEQ-001']), startedAt: start + 1234.4 }, passed('suites/b.suite.ts', 'b [SEQ-001]', ['SEQ-001'])] });
+    expect(record.tests.map((t) => t.startedAfterMs)).toEqual([1234, undefined]);
+  });
+
   it('keeps key, detail, evidence and replay of a failure', () => {
     const failure = sampleRecord().tests.find((t) => t.verdict === 'FAIL');
     expect(failure?.key).toBe('suites/cancel.suite.ts > one terminal per job [CANCEL-001]');

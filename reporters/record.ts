@@ -40,6 +40,8 @@ export interface RecordTest {
   readonly verdict: Verdict;
   readonly outcomes: readonly RequirementOutcome[];
   readonly durationMs: number;
+  /** When the test started, in ms after the run's start (with durationMs: when its verdict was in). */
+  readonly startedAfterMs?: number;
   /** One line: what was expected and what arrived (or why it was N/A / UNTESTABLE). */
   readonly detail?: string;
   /** The full failure message, as the test threw it (redacted, bounded). */
@@ -191,6 +193,8 @@ export interface CollectedTest {
   readonly meta?: ArcpTaskMeta;
   readonly errors: readonly string[];
   readonly durationMs: number;
+  /** When the test started (unix ms, vitest's diagnostic), if it started. */
+  readonly startedAt?: number;
 }
 
 /** An error outside any test: a suite file that did not load, or an unhandled error. */
@@ -256,7 +260,7 @@ export function verdictOf(test: Pick<CollectedTest, 'state' | 'meta' | 'skipNote
 }
 
 /** Requirement ids a result fails on: its FAIL/UNTESTABLE outcomes (WARN ones when strict). */
-function failingIds(test: CollectedTest, verdict: Verdict, strict: boolean): string[] {
+function failingIds(test: Pick<CollectedTest, 'meta'>, verdict: Verdict, strict: boolean): string[] {
   const outcomes = test.meta?.outcomes ?? [];
   const declared = test.meta?.requirements ?? [];
   const bad = new Set<Verdict>(['FAIL', 'UNTESTABLE', ...(strict ? (['WARN'] as const) : [])]);
@@ -298,12 +302,23 @@ function concludedOutcomes(test: CollectedTest, verdict: Verdict): RequirementOu
   });
 }
 
-function wouldBlock(verdict: Verdict, settings: RunSettings): boolean {
+type Strictness = Pick<RunSettings, 'strict' | 'allowUntestable'>;
+
+function wouldBlock(verdict: Verdict, settings: Strictness): boolean {
   return (
     verdict === 'FAIL' ||
     (verdict === 'UNTESTABLE' && !settings.allowUntestable) ||
     (verdict === 'WARN' && settings.strict)
   );
+}
+
+/**
+ * The requirement ids a finished test fails the run on, before any baseline: [] when its
+ * verdict does not fail the run under these settings. `run --bail` stops on it.
+ */
+export function blockingIds(test: Pick<CollectedTest, 'state' | 'meta' | 'skipNote'>, settings: Strictness): string[] {
+  const verdict = verdictOf(test);
+  return verdict !== undefined && wouldBlock(verdict, settings) ? failingIds(test, verdict, settings.strict) : [];
 }
 
 interface Draft extends Omit<RecordTest, 'baselined' | 'blocking'> {}
@@ -323,13 +338,14 @@ function draftTest(test: CollectedTest, verdict: Verdict, input: RecordInput): D
     verdict,
     outcomes: concludedOutcomes(test, verdict).map((o) => (o.detail === undefined ? o : { ...o, detail: redact(o.detail) })),
     durationMs: Math.round(test.durationMs),
+    ...(test.startedAt === undefined ? {} : { startedAfterMs: Math.max(0, Math.round(test.startedAt - input.startedAt.getTime())) }),
     ...(detail === undefined ? {} : { detail: redact(detail) }),
     ...(message === undefined ? {} : { message: redact(message) }),
     ...(evidence === undefined ? {} : { evidence }),
     ...(meta?.replay === undefined ? {} : { replay: meta.replay }),
     ...(input.rerun === undefined || verdict === 'PASS' || verdict === 'NA' ? {} : { rerun: redact(input.rerun(test.file, meta?.requirements ?? [], meta?.replay?.seed)) }),
     ...(meta?.notes === undefined || meta.notes.length === 0 ? {} : { notes: meta.notes.map(redact) }),
-    failingRequirements: wouldBlock(verdict, input.settings) ? failingIds(test, verdict, input.settings.strict) : [],
+    failingRequirements: blockingIds(test, input.settings),
   };
 }
 

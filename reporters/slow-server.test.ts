@@ -1,32 +1,75 @@
 import { describe, expect, it } from 'vitest';
-import { SlowServerWatch } from './slow-server.ts';
+import type { CollectedTest } from './record.ts';
+import { judgeTooSlow, SlowServerWatch, type TooSlow } from './slow-server.ts';
 
-const TIMEOUT = 'HarnessError: timed out after 5000 ms on c1 waiting for job.accepted or a rejection for job.submit';
+const TIMEOUT = 'HarnessError: while judging JOB-001: timed out after 5000 ms on c1 waiting for job.accepted or a rejection for job.submit';
 
 describe('SlowServerWatch', () => {
-  it('judges the server too slow after a streak of tests that failed only on a wait, once', () => {
-    const reasons: string[] = [];
-    const watch = new SlowServerWatch((r) => reasons.push(r), 3);
+  it('judges the server too slow after a streak of tests that failed only on a wait, once, with the bound that held for every reply', () => {
+    const findings: TooSlow[] = [];
+    const watch = new SlowServerWatch((f) => findings.push(f), 3);
+    watch.observe('failed', [TIMEOUT.replace('5000', '9000')]);
     watch.observe('failed', [TIMEOUT]);
-    watch.observe('failed', [TIMEOUT]);
-    expect(reasons).toEqual([]);
+    expect(findings).toEqual([]);
     watch.observe('failed', [TIMEOUT.replace('5000', '7000')]);
-    expect(reasons).toEqual(['too slow: over 7000 ms per reply (3 tests in a row found no answer within the wait bound, --timeout)']);
+    expect(findings).toEqual([
+      { overMsPerReply: 5000, streak: 3, reason: 'too slow: over 5000 ms per reply (3 tests in a row found no answer within the wait bound, --timeout)' },
+    ]);
     watch.observe('failed', [TIMEOUT]);
-    expect(reasons).toHaveLength(1);
+    expect(findings).toHaveLength(1);
   });
 
   it('starts over on a test that passed or failed for another reason; skipped tests do not count', () => {
-    const reasons: string[] = [];
-    const watch = new SlowServerWatch((r) => reasons.push(r), 2);
-    watch.observe('failed', [TIMEOUT]);
+    const findings: TooSlow[] = [];
+    const watch = new SlowServerWatch((f) => findings.push(f), 2);
+    watch.observe('failed', [TIMEOUT.replace('5000', '1000')]);
     watch.observe('passed', []);
     watch.observe('failed', [TIMEOUT]);
     watch.observe('failed', ['SEQ-001 (MUST): event_seq went from 3 to 3', TIMEOUT]);
     watch.observe('failed', [TIMEOUT]);
     watch.observe('skipped', []);
-    expect(reasons).toEqual([]);
+    expect(findings).toEqual([]);
     watch.observe('failed', [TIMEOUT]);
-    expect(reasons).toHaveLength(1);
+    // The 1000 ms wait before the pass is not part of the streak.
+    expect(findings.map((f) => f.overMsPerReply)).toEqual([5000]);
+  });
+});
+
+describe('judgeTooSlow', () => {
+  const finding: TooSlow = { overMsPerReply: 5000, streak: 8, reason: 'too slow: over 5000 ms per reply' };
+  const base = { file: 'suites/jobs/jobs.suite.ts', durationMs: 1 } as const;
+  const fromTitle = (t: CollectedTest): string[] => /\[(.*)\]$/.exec(t.title)?.[1]?.split(', ') ?? [];
+
+  it('makes the waits that ran out and the tests the stop cut short UNTESTABLE for every id, never PASS or FAIL', () => {
+    const tests: CollectedTest[] = [
+      { ...base, title: 'timed out [JOB-001, JOB-002]', state: 'failed', errors: [TIMEOUT], meta: { requirements: ['JOB-001', 'JOB-002'], verdict: 'FAIL', outcomes: [{ id: 'JOB-002', verdict: 'PASS' }] } },
+      { ...base, title: 'never started [LIFE-003]', state: 'pending', errors: [] },
+      { ...base, title: 'cut by the cancel [LIFE-001]', state: 'skipped', errors: [] },
+    ];
+    const judged = judgeTooSlow(tests, finding, fromTitle);
+    for (const t of judged) {
+      expect(t.state).toBe('failed');
+      expect(t.meta?.verdict).toBe('UNTESTABLE');
+      for (const o of t.meta?.outcomes ?? []) {
+        expect(o.verdict).toBe('UNTESTABLE');
+        expect(o.detail).toMatch(/^not judged: the server is too slow to test \(no reply within 5000 ms in 8 tests in a row/);
+      }
+    }
+    expect(judged.map((t) => t.meta?.outcomes?.map((o) => o.id))).toEqual([['JOB-001', 'JOB-002'], ['LIFE-003'], ['LIFE-001']]);
+    expect(judged[0]?.errors).toEqual([TIMEOUT]);
+    expect(judged[1]?.errors[0]).toMatch(/^UNTESTABLE: not judged/);
+  });
+
+  it('leaves what a test judged itself: a pass, a failed check, an N/A, a WARN before the wait, a test with no ids', () => {
+    const warned: CollectedTest = { ...base, title: 'warned then waited [JOB-004, JOB-005]', state: 'failed', errors: [TIMEOUT], meta: { requirements: ['JOB-004', 'JOB-005'], verdict: 'FAIL', outcomes: [{ id: 'JOB-004', verdict: 'WARN', detail: 'no trace_id' }] } };
+    const tests: CollectedTest[] = [
+      { ...base, title: 'passed [JOB-001]', state: 'passed', errors: [], meta: { requirements: ['JOB-001'], verdict: 'PASS', outcomes: [{ id: 'JOB-001', verdict: 'PASS' }] } },
+      { ...base, title: 'broke a MUST [SEQ-001]', state: 'failed', errors: ['SEQ-001 (MUST): went back', TIMEOUT], meta: { requirements: ['SEQ-001'], verdict: 'FAIL', outcomes: [{ id: 'SEQ-001', verdict: 'FAIL' }] } },
+      { ...base, title: 'n/a [HB-001]', state: 'skipped', skipNote: 'N/A: no heartbeat', errors: [], meta: { requirements: ['HB-001'], verdict: 'NA' } },
+      { ...base, title: 'replaying a fixture that leaves no wire symptom', state: 'skipped', errors: [] },
+    ];
+    expect(judgeTooSlow(tests, finding, fromTitle)).toEqual(tests);
+    const [after] = judgeTooSlow([warned], finding, fromTitle);
+    expect(after?.meta?.outcomes?.map((o) => `${o.id} ${o.verdict}`)).toEqual(['JOB-004 WARN', 'JOB-005 UNTESTABLE']);
   });
 });

@@ -1,36 +1,104 @@
 // A server too slow to test: when test after test fails only because a wait for the server
 // ran out, the rest of the run would do the same for many minutes. After TOO_SLOW_STREAK such
-// tests in a row (none passing or failing otherwise between them) the run stops with one
-// verdict that says so, instead of ending at its bound.
+// tests in a row (none passing or failing otherwise between them) the run stops, and what it
+// did not judge is UNTESTABLE "too slow", never a PASS and never a FAIL that blames a MUST: a
+// wait that ran out on such a server cannot tell a missing reply from a late one.
+import type { RequirementOutcome } from '../suites/verdicts/types.ts';
+import type { CollectedTest } from './record.ts';
 
 /** Consecutive tests that failed only on a wait's timeout before the server is judged too slow. */
 export const TOO_SLOW_STREAK = 8;
 
 const TIMEOUT = /timed out after (\d+) ms\b/;
 
+/** What the run measured of a server too slow to test. */
+export interface TooSlow {
+  /** No reply came within this many ms in any wait of the streak (the smallest wait bound). */
+  readonly overMsPerReply: number;
+  /** Tests in a row that found no answer within their wait. */
+  readonly streak: number;
+  /** `too slow: over N ms per reply (...)`: the run's interruption reason. */
+  readonly reason: string;
+}
+
+/** The wait bounds of a failed test's errors when every one is a harness wait that ran out; else undefined. */
+function waitBounds(state: string, errors: readonly string[]): number[] | undefined {
+  if (state !== 'failed' || errors.length === 0) return undefined;
+  const bounds: number[] = [];
+  for (const error of errors) {
+    const m = TIMEOUT.exec(error);
+    if (m === null) return undefined;
+    bounds.push(Number(m[1]));
+  }
+  return bounds;
+}
+
 export class SlowServerWatch {
   #streak = 0;
-  #waitMs = 0;
+  #overMs = Number.POSITIVE_INFINITY;
   #fired = false;
 
   constructor(
-    private readonly onTooSlow: (reason: string) => void,
+    private readonly onTooSlow: (finding: TooSlow) => void,
     private readonly streak = TOO_SLOW_STREAK,
   ) {}
 
   /** One finished test: its state and error messages. */
   observe(state: string, errors: readonly string[]): void {
     if (state === 'skipped' || state === 'pending') return;
-    const waits = errors.map((e) => TIMEOUT.exec(e));
-    if (state !== 'failed' || waits.length === 0 || waits.some((m) => m === null)) {
+    const bounds = waitBounds(state, errors);
+    if (bounds === undefined) {
       this.#streak = 0;
+      this.#overMs = Number.POSITIVE_INFINITY;
       return;
     }
     this.#streak += 1;
-    this.#waitMs = Math.max(this.#waitMs, ...waits.map((m) => Number((m as RegExpExecArray)[1])));
+    // Every reply of the streak took longer than its wait: the smallest wait is what held for all.
+    this.#overMs = Math.min(this.#overMs, ...bounds);
     if (this.#streak >= this.streak && !this.#fired) {
       this.#fired = true;
-      this.onTooSlow(`too slow: over ${this.#waitMs} ms per reply (${this.#streak} tests in a row found no answer within the wait bound, --timeout)`);
+      this.onTooSlow({
+        overMsPerReply: this.#overMs,
+        streak: this.#streak,
+        reason: `too slow: over ${this.#overMs} ms per reply (${this.#streak} tests in a row found no answer within the wait bound, --timeout)`,
+      });
     }
   }
+}
+
+/** What a too-slow run says of each requirement it did not judge. */
+export function notJudgedBecauseTooSlow(finding: TooSlow): string {
+  return `not judged: the server is too slow to test (no reply within ${finding.overMsPerReply} ms in ${finding.streak} tests in a row; the run stopped). Raise --timeout above the server's reply time to judge it`;
+}
+
+/** A test that said something of its own: passed, or failed on more than a wait. */
+function judgedItself(test: CollectedTest): boolean {
+  if (test.state === 'passed') return true;
+  if (test.state === 'failed') return waitBounds(test.state, test.errors) === undefined || (test.meta?.outcomes ?? []).some((o) => o.verdict === 'FAIL');
+  // Skipped with a verdict of its own (N/A, UNTESTABLE) said it too.
+  return test.state === 'skipped' && test.meta?.verdict !== undefined;
+}
+
+/**
+ * The tests of a run stopped as too slow, made honest: each test that failed only on waits,
+ * and each test the stop left unfinished, becomes UNTESTABLE with the reason and the measured
+ * bound, for every id it declares (`declared` reads them from the title when the test never
+ * started). What a test judged other than PASS before its wait ran out (a WARN, an N/A) stays.
+ */
+export function judgeTooSlow(tests: readonly CollectedTest[], finding: TooSlow, declared: (test: CollectedTest) => readonly string[]): CollectedTest[] {
+  const reason = notJudgedBecauseTooSlow(finding);
+  return tests.map((test) => {
+    if (judgedItself(test)) return test;
+    const ids = test.meta?.requirements ?? declared(test);
+    if (ids.length === 0) return test; // an it.todo or a helper test: nothing to judge
+    const kept = new Map((test.meta?.outcomes ?? []).filter((o) => o.verdict !== 'PASS').map((o) => [o.id, o]));
+    const outcomes: RequirementOutcome[] = ids.map((id) => kept.get(id) ?? { id, verdict: 'UNTESTABLE', detail: reason });
+    return {
+      ...test,
+      state: 'failed',
+      meta: { ...test.meta, requirements: ids, verdict: 'UNTESTABLE', outcomes },
+      // The waits that ran out stay in the message; a test that never ran gets the reason.
+      errors: test.errors.length > 0 ? test.errors : [`UNTESTABLE: ${reason}`],
+    };
+  });
 }

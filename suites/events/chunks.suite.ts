@@ -17,6 +17,7 @@ import {
   withSessions,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
+import { judgeHistoryGate } from './feature-gate.ts';
 
 interface Chunk {
   readonly frame: WireFrame;
@@ -99,7 +100,8 @@ describe('events: result streaming', () => {
       withAgentSession(t, async (s) => {
         requireFeatures(t, s, 'result_chunk');
         // Multi-byte characters: reassembly must work on the decoded text, not on lengths.
-        const parts = ['Grüße, ', 'naïve ', 'café — ', '日本語 ', 'done'];
+        // The last part ends in a newline: the assembled result keeps it (CHUNK-005).
+        const parts = ['Grüße, ', 'naïve ', 'café — ', '日本語 ', 'done\n'];
         const script: AgentScript = { steps: [{ op: 'emit', kind: 'log' }, { op: 'chunks', parts }, { op: 'finish', summary: 'streamed' }] };
         await judgeStream(t, s, script, Buffer.from(parts.join(''), 'utf8'), 'utf8');
       }),
@@ -115,6 +117,27 @@ describe('events: result streaming', () => {
         const size = 1000;
         const expected = Buffer.concat(Array.from({ length: count }, (_, k) => Buffer.from(chunkData(k, size, 'base64'), 'base64')));
         await judgeStream(t, s, { steps: [{ op: 'chunks', parts: { count, size }, encoding: 'base64' }] }, expected, 'base64');
+      }),
+  );
+
+  conformanceTest(
+    'a streamed result larger than a typical size cap arrives whole, or the job ends with INTERNAL_ERROR: never silently truncated',
+    { requirements: ['SEC-007'] },
+    (t: ConformanceContext) =>
+      withAgentSession(t, async (s) => {
+        requireFeatures(t, s, 'result_chunk');
+        // 48 chunks of 32 000 bytes: 1.5 MB, past the 1 MB the drafts give as an example cap (v1.1 §14).
+        const count = 48;
+        const size = 32_000;
+        const run = await runToTerminal(s, t, 'SEC-007', { steps: [{ op: 'chunks', parts: { count, size } }] });
+        const received = Buffer.concat(chunksOf(run.frames).map(decode)).length;
+        const end = payloadOf(run.terminal);
+        const whole = run.terminal.type === 'job.result' ? received === count * size : end.code === 'INTERNAL_ERROR';
+        t.must('SEC-007', whole, () => ({
+          expected: `all ${count * size} streamed bytes before job.result, or job.error INTERNAL_ERROR if a limit was exceeded`,
+          actual: `${received} bytes in result_chunks, then ${brief(run.terminal)}`,
+          ...evidenceAround(s, run.terminal),
+        }));
       }),
   );
 
@@ -136,6 +159,20 @@ describe('events: result streaming', () => {
           actual: chunks.map((c) => brief(c.frame)).join('; '),
           ...evidenceAround(s, ...chunks.map((c) => c.frame)),
         }));
+      }),
+  );
+
+  conformanceTest(
+    'a subscriber without the result_chunk feature gets no result_chunk events in its history replay',
+    { requirements: ['CHUNK-006'] },
+    (t: ConformanceContext) =>
+      judgeHistoryGate(t, {
+        id: 'CHUNK-006',
+        feature: 'result_chunk',
+        gated: [{ op: 'chunks', parts: ['a', 'b', 'c'] }],
+        gatedEvents: 3,
+        isGated: (f) => chunksOf([f]).length > 0,
+        what: 'result_chunk events',
       }),
   );
 });

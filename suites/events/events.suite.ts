@@ -18,9 +18,12 @@ import {
   waitForTerminal,
   withAgentSession,
   withSessions,
+  witnessFrames,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
+import { checkTranscript, markerChecker } from '../checkers/index.ts';
 import { branchViews, markerOf } from './branch-markers.ts';
+import { judgeHistoryGate } from './feature-gate.ts';
 
 /** One emit step per defined kind the agent can emit, with bodies that differ from the defaults. */
 const KIND_STEPS: readonly EmitStep[] = [
@@ -50,6 +53,10 @@ function carries(actual: unknown, expected: Readonly<Record<string, unknown>>): 
   return isWireFrame(actual) && Object.entries(expected).every(([k, v]) => isDeepStrictEqual(actual[k], v));
 }
 
+function isProgress(frame: WireFrame): boolean {
+  return frame.type === 'job.event' && payloadOf(frame).kind === 'progress';
+}
+
 function events(frames: readonly WireFrame[]): WireFrame[] {
   return frames.filter((f) => f.type === 'job.event');
 }
@@ -57,7 +64,7 @@ function events(frames: readonly WireFrame[]): WireFrame[] {
 describe('events: kinds and bodies', () => {
   conformanceTest(
     'events of every defined kind arrive once each, with the emitted kind and body and their required fields',
-    { requirements: ['EVT-001', 'EVT-002', 'EVT-003', 'EVT-004'] },
+    { requirements: ['EVT-001', 'EVT-002', 'EVT-003', 'EVT-004', 'SEQ-003'] },
     (t: ConformanceContext) =>
       withAgentSession(t, async (s) => {
         // Markers 0-4 of branch 0 are the emits; 5-8 two tool calls, one allowed, one denied.
@@ -120,6 +127,13 @@ describe('events: kinds and bodies', () => {
             ...evidenceAround(s, ...[call, result].filter((f): f is WireFrame => f !== undefined), run.terminal),
           }));
         }
+        // Production order (v1.0 §8.3): each call before its result, allowed or denied alike.
+        const [reordered] = checkTranscript(s.transcript.entries, [markerChecker], { complete: true }).filter((v) => v.requirement === 'SEQ-003');
+        t.must('SEQ-003', reordered === undefined, () => ({
+          expected: 'the events of the job in production order (markers 0, 1, 2, ...), each tool_call before its tool_result',
+          actual: reordered?.message ?? '',
+          ...evidenceAround(s, ...witnessFrames(s, reordered)),
+        }));
       }),
   );
 
@@ -204,12 +218,26 @@ describe('events: kinds and bodies', () => {
         // its progress events must not reach this session.
         const outcome = await submit(s, t, { steps: [{ op: 'emit', kind: 'progress', count: 3 }, { op: 'emit', kind: 'log' }, { op: 'finish' }] });
         if (outcome.accepted) await waitForTerminal(s, outcome.jobId, t.target.timeoutMs, mark);
-        const progress = s.connection.framesSince(mark).filter((f) => f.type === 'job.event' && payloadOf(f).kind === 'progress');
+        const progress = s.connection.framesSince(mark).filter(isProgress);
         t.must('EVT-008', progress.length === 0, () => ({
           expected: 'no progress event on a session that did not negotiate progress',
           actual: progress.map(brief).join('; '),
           ...evidenceAround(s, ...progress),
         }));
+      }),
+  );
+
+  conformanceTest(
+    'a subscriber without the progress feature gets no progress events in its history replay',
+    { requirements: ['EVT-008'] },
+    (t: ConformanceContext) =>
+      judgeHistoryGate(t, {
+        id: 'EVT-008',
+        feature: 'progress',
+        gated: [{ op: 'emit', kind: 'progress', count: 3 }],
+        gatedEvents: 3,
+        isGated: isProgress,
+        what: 'progress events',
       }),
   );
 });

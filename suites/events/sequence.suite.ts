@@ -6,7 +6,7 @@ import { describe } from 'vitest';
 import type { AgentScript } from '../../spec/agent-script.ts';
 import { SEQUENCED_TYPES } from '../../spec/messages.ts';
 import { type CheckerFactory, type Violation, checkTranscript, markerChecker, sequenceChecker } from '../checkers/index.ts';
-import { type WireFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
+import { type WireFrame, payloadOf } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
 import {
   brief,
@@ -18,7 +18,9 @@ import {
   waitForTerminal,
   withAgentSession,
   withSessions,
+  sendCancel,
   waitForAgentEvent,
+  witnessFrames,
 } from '../support/index.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 
@@ -52,12 +54,6 @@ function provedOn(session: Session, connId: string): (violation: Violation) => b
     const last = violation.witnesses.at(-1);
     return last !== undefined && session.transcript.window([last], 0)[0]?.conn === connId;
   };
-}
-
-/** The recorded frames a violation names as its witnesses. */
-function witnessFrames(session: Session, violation: Violation | undefined): WireFrame[] {
-  if (violation === undefined) return [];
-  return session.transcript.window(violation.witnesses, 0).flatMap((e) => (e.kind === 'frame' && isWireFrame(e.frame) ? [e.frame] : []));
 }
 
 /** A MUST that holds when the checkers found none of `violations`; the evidence is the first one's witnesses (and `context`). */
@@ -186,6 +182,22 @@ describe('events: ordering and sequence numbers', () => {
         // Markers: the session's view of the job (each seq counted once, across both connections), complete and in order.
         mustRunToResult(t, s, 'SEQ-004', jobId, terminal, 'so every one of its events can be counted across the resume');
         mustHaveNone(t, s, 'SEQ-004', ofRequirements(found, 'SEQ-003', 'EVT-003'), `every event of ${jobId} once, in order, across the resume at seq ${presented}`, terminal);
+      }),
+  );
+
+  conformanceTest(
+    'the replies around a cancel (job.cancelled, the terminal) keep event_seq strictly +1 when they carry one',
+    { requirements: ['SEQ-007'] },
+    (t: ConformanceContext) =>
+      withAgentSession(t, async (s) => {
+        const mark = s.mark();
+        const { jobId } = await submitAccepted(s, t, 'SEQ-007', { steps: [{ op: 'emit', kind: 'log', count: 3 }, { op: 'wait_cancel', max_ms: 10_000 }, { op: 'finish' }] });
+        await waitForAgentEvent(s, jobId, { after: mark, count: 3 });
+        sendCancel(s, jobId);
+        const terminal = await waitForTerminal(s, jobId, t.target.timeoutMs, mark);
+        // job.cancelled may carry no event_seq at all; one it carries joins the session's sequence.
+        const chain = ofRequirements(historyViolations(s, [sequenceChecker]), 'SEQ-007');
+        mustHaveNone(t, s, 'SEQ-007', chain, CHAIN_EXPECTED['SEQ-007'] ?? '', terminal);
       }),
   );
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
@@ -184,6 +185,21 @@ describe('a misbehaving server', () => {
     const entry = transcript.entryOf(frame)!;
     expect(entry.verdict.valid).toBe(false);
     expect(entry.verdict.valid === false && entry.verdict.errors.join()).toContain('arcp');
+  });
+
+  it('hands a frame over the transcript bound whole to the wait under way, and keeps only its elided form for later waits', async () => {
+    const big = 'x'.repeat(200 * 1024);
+    const server = await serve(() => undefined);
+    const { connection, transcript } = await open(server.url);
+    const live = connection.waitFor(isType('job.event'), { description: 'the big event' });
+    const wire = JSON.stringify(serverFrame('job.event', { kind: 'log', body: { level: 'info', message: big } }, { session_id: 's', job_id: 'j1', event_seq: 1 }));
+    server.peers[0]!.sendRaw(wire);
+    expect(dig(await live, 'payload.body.message')).toBe(big);
+    const later = await connection.waitFor(isType('job.event'), { description: 'the big event again', after: 0 });
+    // What checkers read survives the cut; the bulk does not stay in the inbox.
+    expect(later).toMatchObject({ type: 'job.event', job_id: 'j1', event_seq: 1, payload: { kind: 'log' } });
+    expect(String(dig(later, 'payload.body.message')).length).toBeLessThan(1024);
+    expect(transcript.entryOf(later)?.elided?.sha256).toBe(createHash('sha256').update(wire).digest('hex'));
   });
 
   it('closes (1009 to the server) on a message over maxPayloadBytes and records why', async () => {

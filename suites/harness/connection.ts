@@ -9,7 +9,7 @@ import { HarnessError, type HarnessEvidence } from './errors.ts';
 import { type FramePredicate, type WireFrame, isWireFrame, summarizeEntries } from './frames.ts';
 import { nextMessageId } from './ids.ts';
 import { JobHoldings } from './job-holdings.ts';
-import { ENTRY_OVERHEAD_BYTES, type Transcript } from './transcript.ts';
+import { costOf, type Transcript } from './transcript.ts';
 import type { FrameEntry, FrameVerdict, TranscriptEntry } from './transcript-types.ts';
 
 /** Frames received since a failed wait began that its evidence highlights (the latest). */
@@ -375,12 +375,14 @@ export class Connection {
         verdict = invalid(`not JSON: ${(error as Error).message}`);
       }
     }
-    const entry = this.transcript.recordFrame({ conn: this.id, dir: 'in', frame, text, bytes: buffer.length, verdict });
+    const entry = this.transcript.recordFrame({ conn: this.id, dir: 'in', frame, text, wire: buffer, bytes: buffer.length, verdict });
     this.holdings.observe(frame, entry.frame);
     const listeners = this.#listeners;
     for (let k = 0; k < listeners.length; k += 1) (listeners[k] as InboundListener)(frame, entry);
     if (isWireFrame(frame) && frame.type === 'session.ping') this.#onPing(frame);
-    this.#push(entry);
+    // Waiters get the frame whole now; later waits find what the transcript keeps of it
+    // (a frame over its bound: the skeleton with every field the checkers read).
+    this.#push(this.transcript.keptOf(entry));
     this.#offer(entry);
   }
 
@@ -392,7 +394,7 @@ export class Connection {
   #push(entry: FrameEntry): void {
     this.#inbox.push(entry);
     // The same byte estimate as the transcript's, so a flood of huge frames cannot pile up here.
-    this.#inboxBytes += entry.bytes + ENTRY_OVERHEAD_BYTES;
+    this.#inboxBytes += costOf(entry);
     const limits = this.transcript.limits;
     const limit = this.#inboxLimit ?? limits?.inbox;
     if (limit === undefined) return;
@@ -401,7 +403,7 @@ export class Connection {
       const old = this.#inbox[this.#inboxHead] as FrameEntry;
       this.#inbox[this.#inboxHead] = undefined as unknown as FrameEntry;
       this.#inboxHead += 1;
-      this.#inboxBytes -= old.bytes + ENTRY_OVERHEAD_BYTES;
+      this.#inboxBytes -= costOf(old);
     }
     if (this.#inboxHead > 4096 && this.#inboxHead * 2 > this.#inbox.length) {
       this.#inbox = this.#inbox.slice(this.#inboxHead);

@@ -78,16 +78,17 @@ class Skeleton {
 }
 
 /**
- * The skeleton of a parsed (redacted) frame and what was cut. `text` is the wire text as
- * received (for the digest), `redactedHead` its start with secrets replaced.
+ * The skeleton of a parsed (redacted) frame and what was cut. `wire` is the message as
+ * received, its bytes when the caller has them (hashing a string would encode a copy of it
+ * first), for the digest; `redactedHead` its start with secrets replaced.
  */
-export function elideFrame(frame: unknown, text: string, redactedHead: string): { skeleton: unknown; elision: Elision } {
+export function elideFrame(frame: unknown, wire: string | Buffer, redactedHead: string): { skeleton: unknown; elision: Elision } {
   const skeleton = new Skeleton();
   const copy = frame === undefined ? undefined : skeleton.copy(frame, 0);
   return {
     skeleton: copy,
     elision: {
-      sha256: createHash('sha256').update(text).digest('hex'),
+      sha256: createHash('sha256').update(wire).digest('hex'),
       head: redactedHead,
       cut: { strings: skeleton.strings, items: skeleton.items, fields: skeleton.fields },
     },

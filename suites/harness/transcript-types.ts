@@ -35,7 +35,7 @@ export interface FrameEntry {
 
 /** What a transcript kept of a frame larger than its bound. */
 export interface Elision {
-  /** sha256 of the wire text, hex. */
+  /** sha256 of the message as received (its bytes; for a frame the kit sent, its text), hex. */
   readonly sha256: string;
   /** The start of the wire text, redacted. */
   readonly head: string;

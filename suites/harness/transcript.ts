@@ -25,6 +25,8 @@ export interface RecordFrameInput {
   readonly frame: unknown;
   /** The wire text (for binary messages: its UTF-8 decoding). Used for the redaction scan. */
   readonly text: string;
+  /** The message's bytes as received, when the caller has them: the digest of an elided frame is taken from them. */
+  readonly wire?: Buffer;
   readonly bytes: number;
   readonly verdict: FrameVerdict;
 }
@@ -145,7 +147,8 @@ function matches(entry: FrameEntry, filter: FrameFilter | undefined): boolean {
 /** What a kept elided frame is assumed to cost (its skeleton and head are a few KiB). */
 const ELIDED_ENTRY_BYTES = 16 * 1024;
 
-function costOf(entry: TranscriptEntry): number {
+/** Estimated bytes an entry holds (what is kept of it, plus the entry itself): the one estimate of every byte budget. */
+export function costOf(entry: TranscriptEntry): number {
   // What the entry holds: an elided frame its skeleton, a non-JSON message its raw head.
   const held = entry.kind !== 'frame' ? 0 : entry.elided !== undefined ? ELIDED_ENTRY_BYTES : entry.raw !== undefined ? entry.raw.length : entry.bytes;
   return held + ENTRY_OVERHEAD_BYTES;
@@ -284,7 +287,7 @@ export class Transcript {
   readonly #observers: TranscriptObserver[] = [];
   readonly #observerErrors: string[] = [];
   readonly #frameBytes: number;
-  /** The kept (elided) entry of each whole frame handed out live, for entryOf. */
+  /** The kept (elided) entry of each whole frame, and of its whole entry, handed out live: for entryOf and keptOf. */
   readonly #elidedOf = new WeakMap<object, FrameEntry>();
   /** Full mode: every entry, in order (position == index). */
   #all: TranscriptEntry[] | undefined = [];
@@ -386,11 +389,21 @@ export class Transcript {
       return entry;
     }
     const head = redactor.redactText(input.text.slice(0, ELIDED_HEAD_CHARS * 2)).slice(0, ELIDED_HEAD_CHARS);
-    const { skeleton, elision } = elideFrame(frame, input.text, head);
+    const { skeleton, elision } = elideFrame(frame, input.wire ?? input.text, head);
     const kept: FrameEntry = { ...entry, frame: skeleton, elided: elision };
     if (typeof frame === 'object' && frame !== null) this.#elidedOf.set(frame, kept);
+    this.#elidedOf.set(entry, kept);
     this.#keep(kept, entry);
     return entry;
+  }
+
+  /**
+   * What the transcript keeps of an entry `recordFrame` returned: the elided form of a frame
+   * over `frameBytes`, else the entry itself. Whatever holds entries past their live
+   * delivery (a connection's inbox) holds this, so a giant frame is not kept whole.
+   */
+  keptOf(entry: FrameEntry): FrameEntry {
+    return this.#elidedOf.get(entry) ?? entry;
   }
 
   recordConnection(input: RecordConnectionInput): ConnectionEntry {

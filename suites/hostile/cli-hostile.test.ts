@@ -71,11 +71,19 @@ describe('the kit against the hostile catalogue (subprocess)', { timeout: 3 * RU
     }
   });
 
-  it('judges a server that answers one byte per second too slow, instead of running to the bound', async () => {
+  it('judges a server that answers one byte per second too slow, instead of running to the bound: what it did not judge is UNTESTABLE, never FAIL', async () => {
     const run = await runKit({ kind: 'slow-drip', stage: 'submit', chunkBytes: 1, intervalMs: 1000 }, ['--only', 'jobs']);
     expect(run.code).toBe(1);
     expect(run.record.interrupted).toMatch(/^too slow: over 5000 ms per reply/);
     expect(run.stdout).toContain('Run interrupted: too slow');
+    // No MUST is blamed for the slowness, nothing is left without a verdict.
+    expect(failures(run.record).map((t) => t.key)).toEqual([]);
+    expect(run.record.requirements.filter((r) => r.verdict === 'FAIL').map((r) => r.id)).toEqual([]);
+    expect(run.record.unfinished).toEqual([]);
+    const tooSlow = /^not judged: the server is too slow to test \(no reply within 5000 ms/;
+    const notJudged = run.record.tests.filter((t) => t.outcomes.some((o) => tooSlow.test(o.detail ?? '')));
+    expect(notJudged.length).toBeGreaterThanOrEqual(8);
+    for (const t of notJudged) expect(t.verdict, t.key).toBe('UNTESTABLE');
   });
 
   it('fails a reset in the middle of a frame with the frames up to it, and the command that runs the test again', async () => {

@@ -92,6 +92,8 @@ class Judge implements ConformanceContext {
 
   attachEvidence(_entries: readonly TranscriptEntry[]): void {}
 
+  framesSeen(): void {}
+
   setReplay(): void {}
 
   note(): void {}

@@ -115,7 +115,8 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (one we may not signal counts). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -177,6 +178,13 @@ export async function launchServer(cmd: string, options: LaunchOptions): Promise
   const graceMs = options.stopGraceMs ?? 3000;
   let serverPid: number | undefined;
   let stopping: Promise<void> | undefined;
+  // However this process ends before stop() (process.exit on an interrupt's bound, a crash),
+  // the server it started goes with it: only synchronous work runs on 'exit'.
+  const killOnExit = (): void => {
+    signalGroup(child, 'SIGKILL');
+    if (serverPid !== undefined) signalPid(serverPid, 'SIGKILL');
+  };
+  process.once('exit', killOnExit);
   // The shell may exit before the server it started: wait for both, SIGKILL after the grace.
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -197,7 +205,7 @@ export async function launchServer(cmd: string, options: LaunchOptions): Promise
         await exited(child);
         if (serverPid !== undefined) await goneWithin(serverPid, 1000);
       }
-    })();
+    })().finally(() => process.off('exit', killOnExit));
     return stopping;
   };
   const describeStderr = (): string => {

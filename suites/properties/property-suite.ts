@@ -112,7 +112,7 @@ function savedText(failure: PropertyFailure): string {
 }
 
 /** Judges the declared ids; throws one error naming every broken MUST and the fixture of each failure. */
-function judge(t: ConformanceContext, property: PropertyDefinition, outcome: PropertyOutcome): void {
+function judge(t: ConformanceContext, property: PropertyDefinition, outcome: PropertyOutcome, keptLooking: boolean): void {
   const groups = groupByRequirement(outcome.failures);
   const undeclared = [...groups.keys()].filter((id) => !property.requirements.includes(id));
   if (undeclared.length > 0) throw new Error(`property ${property.name} produced ${undeclared.join(', ')}, which it does not declare (a kit bug)`);
@@ -127,6 +127,10 @@ function judge(t: ConformanceContext, property: PropertyDefinition, outcome: Pro
     if (failure !== undefined && outcome.interrupted) {
       // The campaign keeps looking after a counterexample, but its time ran out first: the other ids had a short search.
       t.inconclusive(id, `the campaign ran out of time after its counterexample(s) of ${[...groups.keys()].join(', ')} (${outcome.runs} runs)`);
+      continue;
+    }
+    if (failure !== undefined && !keptLooking) {
+      t.inconclusive(id, `the run stops at its first failure (--bail), so the campaign did not look further after its counterexample of ${[...groups.keys()].join(', ')}`);
       continue;
     }
     const evidence = { expected: `no run breaks ${id}`, actual: `${exercised} of ${outcome.runs} runs carried out their scenario, none broke it` };
@@ -166,6 +170,8 @@ export function propertyTest(property: PropertyDefinition): void {
     const caps = await targetCapabilities(t);
     const seed = shardSeed(t.target.seed ?? freshSeed(), parseShard(process.env.ARCP_SHARD));
     const runs = t.target.runs ?? property.defaultRuns;
+    // Under `run --bail` the run ends at this failure: hunting for more would only delay it.
+    const keepLooking = process.env.ARCP_BAIL !== '1';
     const outcome = await runProperty(property, scenarioTarget(t), {
       runs,
       seed,
@@ -174,7 +180,7 @@ export function propertyTest(property: PropertyDefinition): void {
       // The embedded runtime's port dies with the run: its fixtures replay against a fresh one.
       ...(t.target.embedded === undefined ? { fixtureUrl: t.target.url } : {}),
       ...(t.target.embedded?.defects.length === 1 ? { defect: t.target.embedded.defects[0] } : {}),
-      keepLooking: true,
+      keepLooking,
       keepLookingMs: KEEP_LOOKING_MS,
     });
     const failure = outcome.failure;
@@ -198,6 +204,6 @@ export function propertyTest(property: PropertyDefinition): void {
     });
     const found = outcome.failures.length === 0 ? '' : `; ${outcome.failures.length} distinct failure(s): ${outcome.failures.map((f) => failureMeta(f).violated.join('+')).join(', ')}`;
     console.log(formatExploration(property.name, outcome.exploration, `seed ${seed}; ${(outcome.elapsedMs / 1000).toFixed(1)} s${found}`));
-    judge(t, property, outcome);
+    judge(t, property, outcome, keepLooking);
   });
 }

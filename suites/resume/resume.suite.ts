@@ -214,7 +214,7 @@ describe.concurrent('resume', () => {
         const windowSec = session.resumeWindowSec;
         if (windowSec === undefined) t.untestable('the welcome announces no resume_window_sec, so the kit cannot tell when the window has passed');
         const waitMs = windowSec * 1000 + EXPIRY_SLACK_MS;
-        requireWaitWithinMax(t, timerWaitMs(t.target, waitMs), `resume window (resume_window_sec ${windowSec})`);
+        requireWaitWithinMax(t, timerWaitMs(t.target, waitMs), `resume window (resume_window_sec ${windowSec})`, session);
         const resumeToken = session.resumeToken;
         if (resumeToken === undefined) t.untestable('the welcome carried no resume_token');
         session.drop();

@@ -59,7 +59,7 @@ describe.concurrent('heartbeats', () => {
       requireFeatures(t, session, 'heartbeat');
       const interval = intervalMs(session) ?? t.target.timeoutMs;
       // One interval of silence, and a second one of grace for the server's timer granularity.
-      requireWaitWithinMax(t, 2 * interval, 'heartbeat interval');
+      requireWaitWithinMax(t, 2 * interval, 'heartbeat interval', session);
       const ping = await session.watch(isType('session.ping'), { description: 'session.ping', forMs: 2 * interval, after: 0 });
       t.should('HB-002', ping !== undefined, () => ({
         expected: `a session.ping on an idle session within two heartbeat intervals (${2 * interval} ms)`,
@@ -82,7 +82,7 @@ describe.concurrent('heartbeats', () => {
       await reference.connection.closeSocket();
       const interval = intervalMs(reference) ?? intervalMs(session) ?? DEFAULT_UNANNOUNCED_INTERVAL_MS;
       const watchMs = Math.ceil(1.5 * interval);
-      requireWaitWithinMax(t, watchMs, 'heartbeat interval');
+      requireWaitWithinMax(t, watchMs, 'heartbeat interval', reference);
       const ping = await session.watch(isType('session.ping'), { description: 'session.ping', forMs: watchMs, after: 0 });
       t.must('HB-005', ping === undefined, () => ({
         expected: `no session.ping within ${watchMs} ms (1.5 heartbeat intervals) on a session that did not offer heartbeat`,
@@ -104,7 +104,7 @@ describe.concurrent('heartbeats', () => {
         // The server may give up on a silent client after two intervals (v1.1 §6.4); the job
         // pauses past that, then finishes on its own.
         const pauseMs = Math.ceil(2.5 * interval) + 500;
-        requireWaitWithinMax(t, timerWaitMs(t.target, pauseMs), 'heartbeat loss (two heartbeat intervals)');
+        requireWaitWithinMax(t, timerWaitMs(t.target, pauseMs), 'heartbeat loss (two heartbeat intervals)', session);
         session.connection.autoPong = false;
         const { jobId } = await submitAccepted(session, t, 'HB-003', logsAroundPause(1, pauseMs, 2));
         const closed = await session.connection.closedWithin(Math.ceil(2.5 * interval));

@@ -8,7 +8,7 @@ import type { Connection } from '../harness/connection.ts';
 import { connect, connectRaw, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
-import { type WireFrame, describeFrame, payloadOf } from '../harness/frames.ts';
+import { type WireFrame, describeFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
 import { isRejection, isTerminal, jobIdOf } from '../harness/job-holdings.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 import { principalLabel } from '../checkers/principals.ts';
@@ -182,6 +182,12 @@ export function evidenceAround(session: Session, ...frames: WireFrame[]): { tran
   };
 }
 
+/** The recorded frames a checker's finding names as its witnesses. */
+export function witnessFrames(session: Session, finding: { readonly witnesses: readonly number[] } | undefined): WireFrame[] {
+  if (finding === undefined) return [];
+  return session.transcript.window(finding.witnesses, 0).flatMap((e) => (e.kind === 'frame' && isWireFrame(e.frame) ? [e.frame] : []));
+}
+
 // ---- cancel, list, subscribe, cleanup (shared by the jobs, cancel and events suites) ----
 
 /** Sends job.cancel for `jobId` the way DESIGN §5 says: job_id on the envelope and in the payload. */
@@ -272,6 +278,7 @@ export interface TestSessions {
  */
 export async function withSessions(t: ConformanceContext, body: (sessions: TestSessions) => Promise<void>): Promise<void> {
   const transcript = new Transcript();
+  t.framesSeen(() => transcript.entries);
   const rawConnections: Connection[] = [];
   const sessions: Session[] = [];
   const scope: TestSessions = {

@@ -43,6 +43,13 @@ class CleanupContext implements ConformanceContext {
     throw new Error('withSessions attached evidence');
   }
 
+  /** The frames withSessions records, as it hands them over (the evidence of an UNTESTABLE). */
+  seen: (() => readonly unknown[]) | undefined;
+
+  framesSeen(frames: () => readonly unknown[]): void {
+    this.seen = frames;
+  }
+
   setReplay(): void {
     throw new Error('withSessions set a replay');
   }
@@ -204,8 +211,9 @@ describe('withSessions', () => {
 
   it('closes what was opened before a later open throws, and rethrows that error', async () => {
     const server = await serve();
+    const context = new CleanupContext(server.url);
     const outcome = await outcomeOf(
-      withSessions(new CleanupContext(server.url), async (sessions) => {
+      withSessions(context, async (sessions) => {
         await sessions.open({ label: 'first' });
         await sessions.raw('raw');
         await sessions.open({ principal: 'secondary', label: 'other principal' });
@@ -213,6 +221,9 @@ describe('withSessions', () => {
     );
     expect(outcome).toBeInstanceOf(UntestableError);
     expect(outcome).toMatchObject({ message: expect.stringContaining('needs a second principal') });
+    // The frames seen up to the UNTESTABLE are its evidence: the first session's hello and welcome.
+    const seen = (context.seen?.() ?? []) as { kind: string; frame?: { type?: string } }[];
+    expect(seen.filter((e) => e.kind === 'frame').map((e) => e.frame?.type)).toEqual(expect.arrayContaining(['session.hello', 'session.welcome']));
     // The secondary open never connected; the two before it were closed.
     expect(await peerCloseCodes(server)).toEqual([1000, 1000]);
   });

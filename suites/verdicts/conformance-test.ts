@@ -21,6 +21,12 @@ export interface Evidence {
 
 type EvidenceSource = Evidence | (() => Evidence);
 
+/** A transcript window and the frames in it that show the point (highlighted). */
+export type EvidenceWindow = Pick<Evidence, 'transcript' | 'witnesses'>;
+
+/** The frames a test saw, as evidence: the last of them, nothing highlighted. */
+const FRAMES_SEEN = 64;
+
 /** Thrown when a MUST is broken: the test fails with a message naming the requirement. */
 export class ConformanceFailure extends Error {
   override readonly name = 'ConformanceFailure';
@@ -74,8 +80,17 @@ export interface ConformanceContext {
   should(id: string, ok: boolean, evidence: EvidenceSource): void;
   /** The feature was not negotiated: the test ends as N/A. */
   notApplicable(reason: string): never;
-  /** The server lacks what the test needs (e.g. the conformance agent). */
-  untestable(reason: string): never;
+  /**
+   * The server lacks what the test needs (e.g. the conformance agent), or needs what the run
+   * does not allow (a timer past --max-wait). `evidence`: the frames that show it (the welcome
+   * that announced the timer); without it, the frames the test saw (framesSeen).
+   */
+  untestable(reason: string, evidence?: EvidenceWindow): never;
+  /**
+   * Where the frames this test exchanges are recorded (withSessions passes its transcript):
+   * the evidence of an UNTESTABLE, or of a failure that carries none of its own.
+   */
+  framesSeen(frames: () => readonly TranscriptEntry[]): void;
   /** Attach a transcript window shown by reporters even when the test passes. */
   attachEvidence(entries: readonly TranscriptEntry[]): void;
   /** Record how a property run can be replayed. */
@@ -122,7 +137,7 @@ export function formatFinding(req: Requirement, evidence: Evidence): string {
 }
 
 /** The shape reporters read (reporters/evidence.ts). */
-function evidenceMeta(evidence: Evidence): { transcript: readonly TranscriptEntry[]; witnesses: readonly number[] } {
+function evidenceMeta(evidence: EvidenceWindow): { transcript: readonly TranscriptEntry[]; witnesses: readonly number[] } {
   return { transcript: evidence.transcript ?? [], witnesses: evidence.witnesses ?? [] };
 }
 
@@ -135,6 +150,7 @@ class Judge implements ConformanceContext {
   private readonly inconclusiveIds = new Set<string>();
   /** The first MUST a `should` found broken: the test fails with it when it ends. */
   private failure: ConformanceFailure | undefined;
+  private seen: (() => readonly TranscriptEntry[]) | undefined;
 
   constructor(
     readonly target: TargetConfig,
@@ -182,9 +198,10 @@ class Judge implements ConformanceContext {
     throw new Error('unreachable: vitest skip returned');
   }
 
-  untestable(reason: string): never {
+  untestable(reason: string, evidence?: EvidenceWindow): never {
     this.meta.verdict = 'UNTESTABLE';
     this.meta.outcomes = this.declared.map((id) => ({ id, verdict: 'UNTESTABLE' as const, detail: reason }));
+    if (evidence?.transcript !== undefined && evidence.transcript.length > 0) this.meta.evidence = evidenceMeta(evidence);
     if (this.target.allowUntestable) {
       this.vitest.skip(`UNTESTABLE (allowed): ${reason}`);
     }
@@ -197,6 +214,17 @@ class Judge implements ConformanceContext {
 
   setReplay(replay: NonNullable<ArcpTaskMeta['replay']>): void {
     this.meta.replay = replay;
+  }
+
+  framesSeen(frames: () => readonly TranscriptEntry[]): void {
+    this.seen = frames;
+  }
+
+  /** An UNTESTABLE or FAIL with no evidence of its own shows the frames the test saw, if any. */
+  evidenceFromFramesSeen(): void {
+    if (this.meta.evidence !== undefined || (this.meta.verdict !== 'UNTESTABLE' && this.meta.verdict !== 'FAIL')) return;
+    const transcript = this.seen?.().slice(-FRAMES_SEEN) ?? [];
+    if (transcript.length > 0) this.meta.evidence = { transcript, witnesses: [] };
   }
 
   note(text: string): void {
@@ -229,8 +257,14 @@ class Judge implements ConformanceContext {
     this.settle();
   }
 
-  /** Called when a `must` on a SHOULD ended the body early: the ids it did not reach say nothing. */
-  stopped(): void {
+  /**
+   * Called when a `must` on a SHOULD ended the body early: the ids it did not reach are
+   * reported as not concluded (a MUST behind a broken SHOULD must not pass unseen).
+   */
+  stopped(stop: StopAfterWarning): void {
+    for (const id of this.declared) {
+      if (!this.outcomes.has(id) && !this.inconclusiveIds.has(id)) this.inconclusive(id, `the test stopped at its warning on ${stop.requirementId} before it reached this check`);
+    }
     this.settle();
   }
 
@@ -262,10 +296,11 @@ export function conformanceTest(
       try {
         await body(judge);
       } catch (error) {
-        if (error instanceof StopAfterWarning) return judge.stopped();
+        if (error instanceof StopAfterWarning) return judge.stopped(error);
         if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : 'FAIL';
         // A harness error (a wait ran out, the socket closed) carries the frames up to it.
         if (meta.evidence === undefined && isHarnessError(error) && error.evidence !== undefined) meta.evidence = error.evidence;
+        judge.evidenceFromFramesSeen();
         judge.nameStop(error);
         throw error;
       }

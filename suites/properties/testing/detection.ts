@@ -1,6 +1,7 @@
 // Detection power: which property is expected to catch each reference defect, and a run of
 // that property against the reference with the defect switched on, stopping at the first
-// violated history (no shrinking). Shared by detection.test.ts and bench/detection.ts.
+// violated history (no shrinking), in-process. detection.test.ts asserts it; bench/detection.ts
+// measures the kit's own runs instead (every defect, default run and --only properties).
 import { DEFECT_NAMES, type DefectName } from '../../../reference/defects.ts';
 import type { ReferenceOptions } from '../../../reference/options.ts';
 import { PROPERTIES } from '../properties.ts';
@@ -31,6 +32,10 @@ export const DETECTION_PLAN: readonly DetectionCase[] = [
   { defect: 'credentials-leak', property: 'concurrent-emitters', breaks: ['CRED-004', 'CRED-006'] },
   // The other principal's session lists the submitter's jobs (the listing checker, listPolicy own).
   { defect: 'list-jobs-leak', property: 'concurrent-emitters', breaks: ['LIST-002'] },
+  // A branch that ends in an emit, last of its parallel block, loses its final event (the marker checker).
+  { defect: 'parallel-tail-lost', property: 'concurrent-emitters', breaks: ['EVT-003'] },
+  // job.cancelled repeats the latest seq (the sequence checker follows every frame that carries one).
+  { defect: 'cancel-ack-carries-seq', property: 'duplicate-cancels', breaks: ['SEQ-007'] },
   { defect: 'cancel-after-terminal', property: 'duplicate-cancels', breaks: ['CANCEL-004', 'CANCEL-003', 'LIFE-001', 'LIFE-004'] },
   { defect: 'subscriber-can-cancel', property: 'duplicate-cancels', breaks: ['CANCEL-007', 'CANCEL-006'] },
   // The dropped event may be a marked one (lost: EVT-003, SUB-005) or the terminal (RESUME-004).
@@ -64,6 +69,25 @@ export const OUT_OF_SCOPE: Readonly<Partial<Record<DefectName, string>>> = {
   'linger-finish-wins': `${EXAMPLE_ONLY} (an agent finishing inside on_cancel.linger_ms); suites/cancel/corners.suite.ts catches it`,
   'timeout-status-error': `${EXAMPLE_ONLY} (max_runtime_sec); suites/jobs/final-status.suite.ts catches it`,
   'timeout-needs-submitter': `${EXAMPLE_ONLY} (max_runtime_sec while the submitter is away); suites/jobs/outlive.suite.ts catches it`,
+  'denial-overtakes-call': `${EXAMPLE_ONLY} (a tool call the lease denies); suites/events/events.suite.ts catches it`,
+  'vendor-kind-reregistered': `${EXAMPLE_ONLY} (two events of one x- vendor kind); suites/events/events.suite.ts catches it`,
+  'progress-fraction-string': `${EXAMPLE_ONLY} (a progress event with a fractional current); suites/events/events.suite.ts catches it`,
+  'history-skips-feature-gate': `${EXAMPLE_ONLY} (a subscriber without progress or result_chunk replaying history); suites/events/events.suite.ts and chunks.suite.ts catch it`,
+  'control-consumes-seq': `${EXAMPLE_ONLY} (a ping or an ack between job events); suites/events/sequence.suite.ts catches it`,
+  'last-chunk-close-path': `${EXAMPLE_ONLY} (a streamed result); suites/events/chunks.suite.ts catches it`,
+  'chunk-seq-counts-events': `${EXAMPLE_ONLY} (a streamed result after another event); suites/events/chunks.suite.ts catches it`,
+  'small-stream-inlined': `${EXAMPLE_ONLY} (a small streamed result); suites/events/chunks.suite.ts catches it`,
+  'last-chunk-trimmed': `${EXAMPLE_ONLY} (a streamed text ending in a newline); suites/events/chunks.suite.ts catches it`,
+  'expiry-checked-with-lease': `${EXAMPLE_ONLY} (a submit with a bad expires_at); suites/leases/leases.suite.ts catches it`,
+  'lease-kill-via-cancel': `${EXAMPLE_ONLY} (operations after expiry or after the budget ran out); suites/leases/leases.suite.ts catches it`,
+  'budget-metered-by-unit': `${EXAMPLE_ONLY} (a non-cost metric in a budgeted currency); suites/leases/leases.suite.ts catches it`,
+  'model-prefix-match': `${EXAMPLE_ONLY} (a model call through model.use); suites/leases/leases.suite.ts catches it`,
+  'credentials-announced': `${EXAMPLE_ONLY} (a lease with model.use); suites/security/security.suite.ts catches it`,
+  'credential-cached-by-lease': `${EXAMPLE_ONLY} (jobs with identical credential leases); suites/security/security.suite.ts catches it`,
+  'credentials-unnegotiated': `${EXAMPLE_ONLY} (a session without provisioned_credentials); suites/security/security.suite.ts catches it`,
+  'result-cap-truncates': `${EXAMPLE_ONLY} (a streamed result over 1 MiB); suites/events/chunks.suite.ts catches it`,
+  'list-rows-credentials': `${EXAMPLE_ONLY} (another principal listing the job, which needs a deployment that lists every principal's jobs); suites/security/listing-policy.test.ts catches it`,
+  'write-path-raw': `${EXAMPLE_ONLY} (an fs.write path with ..); suites/security/security.suite.ts catches it`,
   'history-dup-after-live': 'the generated subscribers do not join after a live one with history from 0 often enough to be a fair target; suites/subscribe/subscribe.suite.ts catches it',
 };
 

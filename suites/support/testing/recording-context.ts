@@ -37,6 +37,8 @@ export class RecordingContext implements ConformanceContext {
 
   attachEvidence(): void {}
 
+  framesSeen(): void {}
+
   setReplay(): void {}
 
   note(text: string): void {
