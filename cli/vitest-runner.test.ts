@@ -21,6 +21,12 @@ describe('projectsOf: the suites in parallel, then the solo suites alone', () =>
     expect(projects[0]?.test?.include).toEqual(['suites/session/*.suite.ts']);
   });
 
+  it('keeps the solo suites with the others when they measure nothing (no server process)', () => {
+    const projects = projectsOf(source([DEFAULT_SUITES]), false);
+    expect(projects).toHaveLength(1);
+    expect(projects[0]?.test?.exclude).toEqual(expect.not.arrayContaining([...SOLO_SUITES]));
+  });
+
   it('runs a solo suite picked on its own in the solo group', () => {
     const projects = projectsOf(source(['suites/leak/leak.suite.ts']));
     expect(projects.map((p) => p.test?.name)).toEqual(['suites', 'solo']);

@@ -15,6 +15,7 @@ import type { TooSlow } from '../reporters/slow-server.ts';
 import { DEFAULT_SUITES, KIT_ROOT, SOLO_SUITES } from './paths.ts';
 import { UsageError } from './errors.ts';
 import { declaredRequirements, selectSuiteFiles } from './selection.ts';
+import { CampaignsFirst } from './file-order.ts';
 import { filesJudging } from './suite-map.ts';
 import { aborted } from './interrupt.ts';
 import type { Selection } from '../suites/verdicts/selection.ts';
@@ -83,6 +84,12 @@ function withBound<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
 
 interface VitestSetup {
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Whether the solo suites get their group (and worker) of their own (default true). They
+   * measure the server's process, so without one (ARCP_SERVER_PID unset: the embedded or a
+   * --url target) they are N/A at once and run with the others.
+   */
+  readonly soloGroup?: boolean;
   readonly shard?: string;
   readonly testTimeoutMs: number;
   readonly onDebug?: (t: string) => void;
@@ -92,12 +99,13 @@ const EXCLUDE = ['**/node_modules/**'];
 
 /**
  * Two vitest projects: the suites run in parallel first; then the solo suites the globs pick
- * (SOLO_SUITES) run one at a time, with no other suite talking to the server.
+ * (SOLO_SUITES) run one at a time, with no other suite talking to the server. With
+ * `soloGroup` false they run with the others.
  */
-export function projectsOf(source: SuiteSource): TestProjectInlineConfiguration[] {
+export function projectsOf(source: SuiteSource, soloGroup = true): TestProjectInlineConfiguration[] {
   const picked = new Set(globSync([...source.include], { cwd: KIT_ROOT, ignore: EXCLUDE }));
-  const solo = SOLO_SUITES.filter((file) => picked.has(file));
-  const suites: TestProjectInlineConfiguration = { extends: true, test: { name: 'suites', include: [...source.include], exclude: [...EXCLUDE, ...SOLO_SUITES] } };
+  const solo = soloGroup ? SOLO_SUITES.filter((file) => picked.has(file)) : [];
+  const suites: TestProjectInlineConfiguration = { extends: true, test: { name: 'suites', include: [...source.include], exclude: [...EXCLUDE, ...solo] } };
   if (solo.length === 0) return [suites];
   return [suites, { extends: true, test: { name: 'solo', include: solo, maxWorkers: 1, sequence: { groupOrder: 1 } } }];
 }
@@ -114,7 +122,7 @@ async function createConformanceVitest(
     {
       config: false,
       root: KIT_ROOT,
-      projects: projectsOf(source),
+      projects: projectsOf(source, options.soloGroup),
       watch: false,
       passWithNoTests: true,
       cache: false,
@@ -128,7 +136,13 @@ async function createConformanceVitest(
       teardownTimeout: 10_000,
       ...(options.shard === undefined ? {} : { shard: options.shard }),
     },
-    {},
+    // The root's own config, not among the options above: vitest copies a `sequence` given
+    // there over every project's (the solo group's groupOrder), and reads these two from the
+    // root only. The property campaigns start first (file-order.ts). The tests of a file run
+    // concurrently (up to vitest's maxConcurrency, 5): each opens its own sessions and spends
+    // most of its time waiting on the server's timers or held jobs, so a file takes about as
+    // long as its longest test.
+    { test: { sequence: { sequencer: CampaignsFirst, concurrent: true } } },
     { stdout: sink(options.onDebug), stderr: sink(options.onDebug) },
   );
   // vitest's logger exits the process on SIGINT/SIGTERM; the command wants to cancel the
@@ -172,7 +186,7 @@ export async function runSuites(options: RunSuitesOptions): Promise<SuiteRun> {
   });
   // vitest's own blob reporter, so that `merge` can hand the shards to vitest's merge.
   const blob = options.blobFile === undefined ? undefined : new ReportersMap.blob({ outputFile: options.blobFile });
-  const vitest = await createConformanceVitest(options, blob === undefined ? [reporter] : [reporter, blob], options);
+  const vitest = await createConformanceVitest(options, blob === undefined ? [reporter] : [reporter, blob], { ...options, soloGroup: Boolean(options.env.ARCP_SERVER_PID) });
   try {
     const all = await suiteFiles(vitest, options);
     const bySuite = selectSuiteFiles(all, options.onlySuites, options.skipSuites);

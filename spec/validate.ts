@@ -1,4 +1,4 @@
-// Hot-path frame validation: ajv validators compiled once, at module load, from the
+// Hot-path frame validation: ajv validators compiled once, at first use, from the
 // committed JSON Schema in spec/json/ (generated from the zod schemas, kept in step by
 // json-schema.test.ts). job.event dispatches again on payload.kind so one event is checked
 // against one narrow schema instead of the whole union.
@@ -41,17 +41,31 @@ function compile(relativePath: string): ValidateFunction {
 
 const index = readSchema('index.json') as JsonSchemaIndex;
 
+/**
+ * Validators by key, each compiled on its first use: compiling all of them costs about a
+ * quarter of a second per process, and a process that sees a few types (the CLI's preflight,
+ * a worker running one narrow suite) needs only those.
+ */
+function lazyValidators(files: ReadonlyMap<string, string>): (key: string) => ValidateFunction | undefined {
+  const compiled = new Map<string, ValidateFunction>();
+  return (key) => {
+    let validate = compiled.get(key);
+    if (validate === undefined) {
+      const file = files.get(key);
+      if (file === undefined) return undefined;
+      validate = compile(file);
+      compiled.set(key, validate);
+    }
+    return validate;
+  };
+}
+
 // job.event's union file is not compiled: the per-kind files cover it exactly (every
 // defined kind has its file, and `_other` accepts only the kinds that are not defined).
-const messageValidators = new Map<string, ValidateFunction>(
-  Object.entries(index.messages)
-    .filter(([type]) => type !== JOB_EVENT)
-    .map(([type, file]) => [type, compile(file)]),
-);
-const eventValidators = new Map<string, ValidateFunction>(
-  Object.entries(index.events).map(([kind, file]) => [kind, compile(file)]),
-);
-const otherEventValidator = compile(index.other_event);
+const messageValidator = lazyValidators(new Map(Object.entries(index.messages).filter(([type]) => type !== JOB_EVENT)));
+const eventValidator = lazyValidators(new Map(Object.entries(index.events)));
+let otherEvent: ValidateFunction | undefined;
+const otherEventValidator = (): ValidateFunction => (otherEvent ??= compile(index.other_event));
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -115,12 +129,12 @@ function eventValidatorFor(frame: Record<string, unknown>): ValidateFunction {
   const payload = frame.payload;
   const kind = isObject(payload) ? payload.kind : undefined;
   // A payload that is not an object, or has no string kind, gets `_other`'s error message.
-  return (typeof kind === 'string' && eventValidators.get(kind)) || otherEventValidator;
+  return (typeof kind === 'string' && eventValidator(kind)) || otherEventValidator();
 }
 
 function validateTyped(type: string, frame: unknown): FrameVerdict {
   if (!isObject(frame)) return invalid([`frame: must be a JSON object (got ${describe(frame)})`]);
-  const validate = type === JOB_EVENT ? eventValidatorFor(frame) : messageValidators.get(type);
+  const validate = type === JOB_EVENT ? eventValidatorFor(frame) : messageValidator(type);
   if (validate === undefined) return invalid([`type: unknown message type ${JSON.stringify(type)}`]);
   try {
     return verdictOf(validate, frame);

@@ -9,6 +9,8 @@ export default defineConfig({
     include: ['suites/**/*.suite.ts'],
     globalSetup: ['suites/global-setup.ts'],
     passWithNoTests: true,
+    // As in the CLI's runs (cli/vitest-runner.ts): the tests of a file run concurrently.
+    sequence: { concurrent: true },
     testTimeout: 60_000,
     hookTimeout: 30_000,
   },
