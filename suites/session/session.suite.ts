@@ -462,7 +462,8 @@ conformanceTest(
       t.must('CLOSE-003', terminal !== undefined && ['0/0', '0/1', '0/2'].every((m) => markers.has(m)), () => ({
         expected: `after the resume: the remaining events (markers 0/1, 0/2) and the terminal of ${jobId}`,
         actual: `markers seen: ${[...markers].join(', ') || 'none'}; after the resume: ${describeFrames(replay.frames)}`,
-        transcript: session.transcript.entries.slice(-10),
+        // What the resume brought instead is the proof.
+        ...(replay.frames.length > 0 ? evidenceAround(session, ...replay.frames) : { transcript: session.transcript.entries.slice(-10) }),
       }));
     }),
 );
