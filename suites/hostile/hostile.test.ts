@@ -26,7 +26,7 @@ const KIT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
  * late arrival must not turn into a timeout, so those runs wait long.
  */
 const SHORT_WAIT_MS = 600;
-const LONG_WAIT_MS = 15_000;
+const LONG_WAIT_MS = 5_000;
 const MANY_MIB: readonly Misbehaviour['kind'][] = ['huge-text', 'over-limit', 'giant-frame', 'giant-welcome'];
 
 function waitMsFor(m: Misbehaviour): number {
