@@ -161,12 +161,29 @@ export class Redactor {
     return false;
   }
 
+  /**
+   * The value with every secret replaced. Parts that hold no secret are shared with the input,
+   * not copied: a welcome listing megabytes of agents around its resume_token costs one copy
+   * of the envelope, not a second copy of the inventory.
+   */
   #deepRedact(value: unknown): unknown {
     if (typeof value === 'string') return this.#redactString(value);
-    if (Array.isArray(value)) return value.map((item) => this.#deepRedact(item));
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let k = 0; k < value.length; k += 1) {
+        const item: unknown = value[k];
+        const redacted = this.#deepRedact(item);
+        if (redacted !== item) copy ??= value.slice(0, k);
+        copy?.push(redacted);
+      }
+      return copy ?? value;
+    }
     if (isObject(value)) {
+      const entries = Object.entries(value);
+      const redacted = entries.map(([key, item]) => [this.#redactString(key), this.#deepRedact(item)] as const);
+      if (redacted.every(([key, item], k) => key === entries[k]?.[0] && item === entries[k]?.[1])) return value;
       const copy: JsonObject = {};
-      for (const [key, item] of Object.entries(value)) copy[this.#redactString(key)] = this.#deepRedact(item);
+      for (const [key, item] of redacted) copy[key] = item;
       return copy;
     }
     return value;

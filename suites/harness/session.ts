@@ -178,7 +178,23 @@ function capabilitiesOf(welcome: WireFrame): Readonly<Record<string, unknown>> {
   return isWireFrame(capabilities) ? capabilities : {};
 }
 
-/** Normalises the welcome's agent inventory (DESIGN §5: names or {name, versions, default}). */
+/** An agents entry in the rich form (v1.1 §7.5, agent_versions): {name, versions: string[], default?: string}. */
+export function isRichAgent(entry: unknown): entry is AgentInfo {
+  return (
+    isWireFrame(entry) &&
+    typeof entry.name === 'string' &&
+    entry.name !== '' &&
+    Array.isArray(entry.versions) &&
+    entry.versions.every((v) => typeof v === 'string' && v !== '') &&
+    (entry.default === undefined || (typeof entry.default === 'string' && entry.default !== ''))
+  );
+}
+
+/**
+ * Normalises the welcome's agent inventory (DESIGN §5: names or {name, versions, default}).
+ * A rich entry is taken as it came, not copied: a welcome listing megabytes of agents then
+ * costs a session the list of references, not a second inventory.
+ */
 export function agentsOf(welcome: WireFrame): AgentInfo[] {
   const agents = capabilitiesOf(welcome).agents;
   if (!Array.isArray(agents)) return [];
@@ -186,6 +202,8 @@ export function agentsOf(welcome: WireFrame): AgentInfo[] {
   for (const agent of agents) {
     if (typeof agent === 'string' && agent !== '') {
       out.push({ name: agent, versions: [] });
+    } else if (isRichAgent(agent)) {
+      out.push(agent);
     } else if (isWireFrame(agent) && stringField(agent.name) !== undefined) {
       const versions = Array.isArray(agent.versions) ? agent.versions.filter((v): v is string => typeof v === 'string') : [];
       const fallback = stringField(agent.default);
@@ -193,6 +211,27 @@ export function agentsOf(welcome: WireFrame): AgentInfo[] {
     }
   }
   return out;
+}
+
+/** What a session keeps of its welcome's `capabilities.agents` besides the normalised list (for VER-001). */
+export interface AgentInventory {
+  /** The value, when it is not an array (absent: `undefined`). */
+  readonly notAnArray?: unknown;
+  /** The entries not in the rich form, up to NOT_RICH_KEPT of them, in order. */
+  readonly notRich: readonly unknown[];
+}
+
+const NOT_RICH_KEPT = 16;
+
+function inventoryOf(welcome: WireFrame): AgentInventory {
+  const agents = capabilitiesOf(welcome).agents;
+  if (!Array.isArray(agents)) return { notAnArray: agents, notRich: [] };
+  const notRich: unknown[] = [];
+  for (const entry of agents) {
+    if (notRich.length >= NOT_RICH_KEPT) break;
+    if (!isRichAgent(entry)) notRich.push(entry);
+  }
+  return { notRich };
 }
 
 /** Session state the connections' listeners feed: real values, never recorded. */
@@ -276,6 +315,7 @@ export class Session {
   #welcome!: WireFrame;
   #features!: ReadonlySet<string>;
   #agents!: readonly AgentInfo[];
+  #agentInventory!: AgentInventory;
   #resumeToken: string | undefined;
   readonly #token: string;
   readonly #client: ClientInfo;
@@ -308,7 +348,7 @@ export class Session {
     return this.#connection;
   }
 
-  /** The latest welcome, redacted. */
+  /** The latest welcome, redacted, as the transcript keeps it (over the frame bound: its skeleton, transcript-elide.ts). */
   get welcome(): WireFrame {
     return this.#welcome;
   }
@@ -320,6 +360,11 @@ export class Session {
 
   get agents(): readonly AgentInfo[] {
     return this.#agents;
+  }
+
+  /** The shape of the latest welcome's agent inventory, judged on the whole frame. */
+  get agentInventory(): AgentInventory {
+    return this.#agentInventory;
   }
 
   get heartbeatIntervalSec(): number | undefined {
@@ -437,7 +482,7 @@ export class Session {
       .filter((entry) => entry.index < welcomeIndex)
       .map((entry) => entry.frame)
       .filter(isWireFrame);
-    return { welcome, connection, mark: 0, beforeWelcome };
+    return { welcome: this.#welcome, connection, mark: 0, beforeWelcome };
   }
 
   toJSON(): Record<string, unknown> {
@@ -451,12 +496,15 @@ export class Session {
 
   #adopt(connection: Connection, welcome: WireFrame): void {
     this.#connection = connection;
-    this.#welcome = welcome;
+    // What the transcript keeps of it (a welcome over the frame bound: its skeleton); all the
+    // session needs from the whole frame is read here, once.
+    this.#welcome = (this.transcript.entryOf(welcome)?.frame as WireFrame | undefined) ?? welcome;
     this.#resumeToken = this.#tracker.realTokens.get(welcome);
     const accepted = capabilitiesOf(welcome).features;
     const welcomed = Array.isArray(accepted) ? accepted.filter((f): f is string => typeof f === 'string') : [];
     this.#features = new Set(negotiateFeatures(this.offeredFeatures, welcomed));
     this.#agents = agentsOf(welcome);
+    this.#agentInventory = inventoryOf(welcome);
     connection.sessionId = this.sessionId;
   }
 }

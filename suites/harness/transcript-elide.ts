@@ -26,6 +26,8 @@ const FIELDS_FIRST = [
   'kind', 'code', 'retryable', 'final_status', 'status', 'message', 'body', 'marker', 'branch', 'i',
   'result_id', 'chunk_seq', 'more', 'phase', 'credentials', 'credential', 'value', 'jobs',
   'resume', 'resume_token', 'last_event_seq', 'details', 'reason', 'agent', 'lease', 'capabilities', 'features', 'agents',
+  // A session keeps its welcome as kept here (suites/harness/session.ts); these are its timers.
+  'heartbeat_interval_sec', 'resume_window_sec',
 ];
 const FIRST = new Set(FIELDS_FIRST);
 
