@@ -9,6 +9,7 @@ import { HarnessError, type HarnessEvidence } from './errors.ts';
 import { type FramePredicate, type WireFrame, isWireFrame, summarizeEntries } from './frames.ts';
 import { nextMessageId } from './ids.ts';
 import { JobHoldings } from './job-holdings.ts';
+import { cutLongStrings } from './long-strings.ts';
 import { costOf, type Transcript } from './transcript.ts';
 import type { FrameEntry, FrameVerdict, TranscriptEntry } from './transcript-types.ts';
 
@@ -362,7 +363,9 @@ export class Connection {
 
   #onMessage(data: RawData, isBinary: boolean): void {
     const buffer = toBuffer(data);
-    const text = buffer.toString('utf8');
+    // A message over the frame bound is parsed with its long strings cut (long-strings.ts), unless they hold a secret.
+    const redactor = this.transcript.redactor;
+    const text = buffer.length <= this.transcript.frameBytes ? buffer.toString('utf8') : cutLongStrings(buffer, (from, to) => redactor.mentionedIn(buffer, from, to));
     let frame: unknown;
     let verdict: FrameVerdict;
     if (isBinary) {

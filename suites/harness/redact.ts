@@ -131,6 +131,15 @@ export class Redactor {
     return mentions ? (this.#deepRedact(frame) as T) : frame;
   }
 
+  /** Whether bytes [from, to) of a message's JSON text contain a known secret (as JSON.stringify writes it). */
+  mentionedIn(bytes: Buffer, from: number, to: number): boolean {
+    for (const secret of this.#secrets.values()) {
+      const at = bytes.indexOf(secret.inJson, from, 'utf8');
+      if (at >= 0 && at + Buffer.byteLength(secret.inJson) <= to) return true;
+    }
+    return false;
+  }
+
   /** Replaces every known secret inside free text (error messages, raw frames). */
   redactText(text: string): string {
     if (this.#secrets.size === 0) return text;

@@ -326,6 +326,11 @@ export class Transcript {
     return this.#store?.limits;
   }
 
+  /** Frames over this many bytes are kept elided (TranscriptOptions.frameBytes). */
+  get frameBytes(): number {
+    return this.#frameBytes;
+  }
+
   /** Entries recorded so far (the next entry's index). */
   get recorded(): number {
     return this.#recorded;
