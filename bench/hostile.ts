@@ -6,12 +6,13 @@
 // written. Measures only; nothing is asserted. Linux only (/proc).
 //
 //   npx tsx bench/hostile.ts [--case giant-frame] [--case reference] [-- extra CLI flags, e.g. --only session]
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchHostileServer } from '../suites/hostile/hostile-process.ts';
 import { type Misbehaviour, describeMisbehaviour, misbehaviourPath } from '../suites/hostile/misbehaviour.ts';
+import type { ConformanceRecord } from '../reporters/record.ts';
 import { runKitCommand } from './kit-process.ts';
 import { TreeMemory } from './tree-memory.ts';
 
@@ -34,6 +35,15 @@ function reportsWritten(out: string): string {
       return existsSync(path) ? `${name} ${(statSync(path).size / 1024).toFixed(0)} KiB` : `${name} MISSING`;
     })
     .join(', ');
+}
+
+/** Each test that did not pass, `VERDICT title: detail` (to compare verdicts between runs); the record's own totals first. */
+function verdictsOf(out: string): string {
+  const path = join(out, 'record.json');
+  if (!existsSync(path)) return '(no record)';
+  const record = JSON.parse(readFileSync(path, 'utf8')) as ConformanceRecord;
+  const lines = record.tests.filter((t) => t.verdict !== 'PASS').map((t) => `${t.verdict} ${t.title}: ${(t.detail ?? '').slice(0, 160)}`);
+  return [JSON.stringify(record.totals), ...lines.sort()].join('\n    ');
 }
 
 const { values, positionals } = parseArgs({ options: { case: { type: 'string', multiple: true } }, allowPositionals: true });
@@ -60,7 +70,7 @@ try {
       console.log(
         `\n${name} (${m === undefined ? 'the embedded reference runtime' : describeMisbehaviour(m)}): peak RSS of the kit ${(tree.rssKb / 1024).toFixed(0)} MB summed over up to ${tree.processes} processes ` +
           `(peak PSS summed ${(tree.pssKb / 1024).toFixed(0)} MB; CLI process alone ${((r.peakRssKb ?? 0) / 1024).toFixed(0)} MB VmHWM), ` +
-          `${(r.ms / 1000).toFixed(1)} s wall, ${how}, load at end ${loadavg()[0]?.toFixed(1)}\n  per-process RSS peaks: ${tree.describe()}\n  reports: ${reportsWritten(out)}\n  last lines:\n    ${r.tail.slice(-8).join('\n    ')}`,
+          `${(r.ms / 1000).toFixed(1)} s wall, ${how}, load at end ${loadavg()[0]?.toFixed(1)}\n  per-process RSS peaks: ${tree.describe()}\n  reports: ${reportsWritten(out)}\n  verdicts:\n    ${verdictsOf(out)}\n  last lines:\n    ${r.tail.slice(-8).join('\n    ')}`,
       );
     } finally {
       rmSync(out, { recursive: true, force: true });
