@@ -151,7 +151,7 @@ async function memoryRun(url: string, bounded: boolean): Promise<void> {
   gc();
   const after = process.memoryUsage();
   console.log(
-    `${bounded ? 'bounded' : 'default (full mode, turns bounded past 64 MiB)'} transcript, ${fmt(BIG)} events: ${fmt(rate(r))} frames/s; ` +
+    `${bounded ? 'bounded' : 'default (full mode, turns bounded past 8 MiB)'} transcript, ${fmt(BIG)} events: ${fmt(rate(r))} frames/s; ` +
       `RSS before ${before.toFixed(0)} MB, peak ${r.peakRssMb?.toFixed(0)} MB; after GC: RSS ${(after.rss / 1048576).toFixed(0)} MB, heap ${(after.heapUsed / 1048576).toFixed(0)} MB; ` +
       `entries kept ${fmt(r.kept ?? 0)}; violations ${r.violations}`,
   );

@@ -86,10 +86,11 @@ export const BOUNDED_LIMITS: TranscriptLimits = Object.freeze({
 
 /**
  * In full mode: estimated bytes kept before the transcript turns bounded. The estimate runs
- * low (a parsed frame costs V8 several times its wire size), so this stays well below the
- * kit's memory target: a flood turns bounded after about 100k small frames.
+ * low (a parsed frame costs V8 about its estimate again), and a worker runs several tests at
+ * once, each with its transcript: a flood turns bounded after about 10k small frames (a test
+ * of the kit's sees a few hundred), so flooded tests cost a worker tens of MB, not hundreds.
  */
-export const DEFAULT_FULL_MODE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_FULL_MODE_BYTES = 8 * 1024 * 1024;
 
 export interface TranscriptOptions {
   /** Share a redactor between transcripts that see the same secrets. */

@@ -40,7 +40,7 @@ function deadlineMs(waitMs: number): number {
 /**
  * The memory bound: this process's RSS stays below it through every run. The kit refuses
  * frames over 64 MiB (harness maxPayload), keeps at most 2 KiB of a non-JSON message, and a
- * transcript turns bounded past 64 MiB of kept entries; a 40 MiB frame costs its buffer, its
+ * transcript turns bounded past 8 MiB of kept entries (estimated); a 40 MiB frame costs its buffer, its
  * string and its parse attempt at once, briefly.
  */
 const RSS_BOUND_MB = 512;
