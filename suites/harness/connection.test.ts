@@ -187,19 +187,37 @@ describe('a misbehaving server', () => {
     expect(entry.verdict.valid === false && entry.verdict.errors.join()).toContain('arcp');
   });
 
-  it('hands a frame over the transcript bound whole to the wait under way, and keeps only its elided form for later waits', async () => {
+  it('hands a frame over the transcript bound to the wait under way with its long strings cut and every other field exact, and keeps only its elided form for later waits', async () => {
     const big = 'x'.repeat(200 * 1024);
     const server = await serve(() => undefined);
     const { connection, transcript } = await open(server.url);
     const live = connection.waitFor(isType('job.event'), { description: 'the big event' });
-    const wire = JSON.stringify(serverFrame('job.event', { kind: 'log', body: { level: 'info', message: big } }, { session_id: 's', job_id: 'j1', event_seq: 1 }));
+    const padding = Array.from({ length: 40 }, (_, k) => `field-${k}`);
+    const wire = JSON.stringify(
+      serverFrame('job.event', { kind: 'log', body: { level: 'info', message: big, padding, marker: { branch: 0, i: 0 } } }, { session_id: 's', job_id: 'j1', event_seq: 1 }),
+    );
     server.peers[0]!.sendRaw(wire);
-    expect(dig(await live, 'payload.body.message')).toBe(big);
+    const whole = await live;
+    expect(String(dig(whole, 'payload.body.message'))).toMatch(/^x{256}… \(\d+ more bytes\)$/);
+    expect(dig(whole, 'payload.body.padding')).toEqual(padding);
+    expect(whole).toMatchObject({ type: 'job.event', job_id: 'j1', event_seq: 1, payload: { kind: 'log', body: { level: 'info', marker: { branch: 0, i: 0 } } } });
     const later = await connection.waitFor(isType('job.event'), { description: 'the big event again', after: 0 });
     // What checkers read survives the cut; the bulk does not stay in the inbox.
     expect(later).toMatchObject({ type: 'job.event', job_id: 'j1', event_seq: 1, payload: { kind: 'log' } });
     expect(String(dig(later, 'payload.body.message')).length).toBeLessThan(1024);
     expect(transcript.entryOf(later)?.elided?.sha256).toBe(createHash('sha256').update(wire).digest('hex'));
+  });
+
+  it('keeps a long string whole in the wait under way when it holds a secret the kit knows (the leak checks search for it)', async () => {
+    const secret = 'sk-credential-value-0123456789';
+    const leaky = `${'y'.repeat(100 * 1024)}${secret}${'y'.repeat(100 * 1024)}`;
+    const server = await serve(() => undefined);
+    const { connection, transcript } = await open(server.url);
+    transcript.redactor.addSecret(secret);
+    const live = connection.waitFor(isType('job.event'), { description: 'the leaky event' });
+    server.peers[0]!.sendRaw(JSON.stringify(serverFrame('job.event', { kind: 'log', body: { level: 'info', message: leaky } }, { session_id: 's', job_id: 'j1', event_seq: 1 })));
+    // The wait gets the redacted frame: the secret is replaced, but nothing was cut around it.
+    expect(String(dig(await live, 'payload.body.message'))).toMatch(/^y{102400}\[redacted:1\]y{102400}$/);
   });
 
   it('closes (1009 to the server) on a message over maxPayloadBytes and records why', async () => {
