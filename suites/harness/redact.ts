@@ -188,12 +188,21 @@ export class Redactor {
       return copy ?? value;
     }
     if (isObject(value)) {
-      const entries = Object.entries(value);
-      const redacted = entries.map(([key, item]) => [this.#redactString(key), this.#deepRedact(item)] as const);
-      if (redacted.every(([key, item], k) => key === entries[k]?.[0] && item === entries[k]?.[1])) return value;
-      const copy: JsonObject = {};
-      for (const [key, item] of redacted) copy[key] = item;
-      return copy;
+      // Nothing is allocated until a first field differs (a welcome's agents are 100k objects).
+      let copy: JsonObject | undefined;
+      const keys = Object.keys(value);
+      for (let k = 0; k < keys.length; k += 1) {
+        const key = keys[k] as string;
+        const item = value[key];
+        const redactedKey = this.#redactString(key);
+        const redacted = this.#deepRedact(item);
+        if (copy === undefined && (redactedKey !== key || redacted !== item)) {
+          copy = {};
+          for (let j = 0; j < k; j += 1) copy[keys[j] as string] = value[keys[j] as string];
+        }
+        if (copy !== undefined) copy[redactedKey] = redacted;
+      }
+      return copy ?? value;
     }
     return value;
   }

@@ -213,6 +213,25 @@ export function agentsOf(welcome: WireFrame): AgentInfo[] {
   return out;
 }
 
+function sameAgent(a: AgentInfo, b: AgentInfo): boolean {
+  return a.name === b.name && a.default === b.default && a.versions.length === b.versions.length && a.versions.every((v, k) => v === b.versions[k]);
+}
+
+/** The latest agent list a session adopted: a server lists the same inventory to every session. */
+let latestAgents: WeakRef<readonly AgentInfo[]> | undefined;
+
+/**
+ * `agents`, or an equal list a session already holds: sessions whose welcomes list the same
+ * agents share one list (a welcome of megabytes of agents then costs a worker one inventory,
+ * not one per open session).
+ */
+function sharedAgents(agents: readonly AgentInfo[]): readonly AgentInfo[] {
+  const latest = latestAgents?.deref();
+  if (latest !== undefined && latest.length === agents.length && latest.every((a, k) => sameAgent(a, agents[k] as AgentInfo))) return latest;
+  latestAgents = new WeakRef(agents);
+  return agents;
+}
+
 /** What a session keeps of its welcome's `capabilities.agents` besides the normalised list (for VER-001). */
 export interface AgentInventory {
   /** The value, when it is not an array (absent: `undefined`). */
@@ -503,7 +522,7 @@ export class Session {
     const accepted = capabilitiesOf(welcome).features;
     const welcomed = Array.isArray(accepted) ? accepted.filter((f): f is string => typeof f === 'string') : [];
     this.#features = new Set(negotiateFeatures(this.offeredFeatures, welcomed));
-    this.#agents = agentsOf(welcome);
+    this.#agents = sharedAgents(agentsOf(welcome));
     this.#agentInventory = inventoryOf(welcome);
     connection.sessionId = this.sessionId;
   }
