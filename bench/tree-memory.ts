@@ -40,7 +40,7 @@ function roleOf(pid: number, root: number): string {
 }
 
 interface ProcessPeak {
-  readonly role: string;
+  role: string;
   rssKb: number;
   atMs: number;
 }
@@ -63,7 +63,8 @@ export class TreeMemory {
       const kb = rssKb(pid);
       rss += kb;
       const peak = this.perProcess.get(pid) ?? { role: roleOf(pid, root), rssKb: 0, atMs: 0 };
-      if (kb > peak.rssKb) Object.assign(peak, { rssKb: kb, atMs });
+      // Read again at each new peak: a fork seen before its exec shows its parent's command line.
+      if (kb > peak.rssKb) Object.assign(peak, { rssKb: kb, atMs, role: roleOf(pid, root) });
       this.perProcess.set(pid, peak);
     }
     this.rssKb = Math.max(this.rssKb, rss);
