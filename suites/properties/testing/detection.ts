@@ -64,7 +64,7 @@ const EXAMPLE_ONLY = 'its scenario needs a step the generated scenarios do not t
 export const OUT_OF_SCOPE: Readonly<Partial<Record<DefectName, string>>> = {
   'resume-skips-auth': `${EXAMPLE_ONLY} (a resume with a wrong bearer token); suites/security/existence.suite.ts catches it`,
   'resume-any-principal': `${EXAMPLE_ONLY} (another principal resuming); suites/security/existence.suite.ts catches it`,
-  'cancel-reveals-existence': `${EXAMPLE_ONLY} (a cancel of an unknown job id to compare with); suites/security/existence-policy.test.ts catches it`,
+  'cancel-reveals-existence': `${EXAMPLE_ONLY} (a cancel of an unknown job id to compare with); suites/deployments.test.ts catches it`,
   'list-filter-leak': `${EXAMPLE_ONLY} (a filtered listing); suites/security/existence.suite.ts catches it`,
   'fs-star-crosses-slash': `${EXAMPLE_ONLY} (tool calls through fs leases); suites/leases/corners.suite.ts catches it`,
   'budget-zero-allows': `${EXAMPLE_ONLY} (cost metrics spending a budget to 0); suites/leases/leases.suite.ts catches it`,
@@ -91,7 +91,7 @@ export const OUT_OF_SCOPE: Readonly<Partial<Record<DefectName, string>>> = {
   'credential-cached-by-lease': `${EXAMPLE_ONLY} (jobs with identical credential leases); suites/security/security.suite.ts catches it`,
   'credentials-unnegotiated': `${EXAMPLE_ONLY} (a session without provisioned_credentials); suites/security/security.suite.ts catches it`,
   'result-cap-truncates': `${EXAMPLE_ONLY} (a streamed result over 1 MiB); suites/events/chunks.suite.ts catches it`,
-  'list-rows-credentials': `${EXAMPLE_ONLY} (another principal listing the job, which needs a deployment that lists every principal's jobs); suites/security/listing-policy.test.ts catches it`,
+  'list-rows-credentials': `${EXAMPLE_ONLY} (another principal listing the job, which needs a deployment that lists every principal's jobs); suites/deployments.test.ts catches it`,
   'write-path-raw': `${EXAMPLE_ONLY} (an fs.write path with ..); suites/security/security.suite.ts catches it`,
   'history-dup-after-live': 'the generated subscribers do not join after a live one with history from 0 often enough to be a fair target; suites/subscribe/subscribe.suite.ts catches it',
   'resume-once': `${EXAMPLE_ONLY} often enough (a second resume of one session); suites/resume/resume.suite.ts catches it`,
