@@ -99,6 +99,7 @@ export const OUT_OF_SCOPE: Readonly<Partial<Record<DefectName, string>>> = {
   'pong-no-session-id': `${EXAMPLE_ONLY} (a session.ping from the client); suites/session/session.suite.ts catches it`,
   'accepted-empty-lease-omitted': 'the histories judge sequencing, terminals and cancels, not the job.accepted payload; suites/jobs/jobs.suite.ts catches it',
   'default-lease-granted': 'the histories judge sequencing, terminals and cancels, not the effective lease; suites/jobs/jobs.suite.ts catches it',
+  'lease-star-widened': 'the histories judge sequencing, terminals and cancels, not the effective lease; suites/jobs/jobs.suite.ts catches it',
   'trace-id-span-length': 'the histories judge sequencing, terminals and cancels, not trace ids; suites/jobs/jobs.suite.ts catches it',
   'idem-other-session': `${EXAMPLE_ONLY} (an idempotency_key resubmitted from another session); suites/jobs/idempotency.suite.ts catches it`,
   'idem-ignores-version': `${EXAMPLE_ONLY} (an idempotency_key reused with another agent version); suites/jobs/idempotency.suite.ts catches it`,
