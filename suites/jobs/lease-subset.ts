@@ -1,41 +1,77 @@
 // Whether an effective lease (job.accepted) stays within the lease_request (v1.0 §7.1: the
 // runtime MAY reduce the requested lease but MUST NOT expand it). Patterns are anchored
 // globs (spec/conformance-agent.md "Lease patterns"): `*` within one `/` segment, `**`
-// zero or more whole segments. An effective pattern is within the request when it equals a
-// requested pattern or a requested glob matches it read literally (so `/w/a/**` is within
-// `/w/**`, while `/w/*` is not within `/w/a`). cost.budget entries (`CUR:amount`) must not
-// exceed the requested amount of their currency. Pure.
+// zero or more whole segments. An effective pattern is within the request when every target
+// it matches, some requested pattern matches too (so `/w/a/**` is within `/w/**`, while
+// `/w/*` is not within `/w/a` and `fetch/**` is not within `fetch/*`). cost.budget entries
+// (`CUR:amount`) must not exceed the requested amount of their currency. Pure.
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function escape(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-}
+/**
+ * A glob as the pieces of its language: a literal character, `*` (a run within a segment),
+ * `**` (any run), or a mark that the next `optional` pieces may be absent as a whole.
+ */
+type Piece = { readonly lit: string } | 'segment' | 'any' | { readonly optional: number };
 
-/** The anchored regular expression of a lease glob. */
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
+/** `/**` is zero or more whole segments: nothing, or a `/` and any run (a leading `**` + `/` likewise). */
+function piecesOf(glob: string): Piece[] {
+  const pieces: Piece[] = [];
   for (let k = 0; k < glob.length; ) {
     if (glob.startsWith('/**', k) && (k + 3 === glob.length || glob[k + 3] === '/')) {
-      source += '(?:/.*)?';
+      pieces.push({ optional: 2 }, { lit: '/' }, 'any');
       k += 3;
     } else if (glob.startsWith('**/', k) && k === 0) {
-      source += '(?:.*/)?';
+      pieces.push({ optional: 2 }, 'any', { lit: '/' });
       k += 3;
     } else if (glob.startsWith('**', k)) {
-      source += '.*';
+      pieces.push('any');
       k += 2;
     } else if (glob[k] === '*') {
-      source += '[^/]*';
+      pieces.push('segment');
       k += 1;
     } else {
-      source += escape(glob[k] as string);
+      pieces.push({ lit: glob[k] as string });
       k += 1;
     }
   }
-  return new RegExp(`^${source}$`);
+  return pieces;
+}
+
+const isLit = (p: Piece | undefined): p is { readonly lit: string } => typeof p === 'object' && 'lit' in p;
+const isOptional = (p: Piece | undefined): p is { readonly optional: number } => typeof p === 'object' && 'optional' in p;
+
+/**
+ * Whether every target glob `inner` matches, glob `outer` matches too. Inner's wildcards are
+ * read as the sets they stand for: an inner `*` is covered only by an outer `*` or `**`, an
+ * inner `**` only by an outer `**` (it may cross a `/`); each way an optional part of inner
+ * can go must be covered. Sound, and exact for the anchored globs leases use; polynomial in
+ * the patterns' lengths, whatever a server sends.
+ */
+export function globWithin(inner: string, outer: string): boolean {
+  if (inner === outer) return true;
+  const ins = piecesOf(inner);
+  const outs = piecesOf(outer);
+  const memo = new Map<number, boolean>();
+  const within = (i: number, j: number): boolean => {
+    const key = i * (outs.length + 1) + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    const p = ins[i];
+    const o = outs[j];
+    let result: boolean;
+    if (isOptional(p)) result = within(i + 1 + p.optional, j) && within(i + 1, j);
+    else if (isOptional(o)) result = within(i, j + 1 + o.optional) || within(i, j + 1);
+    else if (o === undefined) result = p === undefined;
+    else if (o === 'any') result = within(i, j + 1) || (p !== undefined && within(i + 1, j));
+    else if (o === 'segment') result = within(i, j + 1) || ((p === 'segment' || (isLit(p) && p.lit !== '/')) && within(i + 1, j));
+    else result = isLit(p) && p.lit === o.lit && within(i + 1, j + 1);
+    memo.set(key, result);
+    return result;
+  };
+  return within(0, 0);
 }
 
 function budgetAmounts(patterns: readonly unknown[]): Map<string, number> | undefined {
@@ -84,11 +120,10 @@ export function leaseExcess(requested: Readonly<Record<string, readonly string[]
       problems.push(...budgetExcess(asked, granted));
       continue;
     }
-    const globs = asked.map(globToRegExp);
     for (const pattern of granted) {
       if (typeof pattern !== 'string') {
         problems.push(`${capability} holds ${JSON.stringify(pattern)}, not a pattern string`);
-      } else if (!asked.includes(pattern) && !globs.some((g) => g.test(pattern))) {
+      } else if (!asked.some((glob) => globWithin(pattern, glob))) {
         problems.push(`${capability} grants ${JSON.stringify(pattern)}, which no requested pattern (${asked.join(', ')}) covers`);
       }
     }

@@ -248,6 +248,19 @@ class Judge implements ConformanceContext {
     error.message = `while judging ${(open.length > 0 ? open : this.declared).join(', ')}: ${error.message}`;
   }
 
+  /**
+   * The verdict of a test a harness error stopped (a wait ran out, the socket closed): each
+   * declared id it did not find broken counts as broken at its own level (the record rule:
+   * nothing stays PASS), so a test judging only SHOULDs is a WARN, never a FAIL.
+   */
+  stopVerdict(error: unknown): Verdict {
+    if (!isHarnessError(error)) return 'FAIL';
+    return worstVerdict(this.declared.map((id) => {
+      const judged = this.outcomes.get(id);
+      return judged !== undefined && judged.verdict !== 'PASS' ? judged.verdict : brokenVerdict(id);
+    }));
+  }
+
   /** Called after the body returns: every declared id must have been judged. */
   conclude(): void {
     const unjudged = this.declared.filter((id) => !this.outcomes.has(id) && !this.inconclusiveIds.has(id));
@@ -297,7 +310,7 @@ export function conformanceTest(
         await body(judge);
       } catch (error) {
         if (error instanceof StopAfterWarning) return judge.stopped(error);
-        if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : 'FAIL';
+        if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : judge.stopVerdict(error);
         // A harness error (a wait ran out, the socket closed) carries the frames up to it.
         if (meta.evidence === undefined && isHarnessError(error) && error.evidence !== undefined) meta.evidence = error.evidence;
         judge.evidenceFromFramesSeen();
