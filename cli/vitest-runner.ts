@@ -98,11 +98,12 @@ interface VitestSetup {
 const EXCLUDE = ['**/node_modules/**'];
 
 /**
- * Node flags of the workers. `--max-semi-space-size=1` (MiB; V8's default grows to 16): a
+ * Node flags of the workers. `--expose-gc`: suites/harness/large-message-gc.ts collects right
+ * after a message of many MiB. `--max-semi-space-size=1` (MiB; V8's default grows to 16): a
  * worker's young generation stays small (worker floor 100 -> 82 MB RSS), at no cost seen in
  * the full run's wall time; it bounds no heap, so it cannot make a worker run out of memory.
  */
-const WORKER_EXEC_ARGV = ['--max-semi-space-size=1'];
+const WORKER_EXEC_ARGV = ['--expose-gc', '--max-semi-space-size=1'];
 
 /**
  * Two vitest projects: the suites run in parallel first; then the solo suites the globs pick

@@ -9,6 +9,7 @@ import { HarnessError, type HarnessEvidence } from './errors.ts';
 import { type FramePredicate, type WireFrame, isWireFrame, summarizeEntries } from './frames.ts';
 import { nextMessageId } from './ids.ts';
 import { JobHoldings } from './job-holdings.ts';
+import { collectAfterLargeMessage } from './large-message-gc.ts';
 import { cutLongStrings } from './long-strings.ts';
 import { costOf, type Transcript } from './transcript.ts';
 import type { FrameEntry, FrameVerdict, TranscriptEntry } from './transcript-types.ts';
@@ -387,6 +388,7 @@ export class Connection {
     // (a frame over its bound: the skeleton with every field the checkers read).
     this.#push(this.transcript.keptOf(entry));
     this.#offer(entry);
+    collectAfterLargeMessage(buffer.length);
   }
 
   /** The array slot of mark `after`, clamped to what is kept. */
