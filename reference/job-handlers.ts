@@ -1,7 +1,7 @@
 // Job messages (v1.1 §7): submit (with idempotency and agent versions), cancel, subscribe
 // and unsubscribe.
 import { CAPABILITY_NAME_PATTERN, UTC_TIMESTAMP_PATTERN, type Credential, type Feature, type Lease, type LeaseConstraints, type Message } from '../spec/index.ts';
-import { parseAgentScript, requiredFeatures, type AgentScript } from '../spec/agent-script.ts';
+import { OPTIONAL_STEP_OPS, parseAgentScript, requiredFeatures, type AgentScript, type Step } from '../spec/agent-script.ts';
 import { AgentRunner } from './agent-runner.ts';
 import { delegate } from './delegation.ts';
 import { resolveAgent } from './agents.ts';
@@ -83,6 +83,9 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
   const parsed = parseAgentScript(p.input);
   if (!parsed.ok) throw new RequestError('INVALID_REQUEST', `input is not a valid conformance script: ${parsed.problems.join('; ')}`, { problems: parsed.problems });
   for (const feature of requiredFeatures(parsed.script)) needFeature(session, feature, 'this script');
+  // The agent-without-optional-steps variant: an agent that never learnt the optional steps.
+  const optional = rt.config.variants.has('agent-without-optional-steps') ? optionalStepOps(parsed.script.steps) : [];
+  if (optional.length > 0) throw new RequestError('INVALID_REQUEST', `input is not a valid conformance script: unknown op ${optional.map((op) => JSON.stringify(op)).join(', ')}`);
 
   // trace-id-span-length: the generated id comes from the span-id helper (8 bytes).
   const traceId = msg.trace_id ?? (defects.has('trace-id-span-length') ? randomId('', 8) : newTraceId());
@@ -305,6 +308,12 @@ export function onSubscribe(rt: Runtime, session: Session, msg: Message<'job.sub
     replay.forEach((entry, k) => void session.deliver(job, from + 1 + k, entry));
   }
   if (job.terminal === undefined) rt.subscriptions.observe(session, job, job.position);
+}
+
+/** The optional steps (spec/conformance-agent.md) a step list uses, parallel branches included. */
+function optionalStepOps(steps: readonly Step[]): string[] {
+  const used = steps.flatMap((step): string[] => (step.op === 'parallel' ? step.branches.flatMap(optionalStepOps) : [step.op]));
+  return [...new Set(used.filter((op) => (OPTIONAL_STEP_OPS as readonly string[]).includes(op)))];
 }
 
 function withoutFeature({ feature: _forgotten, ...entry }: JobEntry): JobEntry {
