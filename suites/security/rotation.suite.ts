@@ -44,7 +44,9 @@ describe('security: credential rotation', () => {
         }
         for (const rotation of rotations) {
           const body = eventBody(rotation, 'status') ?? {};
-          const { id, value } = body;
+          // The id and value on the body itself, or (a server's nesting) on a `credential` object in it.
+          const nested = body.id === undefined && body.value === undefined && typeof body.credential === 'object' && body.credential !== null;
+          const { id, value } = (nested ? body.credential : body) as Record<string, unknown>;
           const prior = typeof id === 'string' ? current.get(id) : undefined;
           const problem =
             typeof id !== 'string' || id === ''
