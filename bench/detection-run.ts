@@ -2,7 +2,9 @@
 // reference with one defect on, stopped by `--bail-on` at the first verdict that names a
 // requirement of the defect, and when that verdict came in, read from the run's own record
 // (the test's start after the run's start, plus its duration), not from the process's wall time.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// A defect only a server process shows (a leak) runs against the reference started by
+// `--server-cmd` instead, as a user's leak check would.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConformanceRecord, RecordTest } from '../reporters/record.ts';
@@ -67,12 +69,28 @@ function warnedOnly(record: Pick<ConformanceRecord, 'tests'>, defect: DefectInfo
   return warned.size === 0 ? '' : `; it WARNed on ${[...warned].join(', ')}, which counts only for a defect that breaks nothing but SHOULDs`;
 }
 
+/** Requirements only a server the kit starts can show: the leak check samples its process. */
+const NEEDS_SERVER_PROCESS: ReadonlySet<string> = new Set(['LEAK-001']);
+
+/** Timers short enough for the leak check's phases (as bench/stress.ts runs it). */
+const SERVER_TIMERS = '--heartbeat-sec 5 --resume-window-sec 5';
+
+/** How the run gets its server with the defect on: embedded, or started by --server-cmd with a token file. */
+function serverArgs(defect: DefectInfo, out: string): string[] {
+  if (!defect.requirements.some((id) => NEEDS_SERVER_PROCESS.has(id))) return ['--defect', defect.name];
+  const tokenFile = join(out, 'tokens.json');
+  // The reference runtime's local default tokens (README), not secrets.
+  writeFileSync(tokenFile, JSON.stringify({ ARCP_TOKEN: 'tok-alice', ARCP_TOKEN_2: 'tok-bob' }));
+  const bin = join(KIT_ROOT, 'bin/arcp-conformance.js');
+  return ['--server-cmd', `node ${JSON.stringify(bin)} serve --port 0 ${SERVER_TIMERS} --defect ${defect.name}`, '--token-file', tokenFile];
+}
+
 /** The kit's flags for one measured run. */
 export function runArgs(defect: DefectInfo, mode: Mode, seed: number, boundMs: number, out: string): string[] {
   return [
     'run',
-    '--out', out,
-    '--defect', defect.name,
+    '--out', join(out, 'report'),
+    ...serverArgs(defect, out),
     '--seed', String(seed),
     '--bail-on', defect.requirements.join(','),
     // The WARN of a SHOULD-only defect must stop the run too.
@@ -109,7 +127,7 @@ export async function measure(defect: DefectInfo, mode: Mode, seed: number, boun
       if (!(error instanceof Error) || !error.message.includes('did not finish')) throw error;
     });
     const wallSeconds = (performance.now() - started) / 1000;
-    const file = join(out, 'record.json');
+    const file = join(out, 'report', 'record.json');
     if (!existsSync(file)) return { miss: `no record (the run was killed ${WIND_DOWN_MS / 1000} s past its bound)`, wallSeconds };
     const record = JSON.parse(readFileSync(file, 'utf8')) as ConformanceRecord;
     const detection = firstDetection(record, defect);

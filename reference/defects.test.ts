@@ -443,6 +443,15 @@ const SCENARIOS: Record<DefectName, Scenario> = {
       return granted.length === 0 ? undefined : `unrequested capabilities granted: ${granted.join(', ')}`;
     },
   },
+  'lease-star-widened': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'tool', tool: 'fetch/a/b' }, { op: 'finish' }] }, { lease_request: { 'tool.call': ['fetch/*'] } });
+      await c.terminal(job);
+      const echoed = JSON.stringify(c.sequenced(job).find((f) => f.type === 'job.accepted')?.payload.lease);
+      return toolResults(c, job)[0] === 'PERMISSION_DENIED' ? undefined : `tool.call fetch/a/b allowed by a requested fetch/*; job.accepted echoed ${echoed}`;
+    },
+  },
   'trace-id-span-length': {
     async run(bed) {
       const c = await bed.open();

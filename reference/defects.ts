@@ -208,6 +208,12 @@ export const DEFECTS = [
     requirements: ['JOB-002'],
   },
   {
+    name: 'lease-star-widened',
+    breaks: 'v1.0 §7.1: the runtime MAY reduce the requested lease but MUST NOT expand it',
+    description: 'the lease normalizer reads a tool namespace\'s trailing `/*` as the whole namespace: a requested tool.call `fetch/*` is granted (and echoed in job.accepted) as `fetch/**`, which reaches `fetch/a/b`',
+    requirements: ['JOB-002'],
+  },
+  {
     name: 'trace-id-span-length',
     breaks: 'v1.0 §11: a trace_id absent from job.submit is generated (a W3C trace-id) and included in job.accepted',
     description: 'the trace_id generated for a submit without one comes from the span-id helper: 16 hex digits instead of 32',

@@ -56,12 +56,14 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
   const agent = resolveAgent(p.agent);
   const defects = rt.config.defects;
   // default-lease-granted: an absent lease_request takes the runtime's default lease.
-  const lease: Lease = p.lease_request ?? (defects.has('default-lease-granted') ? { 'tool.call': ['*'] } : {});
+  const requested: Lease = p.lease_request ?? (defects.has('default-lease-granted') ? { 'tool.call': ['*'] } : {});
+  // lease-star-widened: the normalizer turns a tool namespace's trailing `/*` into `/**`.
+  const lease: Lease = defects.has('lease-star-widened') ? widenToolStars(requested) : requested;
   const fingerprint = canonicalJson({
     // idem-ignores-version: the fingerprint keeps the agent's name only.
     agent: defects.has('idem-ignores-version') ? agent.name : `${agent.name}@${agent.version}`,
     input: p.input ?? null,
-    lease_request: lease,
+    lease_request: requested,
     lease_constraints: p.lease_constraints ?? null,
     max_runtime_sec: p.max_runtime_sec ?? null,
   });
@@ -159,6 +161,13 @@ export function startJob(rt: Runtime, session: Session, start: JobStart): Job {
   });
   void runner.run();
   return job;
+}
+
+/** The lease-star-widened defect's normalizer: `fetch/*` in tool.call becomes `fetch/**`. */
+function widenToolStars(lease: Lease): Lease {
+  const tools = lease['tool.call'];
+  if (tools === undefined) return lease;
+  return { ...lease, 'tool.call': tools.map((pattern) => (pattern.endsWith('/*') ? `${pattern}*` : pattern)) };
 }
 
 /** Slim records of issued credentials by lease (only the credential-cached-by-lease defect keeps them). */

@@ -29,11 +29,11 @@ const ELSEWHERE: Readonly<Record<string, CaughtElsewhere>> = {
     why: 'a memory leak with no wire symptom; the --server-cmd leak check samples the server RSS (LEAK-001)',
   },
   'list-rows-credentials': {
-    test: 'suites/security/listing-policy.test.ts',
+    test: 'suites/deployments.test.ts',
     why: 'the embedded reference lists only the principal\'s own jobs, so no other principal sees a row; the test runs CRED-005 against a reference that lists every principal\'s jobs (the open-subscribe variant)',
   },
   'cancel-reveals-existence': {
-    test: 'suites/security/existence-policy.test.ts',
+    test: 'suites/deployments.test.ts',
     why: 'the embedded reference lets other principals subscribe (subscribePolicy "any"), so job existence is no secret there; the test runs LIST-008 against a same-principal reference',
   },
   'subscribe-observe-before-check': {

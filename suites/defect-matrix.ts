@@ -68,7 +68,7 @@ export interface DefectMatrix {
  */
 const kitSlots = { free: Math.max(1, availableParallelism()), waiting: [] as (() => void)[] };
 
-async function inKitSlot<T>(run: () => Promise<T>): Promise<T> {
+export async function inKitSlot<T>(run: () => Promise<T>): Promise<T> {
   if (kitSlots.free > 0) kitSlots.free -= 1;
   else await new Promise<void>((resolve) => kitSlots.waiting.push(resolve));
   try {

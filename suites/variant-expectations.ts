@@ -27,7 +27,7 @@ export interface VariantExpectation {
 export const EMBEDDED_BASELINE: readonly ExpectedVerdict[] = [
   { requirement: 'SUB-007', verdict: 'NA', why: 'the embedded run lets any principal subscribe (profile subscribePolicy "any"), so no subscribe is unauthorized' },
   { requirement: 'SUB-008', verdict: 'NA', why: 'the embedded run lets any principal subscribe (profile subscribePolicy "any"), so no subscribe is unauthorized' },
-  { requirement: 'LIST-008', verdict: 'NA', why: 'the embedded run lets other principals subscribe (subscribePolicy "any"), so job existence is no secret there (existence-policy.test.ts checks it same-principal)' },
+  { requirement: 'LIST-008', verdict: 'NA', why: 'the embedded run lets other principals subscribe (subscribePolicy "any"), so job existence is no secret there (deployments.test.ts checks it same-principal)' },
   { requirement: 'CLOSE-004', verdict: 'NA', why: 'the embedded profile closes with session.close; the kit sends the v1.0 session.bye only when the profile names it' },
 ];
 

@@ -114,7 +114,7 @@ function requireOwnScope(t: ConformanceContext, ask: 'listing' | 'cancel and sub
   if (listPolicy === 'any' || (ask === 'cancel and subscribe' && subscribePolicy === 'any')) {
     t.notApplicable(
       `the profile lets other principals ${listPolicy === 'any' ? 'list' : 'subscribe to'} jobs (${listPolicy === 'any' ? 'listPolicy' : 'subscribePolicy'} "any"), ` +
-        'so a job\'s existence is no secret from them (suites/security/existence-policy.test.ts runs this check against a same-principal reference)',
+        'so a job\'s existence is no secret from them (suites/deployments.test.ts runs this check against a same-principal reference)',
     );
   }
 }

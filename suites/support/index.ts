@@ -223,12 +223,20 @@ export interface ListedJob {
 }
 
 /**
+ * How far before the job's `accepted_at` each search of findListedJob starts (created_after),
+ * narrowest first, then no filter. The narrow window keeps a busy server's older jobs out of
+ * the pages: a minute let a run's property campaigns, hunting on a faulty server, fill the 20
+ * pages (a false LIST-007 WARN seen in the stress check). The wider searches keep a legal
+ * server whose `created_at` precedes its `accepted_at` by more (a queued submission) found.
+ */
+const CREATED_AFTER_MARGINS_MS = [2_000, 60_000] as const;
+
+/**
  * Looks for job `jobId` in session.list_jobs, following next_cursor for at most `maxPages`
- * pages, so a server holding many jobs still shows it. When the job's job.accepted carried
- * `accepted_at`, the listing is narrowed with created_after two seconds before it (the
- * server's own clock, so no skew with the kit's; the margin covers timestamps cut to the
- * second). A wider window let a run's property campaigns, hunting on a faulty server, fill
- * the 20 pages with the jobs created before it: a false LIST-007 WARN seen in the stress check.
+ * pages per search, so a server holding many jobs still shows it. When the job's job.accepted
+ * carried `accepted_at`, the first searches are narrowed with created_after (the server's own
+ * clock, so no skew with the kit's), widening until the job is found or the unfiltered
+ * listing has been searched too.
  */
 export async function findListedJob(
   session: Session,
@@ -238,8 +246,26 @@ export async function findListedJob(
   maxPages = 20,
 ): Promise<ListedJob> {
   const acceptedAt = accepted === undefined ? undefined : payloadOf(accepted).accepted_at;
-  const since = typeof acceptedAt === 'string' ? Date.parse(acceptedAt) - 2000 : Number.NaN;
-  const filter = Number.isNaN(since) ? {} : { filter: { created_after: new Date(since).toISOString() } };
+  const acceptedMs = typeof acceptedAt === 'string' ? Date.parse(acceptedAt) : Number.NaN;
+  const filters = Number.isNaN(acceptedMs)
+    ? [{}]
+    : [...CREATED_AFTER_MARGINS_MS.map((margin) => ({ filter: { created_after: new Date(acceptedMs - margin).toISOString() } })), {}];
+  let found: ListedJob | undefined;
+  for (const filter of filters) {
+    found = await searchListing(session, t, jobId, filter, maxPages);
+    if (found.row !== undefined || found.listing.type !== 'session.jobs') return found;
+  }
+  return found as ListedJob;
+}
+
+/** One search of findListedJob: the pages of one listing request, until the row or the last page. */
+async function searchListing(
+  session: Session,
+  t: ConformanceContext,
+  jobId: string,
+  filter: Record<string, unknown>,
+  maxPages: number,
+): Promise<ListedJob> {
   let cursor: unknown = null;
   let listing: WireFrame | undefined;
   for (let page = 0; page < maxPages; page += 1) {

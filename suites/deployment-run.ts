@@ -4,11 +4,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnCli } from '../../cli/testing/spawn-cli.ts';
-import { DEFAULT_TOKENS, type ReferenceOptions, startReference } from '../../reference/index.ts';
-import { KIT_ROOT, type RecordedTest } from '../defect-matrix.ts';
+import { spawnCli } from '../cli/testing/spawn-cli.ts';
+import { DEFAULT_TOKENS, type ReferenceOptions, startReference } from '../reference/index.ts';
+import { KIT_ROOT, type RecordedTest, inKitSlot } from './defect-matrix.ts';
 
-/** The bound of one such run. */
+/** The bound of one such run, once it has its slot. */
 export const POLICY_RUN_MS = 4 * 60_000;
 
 /** How the run differs beyond the reference's options: a server profile, more `run` arguments. */
@@ -17,8 +17,15 @@ export interface RunExtras {
   readonly args?: readonly string[];
 }
 
-/** The kit's exit code and verdicts for `--only only` against a reference started with `options`. */
-export async function verdictsUnder(options: ReferenceOptions, only: string, extras: RunExtras = {}): Promise<{ code: number | null; tests: RecordedTest[] }> {
+/**
+ * The kit's exit code and verdicts for `--only only` against a reference started with
+ * `options`. Runs wait for a kit slot (one per CPU), so tests may start them concurrently.
+ */
+export function verdictsUnder(options: ReferenceOptions, only: string, extras: RunExtras = {}): Promise<{ code: number | null; tests: RecordedTest[] }> {
+  return inKitSlot(() => runUnder(options, only, extras));
+}
+
+async function runUnder(options: ReferenceOptions, only: string, extras: RunExtras): Promise<{ code: number | null; tests: RecordedTest[] }> {
   const server = await startReference(options);
   const [primary, secondary] = Object.keys(DEFAULT_TOKENS);
   const out = mkdtempSync(join(tmpdir(), 'arcp-policy-'));
