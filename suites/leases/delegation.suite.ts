@@ -119,8 +119,12 @@ async function delegateOnce(t: ConformanceContext, session: Session, delegation:
   }
   const delegateId = eventBody(delegateEvent, 'delegate')?.delegate_id;
   const refusal = run.frames.slice(at + 1).find((f) => (eventBody(f, 'tool_result')?.error as { code?: unknown } | undefined)?.code !== undefined);
+  const isChild = (f: WireFrame): boolean => isDelegatedAccept(f) && payloadOf(f).parent_job_id === run.jobId && [undefined, delegateId].includes(payloadOf(f).delegate_id);
   const received = session.connection.framesSince(mark);
-  const child = received.find((f) => isDelegatedAccept(f) && payloadOf(f).parent_job_id === run.jobId && [undefined, delegateId].includes(payloadOf(f).delegate_id));
+  // Neither answer before the parent ended: a child's job.accepted may still be on its way.
+  const child =
+    received.find(isChild) ??
+    (refusal === undefined ? await session.watch(isChild, { description: `a job.accepted for delegate_id ${String(delegateId)}`, forMs: t.target.timeoutMs, after: mark }) : undefined);
   const sessionError = received.find((f) => f.type === 'session.error' && isRejection(f));
   return {
     parentJob: run.jobId,
