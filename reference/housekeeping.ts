@@ -43,10 +43,18 @@ function heartbeat(rt: Runtime, session: Session, now: number, intervalMs: numbe
   }
 }
 
+/**
+ * Frees the session's buffered events older than the resume window (v1.1 §6.5: un-acked
+ * events are not freed by time when ack is negotiated). The sweep does it each second; a
+ * resume does it first, so what it may replay never depends on when the sweep last ran.
+ */
+export function freeExpiredEvents(rt: Runtime, session: Session, now: number): void {
+  if (!session.has('ack')) session.outbound.log.freeOlderThan(now - rt.config.resumeWindowSec * 1000);
+}
+
 function sweep(rt: Runtime, now: number): void {
   const windowStart = now - rt.config.resumeWindowSec * 1000;
-  // v1.1 §6.5: un-acked events are not freed by time when ack is negotiated.
-  for (const session of rt.sessions.values()) if (!session.has('ack')) session.outbound.log.freeOlderThan(windowStart);
+  for (const session of rt.sessions.values()) freeExpiredEvents(rt, session, now);
   const retentionStart = now - rt.config.jobRetentionSec * 1000;
   for (const job of [...rt.jobs.all()]) {
     job.history.freeOlderThan(windowStart);

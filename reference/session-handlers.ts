@@ -2,6 +2,7 @@
 // ack and list_jobs.
 import { ARCP_VERSION, FEATURES, negotiateFeatures, type Message } from '../spec/index.ts';
 import { agentInventory } from './agents.ts';
+import { freeExpiredEvents } from './housekeeping.ts';
 import { secretsEqual } from './auth.ts';
 import type { Connection } from './connection.ts';
 import { isoNow, newResumeToken, randomId } from './ids.ts';
@@ -86,6 +87,7 @@ function resumeSession(rt: Runtime, conn: Connection, principal: string | undefi
   if (last > session.outbound.lastSeq) {
     return conn.refuse('INVALID_REQUEST', `last_event_seq ${last} is ahead of the session (latest ${session.outbound.lastSeq})`);
   }
+  freeExpiredEvents(rt, session, Date.now());
   // resume-gap-replay: a seq the buffer no longer covers replays from the oldest one kept.
   if (!session.outbound.log.covers(last) && !rt.config.defects.has('resume-gap-replay')) {
     return conn.refuse('RESUME_WINDOW_EXPIRED', `events after ${last} are no longer buffered`, { oldest_buffered_seq: session.outbound.log.first });

@@ -10,6 +10,7 @@ describe('verdictOf', () => {
     // A test judged PASS that then threw (e.g. "declared but never judged") is a FAIL.
     expect(verdictOf({ state: 'failed', meta: { requirements: [], verdict: 'PASS' } })).toBe('FAIL');
     expect(verdictOf({ state: 'failed', meta: { requirements: [], verdict: 'UNTESTABLE' } })).toBe('UNTESTABLE');
+    expect(verdictOf({ state: 'failed', meta: { requirements: [], verdict: 'WARN' } })).toBe('WARN');
     expect(verdictOf({ state: 'skipped', meta: { requirements: [], verdict: 'NA' } })).toBe('NA');
     expect(verdictOf({ state: 'skipped', meta: { requirements: [], verdict: 'UNTESTABLE' } })).toBe('UNTESTABLE');
     expect(verdictOf({ state: 'skipped', skipNote: 'N/A: no subscribe' })).toBe('NA');
@@ -114,6 +115,29 @@ describe('buildRecord', () => {
       { id: 'SEQ-001', verdict: 'FAIL', detail: 'not concluded: the test stopped with HarnessError: no job.result within 5000 ms' },
       { id: 'SEQ-002', verdict: 'FAIL', detail: 'not concluded: the test stopped with HarnessError: no job.result within 5000 ms' },
     ]);
+  });
+
+  it('blames a SHOULD a stopped test did not conclude with a WARN, never a FAIL (every FAIL rests on a MUST)', () => {
+    const stopped = (title: string, requirements: string[], verdict: 'FAIL' | 'WARN') => ({
+      file: 'suites/x.suite.ts',
+      title,
+      state: 'failed' as const,
+      meta: { requirements, verdict },
+      errors: ['HarnessError: timed out after 5000 ms waiting for session.closed'],
+      durationMs: 5000,
+    });
+    const record = sampleRecord({ tests: [stopped('mixed [SEQ-001, CLOSE-001]', ['SEQ-001', 'CLOSE-001'], 'FAIL')] });
+    expect(record.tests[0]?.outcomes.map((o) => [o.id, o.verdict])).toEqual([['SEQ-001', 'FAIL'], ['CLOSE-001', 'WARN']]);
+    expect(record.requirements.map((r) => [r.id, r.verdict])).toEqual([['SEQ-001', 'FAIL'], ['CLOSE-001', 'WARN']]);
+
+    // Judging only a SHOULD, the stopped test is a WARN (conformance-test.ts stopVerdict): the run passes.
+    const shouldOnly = sampleRecord({ tests: [stopped('close [CLOSE-001]', ['CLOSE-001'], 'WARN')] });
+    expect(shouldOnly.tests[0]?.verdict).toBe('WARN');
+    expect(shouldOnly.tests[0]?.outcomes).toEqual([
+      { id: 'CLOSE-001', verdict: 'WARN', detail: 'not concluded: the test stopped with HarnessError: timed out after 5000 ms waiting for session.closed' },
+    ]);
+    expect(shouldOnly.requirements.map((r) => [r.id, r.verdict])).toEqual([['CLOSE-001', 'WARN']]);
+    expect(shouldOnly.exit.code).toBe(0);
   });
 
   it('says nothing about ids a failed test never reached after a failing check', () => {

@@ -248,7 +248,8 @@ function bounded(text: string, limit: number): string {
 /** The verdict a finished vitest test stands for, or undefined when it is not a result. */
 export function verdictOf(test: Pick<CollectedTest, 'state' | 'meta' | 'skipNote'>): Verdict | undefined {
   const declared = test.meta?.verdict;
-  if (test.state === 'failed') return declared === 'UNTESTABLE' ? 'UNTESTABLE' : 'FAIL';
+  // A test the harness stopped while it judged only SHOULDs is a WARN (conformance-test.ts).
+  if (test.state === 'failed') return declared === 'UNTESTABLE' || declared === 'WARN' ? declared : 'FAIL';
   if (test.state === 'passed') return declared === 'WARN' ? 'WARN' : 'PASS';
   if (test.state === 'skipped') {
     if (declared === 'NA' || declared === 'UNTESTABLE') return declared;
@@ -288,17 +289,20 @@ function detailOf(test: CollectedTest, verdict: Verdict): string | undefined {
 /**
  * The record rule (issue 11): a requirement is PASS only when something judged it and it
  * held. A test that failed outside a check (harness error, timeout, crash) concluded
- * nothing, so none of its ids stays PASS or unjudged: each becomes FAIL naming the error.
+ * nothing, so none of its ids stays PASS or unjudged: each becomes broken at its own level
+ * (FAIL for a MUST, WARN for a SHOULD: every FAIL rests on a MUST), naming the error.
  */
-function concludedOutcomes(test: CollectedTest, verdict: Verdict): RequirementOutcome[] {
+function concludedOutcomes(test: CollectedTest, verdict: Verdict, levelOf: (id: string) => string | undefined): RequirementOutcome[] {
   const outcomes = test.meta?.outcomes ?? [];
-  if (verdict !== 'FAIL' || outcomes.some((o) => o.verdict === 'FAIL')) return [...outcomes];
+  const failedOutsideCheck = test.state === 'failed' && (verdict === 'FAIL' || verdict === 'WARN') && !outcomes.some((o) => o.verdict === 'FAIL');
+  if (!failedOutsideCheck) return [...outcomes];
   const stopped = `not concluded: the test stopped with ${firstLine(test.errors[0] ?? 'an error outside any check')}`;
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   const ids = [...new Set([...(test.meta?.requirements ?? []), ...byId.keys()])];
   return ids.map((id) => {
     const judged = byId.get(id);
-    return judged !== undefined && judged.verdict !== 'PASS' ? judged : { id, verdict: 'FAIL' as const, detail: stopped };
+    if (judged !== undefined && judged.verdict !== 'PASS') return judged;
+    return { id, verdict: levelOf(id) === 'MUST' || levelOf(id) === undefined ? ('FAIL' as const) : ('WARN' as const), detail: stopped };
   });
 }
 
@@ -336,7 +340,7 @@ function draftTest(test: CollectedTest, verdict: Verdict, input: RecordInput): D
     origin: 'test',
     requirements: [...(meta?.requirements ?? [])],
     verdict,
-    outcomes: concludedOutcomes(test, verdict).map((o) => (o.detail === undefined ? o : { ...o, detail: redact(o.detail) })),
+    outcomes: concludedOutcomes(test, verdict, (id) => input.catalogue.requirements.find((r) => r.id === id)?.level).map((o) => (o.detail === undefined ? o : { ...o, detail: redact(o.detail) })),
     durationMs: Math.round(test.durationMs),
     ...(test.startedAt === undefined ? {} : { startedAfterMs: Math.max(0, Math.round(test.startedAt - input.startedAt.getTime())) }),
     ...(detail === undefined ? {} : { detail: redact(detail) }),

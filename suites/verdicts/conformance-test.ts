@@ -151,6 +151,8 @@ class Judge implements ConformanceContext {
   /** The first MUST a `should` found broken: the test fails with it when it ends. */
   private failure: ConformanceFailure | undefined;
   private seen: (() => readonly TranscriptEntry[]) | undefined;
+  /** Whether the evidence slot holds a FAIL's transcript (recordBroken). */
+  private evidenceProvesFail = false;
 
   constructor(
     readonly target: TargetConfig,
@@ -183,11 +185,18 @@ class Judge implements ConformanceContext {
     if (this.recordBroken(id, found) === 'FAIL') this.failure ??= new ConformanceFailure(id, formatFinding(requirement(id), found));
   }
 
-  /** Records a broken check at the catalogue's level; a FAIL's transcript wins the evidence slot. */
+  /**
+   * Records a broken check at the catalogue's level. The evidence slot holds the first FAIL's
+   * transcript (a WARN's only until a FAIL comes): the first FAIL is the headline the
+   * reports show, so the diagram must prove that one, not a later one.
+   */
   private recordBroken(id: string, found: Evidence): 'FAIL' | 'WARN' {
     const verdict = brokenVerdict(id);
     this.record(id, verdict, `expected ${found.expected}; got ${found.actual}`);
-    if (found.transcript && (verdict === 'FAIL' || this.meta.evidence === undefined)) this.meta.evidence = evidenceMeta(found);
+    if (found.transcript && (this.meta.evidence === undefined || (verdict === 'FAIL' && !this.evidenceProvesFail))) {
+      this.meta.evidence = evidenceMeta(found);
+      this.evidenceProvesFail = verdict === 'FAIL';
+    }
     return verdict;
   }
 
@@ -248,6 +257,19 @@ class Judge implements ConformanceContext {
     error.message = `while judging ${(open.length > 0 ? open : this.declared).join(', ')}: ${error.message}`;
   }
 
+  /**
+   * The verdict of a test a harness error stopped (a wait ran out, the socket closed): each
+   * declared id it did not find broken counts as broken at its own level (the record rule:
+   * nothing stays PASS), so a test judging only SHOULDs is a WARN, never a FAIL.
+   */
+  stopVerdict(error: unknown): Verdict {
+    if (!isHarnessError(error)) return 'FAIL';
+    return worstVerdict(this.declared.map((id) => {
+      const judged = this.outcomes.get(id);
+      return judged !== undefined && judged.verdict !== 'PASS' ? judged.verdict : brokenVerdict(id);
+    }));
+  }
+
   /** Called after the body returns: every declared id must have been judged. */
   conclude(): void {
     const unjudged = this.declared.filter((id) => !this.outcomes.has(id) && !this.inconclusiveIds.has(id));
@@ -297,7 +319,7 @@ export function conformanceTest(
         await body(judge);
       } catch (error) {
         if (error instanceof StopAfterWarning) return judge.stopped(error);
-        if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : 'FAIL';
+        if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : judge.stopVerdict(error);
         // A harness error (a wait ran out, the socket closed) carries the frames up to it.
         if (meta.evidence === undefined && isHarnessError(error) && error.evidence !== undefined) meta.evidence = error.evidence;
         judge.evidenceFromFramesSeen();
