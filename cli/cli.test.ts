@@ -194,6 +194,16 @@ describe('arcp-conformance run: the target cannot be used (subprocess)', TEST_BO
     }
   });
 
+  it('never writes a credential value, a rotated one included, though the failure shows the rotation frames', async () => {
+    // The reference issues values `sk-virt-...`; the defect makes the second rotation's event fail CRED-007.
+    const result = await cli(['--only', 'CRED-007', '--defect', 'rotation-id-missing']);
+    expect(result.code).toBe(1);
+    const recordText = readFileSync(join(result.out, 'record.json'), 'utf8');
+    expect(recordText).toMatch(/"phase": "credential_rotated",\s*"id": "cred_\w+",\s*"value": "\[redacted:\d+\]"/);
+    const written = readdirSync(result.out).map((f) => readFileSync(join(result.out, f), 'utf8'));
+    for (const text of [result.stdout, result.stderr, ...written]) expect(text).not.toMatch(/sk-virt-/);
+  });
+
   it('runs against a URL with a good token', async () => {
     const result = await cli(['--url', server.url, '--suites', suite('passing')], { ARCP_TOKEN: 'good-token-1' });
     expect(result.code).toBe(0);

@@ -11,14 +11,17 @@ import {
   failRetryable,
   type AgentScript,
   type ChunksStep,
+  type DelegateStep,
   type EmitStep,
   type FailStep,
   type FinishStep,
   type Step,
   type ToolStep,
 } from '../spec/agent-script.ts';
+import type { DelegateRequest, Refusal } from './delegation.ts';
 import { STOPPED, leaseExpiredPayload, type Job } from './job.ts';
 import { randomId } from './ids.ts';
+import { rotatedCredential } from './lease.ts';
 
 /** Events published per synchronous batch before yielding. */
 const BATCH = 256;
@@ -29,11 +32,20 @@ const SMALL_RESULT_BYTES = 1024;
 /** The result-cap-truncates defect's cap on a streamed result (v1.1 §14's example chunk cap). */
 const RESULT_CAP_BYTES = 1024 * 1024;
 
+export interface RunnerOptions {
+  /** The job.result field of an inline result (`output` under the result-field-renamed variant). */
+  readonly resultField: string;
+  /** Starts a delegated child job, or says why not (reference/delegation.ts). */
+  readonly delegate: (request: DelegateRequest) => Refusal | undefined;
+}
+
 export class AgentRunner {
   readonly #job: Job;
   readonly #script: AgentScript;
+  readonly #options: RunnerOptions;
   readonly #markers = new Map<string, number>();
   #calls = 0;
+  #delegations = 0;
   #sinceYield = 0;
   #chunked: { result_id: string; result_size: number } | undefined;
   /** The streamed data while it is small (the small-stream-inlined defect inlines it). */
@@ -43,13 +55,10 @@ export class AgentRunner {
   /** BUDGET_EXHAUSTED denials so far (the lease-kill-via-cancel defect kills at the second). */
   #budgetDenials = 0;
 
-  /** The job.result field of an inline result (`output` under the result-field-renamed variant). */
-  readonly #resultField: string;
-
-  constructor(job: Job, script: AgentScript, resultField = 'result') {
+  constructor(job: Job, script: AgentScript, options: RunnerOptions) {
     this.#job = job;
     this.#script = script;
-    this.#resultField = resultField;
+    this.#options = options;
   }
 
   /** Runs to the job's terminal; never throws. */
@@ -116,6 +125,12 @@ export class AgentRunner {
         case 'chunks':
           await this.#chunks(path, step);
           break;
+        case 'delegate':
+          await this.#delegate(path, step);
+          break;
+        case 'rotate_credential':
+          await this.#job.rotateCredentials(rotatedCredential);
+          break;
         case 'finish':
         case 'fail':
           await this.#finish(step);
@@ -169,6 +184,23 @@ export class AgentRunner {
     const outcome = denial === undefined ? { result: { ok: true, tool: step.tool } } : { error: { code: denial.code, message: denial.message, retryable: false } };
     await this.#publish('tool_result', { call_id, ...outcome, marker: this.#nextMarker(path) });
     if (denial !== undefined) await this.#afterDenial(denial.code);
+  }
+
+  /**
+   * v1.0 §10.1-10.2: the marked delegate event (the agent picks delegate_id, unique in the
+   * job); a refusal comes back as an unmarked tool_result whose call_id is the delegate_id.
+   */
+  async #delegate(path: string, step: DelegateStep): Promise<void> {
+    const delegate_id = `del_${++this.#delegations}`;
+    const { agent, input, lease_request, lease_constraints } = step;
+    const body = { delegate_id, agent, input, lease_request, ...(lease_constraints === undefined ? {} : { lease_constraints }), marker: this.#nextMarker(path) };
+    await this.#publish('delegate', body);
+    await nextTurn(); // the runtime handles the request: other emitters may interleave
+    this.#checkStop();
+    const refusal = this.#options.delegate({ delegateId: delegate_id, step });
+    if (refusal === undefined) return;
+    await this.#job.publishEvent('tool_result', { call_id: delegate_id, error: { code: refusal.code, message: refusal.message, retryable: false } });
+    await this.#afterDenial(refusal.code);
   }
 
   /** What follows a denied operation: the end of the job when the denial is fatal. */
@@ -238,7 +270,7 @@ export class AgentRunner {
       Object.assign(payload, this.#chunked);
       // small-stream-inlined: a small streamed result is inlined too, as `result` (what chunk-unaware clients read).
       if (this.#chunked.result_size <= SMALL_RESULT_BYTES && job.defects.has('small-stream-inlined')) payload.result = this.#streamedText;
-    } else payload[this.#resultField] = step.result === undefined ? { version: job.agentVersion } : step.result;
+    } else payload[this.#options.resultField] = step.result === undefined ? { version: job.agentVersion } : step.result;
     if (step.summary !== undefined) payload.summary = step.summary;
     await job.agentFinished('job.result', payload, 'success');
   }

@@ -121,6 +121,19 @@ async function historyWithout(bed: TestBed, feature: string, gated: Step, kind: 
 
 const modelLease = { 'tool.call': ['llm'], 'model.use': ['tier-fast/*'] };
 
+/**
+ * Runs a job whose script ends with one delegation and says what became of it: the refusal's
+ * error code (a tool_result on the parent), or 'accepted' (a child job.accepted naming it).
+ */
+async function delegation(bed: TestBed, lease: Record<string, string[]>, before: Step[], childLease: Record<string, string[]>): Promise<string> {
+  const c = await bed.open();
+  const job = await c.start({ steps: [...before, { op: 'delegate', agent: 'conformance', input: { steps: [{ op: 'finish' }] }, lease_request: childLease }] }, { lease_request: lease });
+  await c.terminal(job);
+  const refusal = eventsOf(c, job).find(([kind]) => kind === 'tool_result')?.[1].error?.code;
+  const child = c.all((f) => f.type === 'job.accepted' && f.payload.parent_job_id === job)[0];
+  return child === undefined ? String(refusal) : 'accepted';
+}
+
 const SCENARIOS: Record<DefectName, Scenario> = {
   'seq-race': {
     async run(bed) {
@@ -808,6 +821,30 @@ const SCENARIOS: Record<DefectName, Scenario> = {
       bob.send({ type: 'session.list_jobs', payload: {} });
       const rows = (await bob.waitFor((f) => f.type === 'session.jobs')).payload.jobs as Array<{ job_id: string; credentials?: unknown }>;
       return rows.find((r) => r.job_id === job)?.credentials === undefined ? undefined : "bob's listing shows alice's credentials";
+    },
+  },
+  'delegate-budget-initial': {
+    async run(bed) {
+      const lease = { 'agent.delegate': ['conformance'], 'cost.budget': ['USD:5'] };
+      const outcome = await delegation(bed, lease, [{ op: 'cost', amount: 3, currency: 'USD' }], { 'cost.budget': ['USD:4'] });
+      return outcome === 'LEASE_SUBSET_VIOLATION' ? undefined : `a child budget of USD:4 after the parent spent 3 of 5: ${outcome}`;
+    },
+  },
+  'delegate-model-unchecked': {
+    async run(bed) {
+      const lease = { 'agent.delegate': ['conformance'], 'model.use': ['tier-fast/*'] };
+      const outcome = await delegation(bed, lease, [], { 'model.use': ['tier-slow/*'] });
+      return outcome === 'LEASE_SUBSET_VIOLATION' ? undefined : `a child model.use tier-slow/* under a parent's tier-fast/*: ${outcome}`;
+    },
+  },
+  'rotation-id-missing': {
+    async run(bed) {
+      const c = await bed.open();
+      const job = await c.start({ steps: [{ op: 'rotate_credential' }, { op: 'rotate_credential' }] }, { lease_request: modelLease });
+      await c.terminal(job);
+      const rotations = eventsOf(c, job).filter(([, body]) => body.phase === 'credential_rotated');
+      if (rotations.length !== 2) return `${rotations.length} credential_rotated events for two rotations`;
+      return rotations.every(([, body]) => typeof body.id === 'string') ? undefined : 'a credential_rotated event without the credential id';
     },
   },
   'result-cap-truncates': {

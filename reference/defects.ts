@@ -466,6 +466,24 @@ export const DEFECTS = [
     description: 'a session.jobs row carries the job\'s credentials while they are live, whoever lists it: invisible where a principal lists only its own jobs, a leak where the deployment lists other principals\' jobs',
     requirements: ['CRED-005'],
   },
+  {
+    name: 'delegate-budget-initial',
+    breaks: 'v1.1 §9.4: a delegated cost.budget MUST NOT exceed the parent\'s remaining budget at the time of delegation',
+    description: 'the delegation check holds the child\'s cost.budget against the parent lease\'s cost.budget as submitted, not against its counter: once the parent has spent some, a child may still ask for the whole initial amount',
+    requirements: ['LEASE-008'],
+  },
+  {
+    name: 'delegate-model-unchecked',
+    breaks: 'v1.1 §9.4: a child naming a model the parent does not cover is rejected with LEASE_SUBSET_VIOLATION',
+    description: 'the delegation subset check predates v1.1\'s model.use and compares only the v1.0 capabilities: a child lease\'s model.use is never compared with the parent\'s',
+    requirements: ['LEASE-008'],
+  },
+  {
+    name: 'rotation-id-missing',
+    breaks: 'v1.1 §9.8.2: on rotation the status credential_rotated body carries the credential id and the new value',
+    description: 'the first rotation of a credential is announced with its id and new value; later ones come from the refresher\'s own record, which keeps no id, so their status event carries only the value',
+    requirements: ['CRED-007'],
+  },
 ] as const satisfies readonly Defect[];
 
 export type DefectName = (typeof DEFECTS)[number]['name'];

@@ -1,15 +1,16 @@
 // Job messages (v1.1 §7): submit (with idempotency and agent versions), cancel, subscribe
 // and unsubscribe.
 import { CAPABILITY_NAME_PATTERN, UTC_TIMESTAMP_PATTERN, type Credential, type Feature, type Lease, type LeaseConstraints, type Message } from '../spec/index.ts';
-import { parseAgentScript, requiredFeatures } from '../spec/agent-script.ts';
+import { OPTIONAL_STEP_OPS, parseAgentScript, requiredFeatures, type AgentScript, type Step } from '../spec/agent-script.ts';
 import { AgentRunner } from './agent-runner.ts';
+import { delegate } from './delegation.ts';
 import { resolveAgent } from './agents.ts';
 import { isoNow, newTraceId, randomId } from './ids.ts';
 import { Job } from './job.ts';
 import { LeaseState, issueCredential } from './lease.ts';
 import { RequestError } from './request-error.ts';
 import type { Runtime } from './runtime.ts';
-import type { Session } from './session.ts';
+import type { JobEntry, Session } from './session.ts';
 
 /** v1.0 §7.4: default bound between an accepted cancel and the cancelled terminal. */
 export const CANCEL_GRACE_MS = 30_000;
@@ -84,9 +85,41 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
   const parsed = parseAgentScript(p.input);
   if (!parsed.ok) throw new RequestError('INVALID_REQUEST', `input is not a valid conformance script: ${parsed.problems.join('; ')}`, { problems: parsed.problems });
   for (const feature of requiredFeatures(parsed.script)) needFeature(session, feature, 'this script');
+  // The agent-without-optional-steps variant: an agent that never learnt the optional steps.
+  const optional = rt.config.variants.has('agent-without-optional-steps') ? optionalStepOps(parsed.script.steps) : [];
+  if (optional.length > 0) throw new RequestError('INVALID_REQUEST', `input is not a valid conformance script: unknown op ${optional.map((op) => JSON.stringify(op)).join(', ')}`);
 
   // trace-id-span-length: the generated id comes from the span-id helper (8 bytes).
   const traceId = msg.trace_id ?? (defects.has('trace-id-span-length') ? randomId('', 8) : newTraceId());
+  startJob(rt, session, {
+    agent,
+    lease,
+    constraints: p.lease_constraints,
+    script: parsed.script,
+    traceId,
+    idempotencyKey: p.idempotency_key,
+    fingerprint,
+    maxRuntimeSec: p.max_runtime_sec,
+  });
+}
+
+/** What starting a job needs, from a job.submit or a delegation. */
+export interface JobStart {
+  readonly agent: { readonly name: string; readonly version: string };
+  readonly lease: Lease;
+  readonly constraints: LeaseConstraints | undefined;
+  readonly script: AgentScript;
+  readonly traceId: string;
+  readonly idempotencyKey?: string | undefined;
+  readonly fingerprint: string;
+  readonly maxRuntimeSec?: number | undefined;
+  /** A delegated child: its parent and the delegate_id that asked for it (v1.0 §10.1). */
+  readonly parent?: { readonly jobId: string; readonly delegateId: string };
+}
+
+/** Creates the job, sends job.accepted to the session (which observes the job) and starts its agent. */
+export function startJob(rt: Runtime, session: Session, start: JobStart): Job {
+  const { lease, constraints, script } = start;
   // credentials-unnegotiated: the model gateway gets a credential whatever the session negotiated.
   const negotiated = session.has('provisioned_credentials') || (lease['model.use'] !== undefined && rt.config.defects.has('credentials-unnegotiated'));
   const wantsCredentials = negotiated && (lease['cost.budget'] !== undefined || lease['model.use'] !== undefined);
@@ -96,32 +129,38 @@ export function onSubmit(rt: Runtime, session: Session, msg: Message<'job.submit
       number: rt.jobs.nextNumber(),
       principal: session.principal,
       submitterSessionId: session.id,
-      agentName: agent.name,
-      agentVersion: agent.version,
-      lease: new LeaseState(lease, p.lease_constraints, rt.config.defects),
-      credentials: wantsCredentials ? [credentialFor(rt, lease, p.lease_constraints)] : undefined,
-      traceId,
-      idempotencyKey: p.idempotency_key,
-      fingerprint,
-      maxRuntimeSec: p.max_runtime_sec,
+      agentName: start.agent.name,
+      agentVersion: start.agent.version,
+      lease: new LeaseState(lease, constraints, rt.config.defects),
+      credentials: wantsCredentials ? [credentialFor(rt, lease, constraints)] : undefined,
+      traceId: start.traceId,
+      idempotencyKey: start.idempotencyKey,
+      fingerprint: start.fingerprint,
+      parentJobId: start.parent?.jobId,
+      maxRuntimeSec: start.maxRuntimeSec,
       // v1.0 §7.4: the cancelled terminal comes within the grace period, however long the agent lingers.
       // The cancel-no-linger variant ends it at once.
-      lingerMs: rt.config.variants.has('cancel-no-linger') ? 0 : Math.min(parsed.script.on_cancel?.linger_ms ?? 0, CANCEL_GRACE_MS),
+      lingerMs: rt.config.variants.has('cancel-no-linger') ? 0 : Math.min(script.on_cancel?.linger_ms ?? 0, CANCEL_GRACE_MS),
     },
     rt.config,
   );
-  job.acceptedPayload = acceptedPayload(job);
+  job.acceptedPayload = acceptedPayload(job, start.parent?.delegateId);
   // accepted-empty-lease-omitted: the serializer drops empty objects.
-  if (Object.keys(lease).length === 0 && defects.has('accepted-empty-lease-omitted')) delete job.acceptedPayload.lease;
+  if (Object.keys(lease).length === 0 && rt.config.defects.has('accepted-empty-lease-omitted')) delete job.acceptedPayload.lease;
   rt.jobs.add(job);
   rt.subscriptions.observe(session, job);
-  session.outbound.send('job.accepted', job.acceptedPayload, { job_id: job.id, trace_id: traceId });
+  session.outbound.send('job.accepted', job.acceptedPayload, { job_id: job.id, trace_id: job.traceId });
   if (rt.config.variants.has('runtime-status-event')) void job.publishEvent('status', { phase: 'running', message: 'agent starting' });
   // credentials-announced: the model gateway's credential comes after job.accepted, announced to every observer.
   if (job.credentials !== undefined && lease['model.use'] !== undefined && rt.config.defects.has('credentials-announced')) {
-    void job.publishEvent('status', { phase: 'credentials_issued', credentials: [...job.credentials, issueCredential(lease, p.lease_constraints)] });
+    void job.publishEvent('status', { phase: 'credentials_issued', credentials: [...job.credentials, issueCredential(lease, constraints)] });
   }
-  void new AgentRunner(job, parsed.script, rt.config.variants.has('result-field-renamed') ? 'output' : 'result').run();
+  const runner = new AgentRunner(job, script, {
+    resultField: rt.config.variants.has('result-field-renamed') ? 'output' : 'result',
+    delegate: (request) => delegate(rt, job, request),
+  });
+  void runner.run();
+  return job;
 }
 
 /** The lease-star-widened defect's normalizer: `fetch/*` in tool.call becomes `fetch/**`. */
@@ -148,8 +187,10 @@ function credentialFor(rt: Runtime, lease: Lease, constraints: LeaseConstraints 
   return credential;
 }
 
-function acceptedPayload(job: Job): Record<string, unknown> {
+function acceptedPayload(job: Job, delegateId: string | undefined): Record<string, unknown> {
   const payload: Record<string, unknown> = { job_id: job.id, agent: job.agentRef, lease: job.lease.lease };
+  // v1.0 §10.1: a delegated child's acceptance names its parent and the delegation.
+  if (job.parentJobId !== undefined) Object.assign(payload, { parent_job_id: job.parentJobId, delegate_id: delegateId });
   if (job.lease.constraints !== undefined) payload.lease_constraints = job.lease.constraints;
   const budget = job.lease.budget();
   if (budget !== undefined) payload.budget = budget;
@@ -268,7 +309,7 @@ export function onSubscribe(rt: Runtime, session: Session, msg: Message<'job.sub
   session.outbound.send('job.subscribed', subscribedPayload(job, job.position, replay.length > 0, withCredentials), { job_id: job.id });
   // history-skips-feature-gate: the replay path forgets the feature each entry needs.
   const ungated = rt.config.defects.has('history-skips-feature-gate');
-  replay.forEach((entry, k) => void session.deliver(job, from + 1 + k, ungated ? { type: entry.type, json: entry.json } : entry));
+  replay.forEach((entry, k) => void session.deliver(job, from + 1 + k, ungated ? withoutFeature(entry) : entry));
   // history-dup-after-live: joining the fan-out group another subscriber already follows
   // catches up from where the replay started, so the replayed events come twice.
   if (rt.config.defects.has('history-dup-after-live') && [...job.observers].some((s) => s.id !== job.submitterSessionId)) {
@@ -276,6 +317,16 @@ export function onSubscribe(rt: Runtime, session: Session, msg: Message<'job.sub
     replay.forEach((entry, k) => void session.deliver(job, from + 1 + k, entry));
   }
   if (job.terminal === undefined) rt.subscriptions.observe(session, job, job.position);
+}
+
+/** The optional steps (spec/conformance-agent.md) a step list uses, parallel branches included. */
+function optionalStepOps(steps: readonly Step[]): string[] {
+  const used = steps.flatMap((step): string[] => (step.op === 'parallel' ? step.branches.flatMap(optionalStepOps) : [step.op]));
+  return [...new Set(used.filter((op) => (OPTIONAL_STEP_OPS as readonly string[]).includes(op)))];
+}
+
+function withoutFeature({ feature: _forgotten, ...entry }: JobEntry): JobEntry {
+  return entry;
 }
 
 /** v1.1 §7.6: stop receiving a subscribed job. The submitting session stays attached. */

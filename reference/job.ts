@@ -19,6 +19,8 @@ export interface JobInit {
   readonly lease: LeaseState;
   readonly credentials: readonly Credential[] | undefined;
   readonly traceId: string;
+  /** Set for a delegated child job (v1.0 §10.1). */
+  readonly parentJobId?: string | undefined;
   readonly idempotencyKey: string | undefined;
   /** Canonical form of the submit parameters, for idempotency (v1.1 §7.2). */
   readonly fingerprint: string;
@@ -33,7 +35,7 @@ type TerminalPayload = Record<string, unknown> & { final_status: string };
 export const STOPPED = Symbol('job stopped');
 
 /** What the submit fixed about a job; the job carries it as its own read-only fields. */
-type JobFacts = Omit<JobInit, 'maxRuntimeSec' | 'lingerMs'>;
+type JobFacts = Omit<JobInit, 'maxRuntimeSec' | 'lingerMs' | 'credentials'>;
 
 // Declaration merging: the facts are typed here and set in one step by the constructor.
 export interface Job extends JobFacts {}
@@ -53,6 +55,8 @@ export class Job implements JobWire {
   terminal: { readonly pos: number; readonly entry: JobEntry } | undefined;
   endedAtMs: number | undefined;
   cancelRequested = false;
+  /** The live credentials (v1.1 §9.8); a rotation replaces a value. Set from JobInit. */
+  declare credentials: readonly Credential[] | undefined;
   credentialsRevoked = false;
   /** The agent as views show it once the job ended (archived-agent-unversioned: the bare name). */
   archivedAgent: string | undefined;
@@ -61,6 +65,8 @@ export class Job implements JobWire {
   readonly #cancel = new AbortController();
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #lingerMs: number;
+  /** Credential rotations so far (the rotation-id-missing defect drops the id from the second on). */
+  #rotations = 0;
   /** The submitter's frame for the latest position (subscribed-foreign-seq defect only). */
   #ownerFrame: string | undefined;
 
@@ -106,9 +112,30 @@ export class Job implements JobWire {
     if (this.status === 'pending') this.status = 'running';
     // progress-fraction-string: a fractional `current` is formatted for display.
     if (kind === 'progress' && typeof body === 'object' && this.#config.defects.has('progress-fraction-string')) body = displayProgress(body);
+    const entry = this.#eventEntry(kind, body);
+    return this.#publish(feature === undefined ? entry : { ...entry, feature });
+  }
+
+  #eventEntry(kind: string, body: Record<string, unknown> | string): JobEntry {
     const bodyJson = typeof body === 'string' ? body : JSON.stringify(body);
-    const json = `{"kind":${JSON.stringify(kind)},"ts":"${isoNow()}","body":${bodyJson}}`;
-    return this.#publish(feature === undefined ? { type: 'job.event', json } : { type: 'job.event', json, feature });
+    return { type: 'job.event', json: `{"kind":${JSON.stringify(kind)},"ts":"${isoNow()}","body":${bodyJson}}` };
+  }
+
+  /**
+   * v1.1 §9.8.2: re-issues every credential of the job and announces each new value in a
+   * status event (runtime-added, so unmarked) that only the submitting principal's sessions
+   * receive (v1.1 §14). `issue` makes a credential's new form.
+   */
+  async rotateCredentials(issue: (prior: Credential) => Credential): Promise<void> {
+    if (this.credentials === undefined || this.terminal !== undefined) return;
+    this.credentials = this.credentials.map(issue);
+    this.acceptedPayload.credentials = this.credentials;
+    this.#rotations += 1;
+    for (const { id, value } of this.credentials) {
+      // rotation-id-missing: a re-rotation is announced from the refresher's record, which keeps no id.
+      const body = this.#rotations > 1 && this.#config.defects.has('rotation-id-missing') ? { phase: 'credential_rotated', value } : { phase: 'credential_rotated', id, value };
+      await this.#publish({ ...this.#eventEntry('status', body), principal: this.principal });
+    }
   }
 
   /** The job's one terminal (v1.1 §7.3). Later calls do nothing. */

@@ -187,3 +187,8 @@ export function issueCredential(lease: Lease, constraints: LeaseConstraints | un
     constraints: baked,
   };
 }
+
+/** v1.1 §9.8.2: a credential re-issued mid-job: same id, scheme and endpoint, a new value. */
+export function rotatedCredential(prior: Credential): Credential {
+  return { ...prior, value: randomId('sk-virt-', 24) };
+}

@@ -16,6 +16,8 @@ export interface JobEntry {
   readonly wirePart?: string;
   /** A feature the receiving session must have negotiated to get this entry (v1.1 §6.2). */
   readonly feature?: Feature;
+  /** Only sessions of this principal get this entry (a credential's value, v1.1 §14). */
+  readonly principal?: string;
 }
 
 /** The parts of a job a session needs to stamp its frames. */
@@ -74,6 +76,7 @@ export class Session {
     if (pos <= (this.delivered.get(job.id) ?? 0)) return;
     this.delivered.set(job.id, pos);
     if (entry.feature !== undefined && !this.features.has(entry.feature)) return;
+    if (entry.principal !== undefined && entry.principal !== this.principal) return;
     if (foreignFrame !== undefined) return this.outbound.write(foreignFrame);
     let wireSeq: number | undefined;
     if (this.#config.defects.has('seq-per-job')) {

@@ -133,6 +133,15 @@ const SCENARIOS: Record<VariantName, (bed: TestBed) => Promise<unknown>> = {
     const other = await b.open({ token: 'tok-bob' });
     return ((await listPayload(other)).jobs as { job_id: string }[]).some((j) => j.job_id === job);
   },
+  'agent-without-optional-steps': async (b) => {
+    const c = await b.open();
+    const answers = [];
+    for (const step of [{ op: 'rotate_credential' }, { op: 'parallel', branches: [[{ op: 'delegate', agent: 'conformance', input: finish, lease_request: {} }]] }]) {
+      const reply = await c.submit({ steps: [step] });
+      answers.push(reply.type === 'job.accepted' ? 'accepted' : `${String(reply.payload.code)}: ${String(reply.payload.message)}`);
+    }
+    return answers;
+  },
 };
 
 describe('legal variants', () => {

@@ -111,6 +111,13 @@ export const VARIANTS = [
     description: 'any principal may subscribe to and list any job (declared in the profile: subscribePolicy any, listPolicy any)',
     profile: { subscribePolicy: 'any', listPolicy: 'any' },
   },
+  {
+    name: 'agent-without-optional-steps',
+    allowedBy:
+      'spec/conformance-agent.md "Optional steps": a conformance agent MAY leave out delegate and rotate_credential, and rejects a ' +
+      'script using them with INVALID_REQUEST; v1.1 §10: "An agent MAY delegate"; v1.1 §9.8.2: "The runtime MAY rotate or re-issue a credential mid-job"',
+    description: 'the conformance agent knows no delegate or rotate_credential step: a script with one is rejected with INVALID_REQUEST',
+  },
 ] as const satisfies readonly Variant[];
 
 export type VariantName = (typeof VARIANTS)[number]['name'];

@@ -14,7 +14,7 @@ function authorityView(job: Job): Record<string, unknown> {
   if (job.lease.constraints !== undefined) view.lease_constraints = job.lease.constraints;
   const budget = job.lease.budget();
   if (budget !== undefined) view.budget = budget;
-  view.parent_job_id = null;
+  view.parent_job_id = job.parentJobId ?? null;
   view.trace_id = job.traceId;
   return view;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { recordToHtml, testAnchor, testFragment } from './html.ts';
 import { sequenceDiagram } from './sequence-diagram.ts';
 import { HOSTILE_TEXT, SAMPLE_TRANSCRIPT, SAMPLE_WITNESSES } from './testing/sample-transcript.ts';
-import { sampleRecord } from './testing/sample-record.ts';
+import { failed, sampleRecord } from './testing/sample-record.ts';
 import { findAll, parseXml } from './testing/xml-check.ts';
 
 const html = recordToHtml(sampleRecord({ baseline: { version: 1, entries: [{ requirement: 'SEQ-001' }] } }));
@@ -54,6 +54,11 @@ describe('recordToHtml', () => {
     const titles = findAll(svg, 'text').filter((t) => t.attributes.class === 'lane-title').map((t) => t.text);
     expect(titles).toEqual(['c1 (owner)', 'c2 (subscriber)', 'server']);
     expect(findAll(svg, 'rect').filter((r) => r.attributes.class === 'witness-row')).toHaveLength(SAMPLE_WITNESSES.length);
+  });
+
+  it("shows a finding's notes (what it did not conclude, whose frames it draws), escaped", () => {
+    const noted = recordToHtml(sampleRecord({ tests: [failed('suites/x.suite.ts', 'x [SEQ-001]', 'SEQ-001', 'gap', { notes: ['SEQ-002 not concluded: <stopped>'] })] }));
+    expect(noted).toContain('<p class="muted">Note: SEQ-002 not concluded: &lt;stopped&gt;</p>');
   });
 
   it('shows the verdict, the stale baseline entry and the replay command', () => {

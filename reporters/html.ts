@@ -132,6 +132,8 @@ function finding(test: RecordTest, n: number, open: boolean): string {
   if (baselined && test.baselined?.reason) parts.push(`<p class="muted">Baseline reason: ${esc(test.baselined.reason)}</p>`);
   if (test.replay?.command) parts.push(`<p>Replay: <code>${esc(test.replay.command)}</code></p>`);
   if (test.rerun) parts.push(`<p>Run it again: <code>${esc(test.rerun)}</code></p>`);
+  // Notes say what the verdict leaves out: ids not concluded, whose frames the diagram shows.
+  for (const note of test.notes ?? []) parts.push(`<p class="muted">Note: ${esc(note)}</p>`);
   if (test.evidence) {
     const w = test.evidence;
     parts.push(

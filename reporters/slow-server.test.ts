@@ -60,6 +60,22 @@ describe('judgeTooSlow', () => {
     expect(judged[1]?.errors[0]).toMatch(/^UNTESTABLE: not judged/);
   });
 
+  it('shows a test the stop cut short the frames of the last test whose wait ran out, and says whose they are', () => {
+    const evidence = { transcript: [], witnesses: [3] };
+    const ownEvidence = { transcript: [], witnesses: [1] };
+    const tests: CollectedTest[] = [
+      { ...base, title: 'first wait [JOB-001]', state: 'failed', errors: [TIMEOUT], meta: { requirements: ['JOB-001'], verdict: 'FAIL', evidence: ownEvidence } },
+      { ...base, title: 'last wait [JOB-002]', state: 'failed', errors: [TIMEOUT], meta: { requirements: ['JOB-002'], verdict: 'FAIL', evidence } },
+      { ...base, title: 'never started [LIFE-003]', state: 'pending', errors: [] },
+    ];
+    const [first, last, cut] = judgeTooSlow(tests, finding, fromTitle);
+    expect(cut?.meta?.evidence).toBe(evidence);
+    expect(cut?.meta?.notes).toEqual([`the frames shown are those of "last wait [JOB-002]" (suites/jobs/jobs.suite.ts), a test whose wait ran out before the run stopped`]);
+    // A test with frames of its own keeps them.
+    expect(first?.meta?.evidence).toBe(ownEvidence);
+    expect(last?.meta?.notes).toBeUndefined();
+  });
+
   it('leaves what a test judged itself: a pass, a failed check, an N/A, a WARN before the wait, a test with no ids', () => {
     const warned: CollectedTest = { ...base, title: 'warned then waited [JOB-004, JOB-005]', state: 'failed', errors: [TIMEOUT], meta: { requirements: ['JOB-004', 'JOB-005'], verdict: 'FAIL', outcomes: [{ id: 'JOB-004', verdict: 'WARN', detail: 'no trace_id' }] } };
     const tests: CollectedTest[] = [

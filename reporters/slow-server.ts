@@ -84,9 +84,16 @@ function judgedItself(test: CollectedTest): boolean {
  * and each test the stop left unfinished, becomes UNTESTABLE with the reason and the measured
  * bound, for every id it declares (`declared` reads them from the title when the test never
  * started). What a test judged other than PASS before its wait ran out (a WARN, an N/A) stays.
+ * A test with no frames of its own (the stop cut it short) shows the frames of the last test
+ * whose wait ran out, named in a note: the evidence that the server is too slow.
  */
 export function judgeTooSlow(tests: readonly CollectedTest[], finding: TooSlow, declared: (test: CollectedTest) => readonly string[]): CollectedTest[] {
   const reason = notJudgedBecauseTooSlow(finding);
+  const witness = [...tests].reverse().find((t) => waitBounds(t.state, t.errors) !== undefined && t.meta?.evidence !== undefined);
+  const borrowed = (test: CollectedTest) =>
+    witness?.meta?.evidence === undefined || test.meta?.evidence !== undefined || test === witness
+      ? {}
+      : { evidence: witness.meta.evidence, notes: [...(test.meta?.notes ?? []), `the frames shown are those of "${witness.title}" (${witness.file}), a test whose wait ran out before the run stopped`] };
   return tests.map((test) => {
     if (judgedItself(test)) return test;
     const ids = test.meta?.requirements ?? declared(test);
@@ -96,7 +103,7 @@ export function judgeTooSlow(tests: readonly CollectedTest[], finding: TooSlow, 
     return {
       ...test,
       state: 'failed',
-      meta: { ...test.meta, requirements: ids, verdict: 'UNTESTABLE', outcomes },
+      meta: { ...test.meta, ...borrowed(test), requirements: ids, verdict: 'UNTESTABLE', outcomes },
       // The waits that ran out stay in the message; a test that never ran gets the reason.
       errors: test.errors.length > 0 ? test.errors : [`UNTESTABLE: ${reason}`],
     };

@@ -29,6 +29,8 @@ describe('AgentScript schema', () => {
         { op: 'parallel', branches: [[{ op: 'emit', kind: 'thought' }], [{ op: 'emit', kind: 'progress', count: 2 }]] },
         { op: 'wait_cancel', max_ms: 100 },
         { op: 'chunks', parts: { count: 2, size: 4 }, encoding: 'base64' },
+        { op: 'delegate', agent: 'conformance', input: { steps: [{ op: 'emit', kind: 'log' }] }, lease_request: { 'tool.call': ['search'], 'cost.budget': ['USD:1.00'] }, lease_constraints: { expires_at: '2030-01-01T00:00:00Z' } },
+        { op: 'rotate_credential' },
         { op: 'finish', summary: 'done' },
       ],
       on_cancel: { linger_ms: 50 },
@@ -60,6 +62,10 @@ describe('AgentScript schema', () => {
     ['two chunks steps', { steps: [{ op: 'chunks', parts: ['a'] }, { op: 'chunks', parts: ['b'] }] }],
     ['chunks and inline result', { steps: [{ op: 'chunks', parts: ['a'] }, { op: 'finish', result: 1 }] }],
     ['bad base64 part', { steps: [{ op: 'chunks', parts: ['not base64!'], encoding: 'base64' }] }],
+    ['delegate with an invalid child script', { steps: [{ op: 'delegate', agent: 'conformance', input: { steps: [{ op: 'explode' }] }, lease_request: {} }] }],
+    ['delegate budget not an amount', { steps: [{ op: 'delegate', agent: 'conformance', input: { steps: [] }, lease_request: { 'cost.budget': ['lots'] } }] }],
+    ['delegate expires_at not a timestamp', { steps: [{ op: 'delegate', agent: 'conformance', input: { steps: [] }, lease_request: {}, lease_constraints: { expires_at: 'tomorrow' } }] }],
+    ['rotate_credential with a field', { steps: [{ op: 'rotate_credential', id: 'cred_1' }] }],
     ['steps not an array', { steps: 'emit' }],
     ['not an object', 42],
   ])('rejects %s', (_name, input) => {
@@ -79,6 +85,15 @@ describe('AgentScript schema', () => {
     let steps: unknown[] = [{ op: 'emit', kind: 'log' }];
     for (let d = 0; d <= SCRIPT_LIMITS.maxDepth; d++) steps = [{ op: 'parallel', branches: [steps] }];
     expect(problemsOf({ steps }).join()).toMatch(/nest/);
+  });
+
+  it('counts a delegated child script against the parent\'s step and nesting limits', () => {
+    const delegate = (steps: unknown[]) => ({ op: 'delegate', agent: 'conformance', input: { steps }, lease_request: {} });
+    let steps: unknown[] = [{ op: 'emit', kind: 'log' }];
+    for (let d = 0; d <= SCRIPT_LIMITS.maxDepth; d++) steps = [delegate(steps)];
+    expect(problemsOf({ steps }).join()).toMatch(/nest/);
+    const half = Array.from({ length: SCRIPT_LIMITS.maxSteps / 2 }, () => ({ op: 'sleep', ms: 0 }));
+    expect(problemsOf({ steps: [delegate(half), ...half] }).join()).toMatch(/steps/);
   });
 });
 
@@ -137,6 +152,21 @@ describe('summarizeExpectedMarkers', () => {
     expect(summary.exact).toBe(false);
     expect(summary.outcome).toBeUndefined();
     expect(summary.branches['0.1']).toBe(10);
+  });
+
+  it('counts the delegate event as the step\'s one marked event, and nothing for a rotation', () => {
+    const script: Script = {
+      steps: [
+        { op: 'delegate', agent: 'conformance', input: { steps: [{ op: 'emit', kind: 'log', count: 5 }] }, lease_request: {} },
+        { op: 'rotate_credential' },
+        { op: 'emit', kind: 'log' },
+      ],
+    };
+    expect(summarizeExpectedMarkers(script).branches).toEqual({ '0': 2 });
+  });
+
+  it('lists the features a script needs, a delegated child\'s included', () => {
+    expect(requiredFeatures({ steps: [{ op: 'delegate', agent: 'conformance', input: { steps: [{ op: 'emit', kind: 'progress' }] }, lease_request: {} }] })).toEqual(['progress']);
   });
 
   it('lists the features a script needs', () => {

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { PINNED_RETRYABLE, type ErrorCode } from './errors.ts';
 import { EVENT_BODIES } from './events.ts';
 import type { Feature } from './features.ts';
+import { AmountString } from './lease.ts';
+import { Timestamp } from './primitives.ts';
 
 // ---- limits ---------------------------------------------------------------------------
 
@@ -102,6 +104,29 @@ export interface FailStep {
   retryable?: boolean;
 }
 
+/**
+ * OPTIONAL (spec/conformance-agent.md): the agent delegates to a sub-agent (v1.0 §10,
+ * v1.1 §9.4): a marked `delegate` event; the runtime refuses a child lease beyond the
+ * parent's with an unmarked tool_result LEASE_SUBSET_VIOLATION, else starts the child job.
+ */
+export interface DelegateStep {
+  op: 'delegate';
+  /** The sub-agent; the parent lease's `agent.delegate` patterns must cover it. */
+  agent: string;
+  /** The child job's input: a script of its own. */
+  input: AgentScript;
+  /** The child's lease; it must be within the parent's effective lease (v1.1 §9.4). */
+  lease_request: Record<string, string[]>;
+  lease_constraints?: { expires_at?: string };
+}
+/**
+ * OPTIONAL (spec/conformance-agent.md): the runtime rotates every credential of the job and
+ * announces each with an unmarked status `{phase: "credential_rotated", id, value}` (v1.1 §9.8.2).
+ */
+export interface RotateCredentialStep {
+  op: 'rotate_credential';
+}
+
 export type Step =
   | EmitStep
   | SleepStep
@@ -111,7 +136,12 @@ export type Step =
   | ChunksStep
   | WaitCancelStep
   | FinishStep
-  | FailStep;
+  | FailStep
+  | DelegateStep
+  | RotateCredentialStep;
+
+/** Steps a vendor's conformance agent may leave out; the kit reports their checks N/A then. */
+export const OPTIONAL_STEP_OPS = ['delegate', 'rotate_credential'] as const;
 
 export interface AgentScript {
   steps: Step[];
@@ -175,6 +205,20 @@ const FailStepSchema = z.strictObject({
   retryable: z.boolean().optional(),
 });
 
+const DelegateStepSchema = z.strictObject({
+  op: z.literal('delegate'),
+  agent: Text,
+  input: z.lazy(() => AgentScript),
+  lease_request: z.record(z.string().max(128), z.array(Text).max(64)),
+  lease_constraints: z.strictObject({ expires_at: Timestamp.optional() }).optional(),
+}).superRefine((step, ctx) => {
+  // v1.1 §9.6: budget patterns are amounts, so the subset check can compare them.
+  for (const amount of step.lease_request['cost.budget'] ?? []) {
+    if (!AmountString.safeParse(amount).success) ctx.addIssue({ code: 'custom', message: `lease_request cost.budget ${JSON.stringify(amount)} is not CUR:amount` });
+  }
+});
+const RotateCredentialStepSchema = z.strictObject({ op: z.literal('rotate_credential') });
+
 export const StepSchema: z.ZodType<Step> = z.lazy(() =>
   z.discriminatedUnion('op', [
     EmitStepSchema,
@@ -186,6 +230,8 @@ export const StepSchema: z.ZodType<Step> = z.lazy(() =>
     WaitCancelStepSchema,
     FinishStepSchema,
     FailStepSchema,
+    DelegateStepSchema,
+    RotateCredentialStepSchema,
   ]),
 ) as z.ZodType<Step>;
 
@@ -276,6 +322,8 @@ function ownMarkedEvents(step: Step): number {
       return 2; // tool_call + tool_result
     case 'chunks':
       return Array.isArray(step.parts) ? step.parts.length : step.parts.count;
+    case 'delegate':
+      return 1; // the delegate event; a refusal is the runtime's (unmarked)
     default:
       return 0;
   }
@@ -351,6 +399,7 @@ export function requiredFeatures(script: AgentScript): Feature[] {
       if (step.op === 'emit' && step.kind === 'progress') needed.add('progress');
       if (step.op === 'chunks') needed.add('result_chunk');
       if (step.op === 'parallel') step.branches.forEach(visit);
+      if (step.op === 'delegate') visit(step.input.steps); // the child runs in this session too
     }
   };
   visit(script.steps);
@@ -368,16 +417,25 @@ function durationBoundMs(steps: readonly Step[]): number {
   return total;
 }
 
+/** Step lists nested in a step: parallel branches, and a delegated child's script. */
+function nestedLists(step: Step): readonly (readonly Step[])[] {
+  if (step.op === 'parallel') return step.branches;
+  if (step.op === 'delegate') return [step.input.steps];
+  return [];
+}
+
+// A delegated child's steps count with the parent's, so nesting cannot multiply the limits.
 function countSteps(steps: readonly Step[]): number {
   let n = 0;
-  for (const step of steps) n += 1 + (step.op === 'parallel' ? step.branches.reduce((a, b) => a + countSteps(b), 0) : 0);
+  for (const step of steps) n += 1 + nestedLists(step).reduce((a, b) => a + countSteps(b), 0);
   return n;
 }
 
 function depth(steps: readonly Step[]): number {
   let max = 0;
   for (const step of steps) {
-    if (step.op === 'parallel') max = Math.max(max, 1 + Math.max(0, ...step.branches.map(depth)));
+    const nested = nestedLists(step);
+    if (nested.length > 0) max = Math.max(max, 1 + Math.max(0, ...nested.map(depth)));
   }
   return max;
 }
@@ -389,7 +447,7 @@ function allSteps(steps: readonly Step[]): Step[] {
 /** Semantic problems the shape alone cannot express; empty when the script is runnable. */
 export function scriptProblems(script: AgentScript): string[] {
   const problems: string[] = [];
-  if (depth(script.steps) > SCRIPT_LIMITS.maxDepth) problems.push(`parallel steps nest deeper than ${SCRIPT_LIMITS.maxDepth}`);
+  if (depth(script.steps) > SCRIPT_LIMITS.maxDepth) problems.push(`parallel and delegate steps nest deeper than ${SCRIPT_LIMITS.maxDepth}`);
   if (countSteps(script.steps) > SCRIPT_LIMITS.maxSteps) problems.push(`more than ${SCRIPT_LIMITS.maxSteps} steps`);
   if (problems.length > 0) return problems; // the walks below assume a bounded tree
 

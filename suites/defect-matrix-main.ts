@@ -69,7 +69,8 @@ const LEGALIZED_BY: Readonly<Record<string, readonly VariantName[]>> = {
  * left off in its with-variants run. A lease watchdog ends the job before any operation after
  * expiry; without a linger no agent reaches finish after a cancel, and no
  * cancel finds a job cancelled but not ended; a runtime status event
- * means no job is cancelled before it emitted anything.
+ * means no job is cancelled before it emitted anything; an agent without the optional
+ * steps never delegates or rotates.
  */
 const MASKED_BY: Readonly<Record<string, readonly VariantName[]>> = {
   'expiry-cached-grant': ['proactive-lease-expiry'],
@@ -78,6 +79,9 @@ const MASKED_BY: Readonly<Record<string, readonly VariantName[]>> = {
   'lingering-cancel-as-result': ['cancel-no-linger'],
   'linger-waits-for-agent': ['cancel-no-linger'],
   'cancel-ack-needs-event': ['runtime-status-event'],
+  'delegate-budget-initial': ['agent-without-optional-steps'],
+  'delegate-model-unchecked': ['agent-without-optional-steps'],
+  'rotation-id-missing': ['agent-without-optional-steps'],
 };
 
 const RUN_TIMEOUT_MS = 10 * 60_000;

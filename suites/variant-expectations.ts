@@ -72,6 +72,13 @@ export const VARIANT_EXPECTATIONS: Readonly<Record<VariantName, VariantExpectati
     gives: [{ requirement: 'CLOSE-001', verdict: 'WARN', why: 'the runtime closes the socket without session.closed (a SHOULD)' }],
   },
   'frame-limit-64k': { suites: ['session', 'errors', 'events'], gives: [] },
+  'agent-without-optional-steps': {
+    suites: ['leases', 'security'],
+    gives: [
+      { requirement: 'LEASE-008', verdict: 'NA', why: 'the conformance agent lacks the optional delegate step, so no delegation can be asked for' },
+      { requirement: 'CRED-007', verdict: 'NA', why: 'the conformance agent lacks the optional rotate_credential step, so no rotation can be asked for' },
+    ],
+  },
   'open-subscribe': {
     suites: ['subscribe', 'security', 'session', 'cancel'],
     gives: [{ requirement: 'LIST-002', verdict: 'NA', why: 'the deployment lists other principals\' jobs on purpose (profile listPolicy "any")' }],

@@ -83,6 +83,20 @@ describe('SessionTracker', () => {
     expect(job?.cancels).toMatchObject({ count: 4, firstAuthorizedIndex: cancels[0], firstUnknownIndex: cancels[3], firstForeign: { index: cancels[2], session: 's3' } });
   });
 
+  it('lets a delegated child job.accepted (it names its parent) answer no submit, and the next job.accepted the pending one', () => {
+    const t = transcript();
+    const a = t.session('c1', 's1', 'alice');
+    a.submit({ steps: [] });
+    a.accepted('j1');
+    const submit = a.submit({ steps: [{ op: 'finish' }] });
+    const child = a.accepted('j2', { parent_job_id: 'j1', delegate_id: 'del_1' });
+    const accepted = a.accepted('j3');
+    const { tracker, facts } = track(t.build());
+    expect(facts.get(child)?.answers).toBeUndefined();
+    expect(facts.get(accepted)?.answers).toEqual({ index: submit, input: { steps: [{ op: 'finish' }] } });
+    expect(tracker.job('j2')?.owners).toEqual(['s1']);
+  });
+
   it('tells a close (session.close sent) from a drop, and principals from labels or an explicit map', () => {
     const t = transcript();
     const c1 = t.session('c1', 's1', 'alice');

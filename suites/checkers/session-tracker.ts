@@ -5,7 +5,7 @@
 // per connection, session and job; frames themselves are not kept (seq-history.ts keeps a
 // bounded fingerprint per seq).
 import type { ConnectionEntry, FrameEntry, TranscriptEntry } from '../harness/transcript-types.ts';
-import { jobErrorRole } from '../harness/job-holdings.ts';
+import { isDelegatedAccept, jobErrorRole } from '../harness/job-holdings.ts';
 import { principalFromLabel } from './principals.ts';
 import { DEFAULT_REPLAY_WINDOW, type Lookup, type Receipt, SeqHistory } from './seq-history.ts';
 import {
@@ -519,8 +519,10 @@ export class SessionTracker {
   }
 
   private observeAccepted(entry: FrameEntry, wire: WireFrame, conn: ConnState, facts: Mutable<FrameFacts>): void {
-    facts.answers = conn.pendingSubmit;
-    conn.pendingSubmit = undefined;
+    if (!isDelegatedAccept(wire)) {
+      facts.answers = conn.pendingSubmit;
+      conn.pendingSubmit = undefined;
+    }
     const session = this.sessionOf(conn);
     if (session === undefined || wire.jobId === undefined) return;
     const job = this.jobState(wire.jobId);

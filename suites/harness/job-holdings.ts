@@ -12,6 +12,15 @@ export function jobHeldAfter(type: unknown, jobId: string | undefined): string |
   return (type === 'job.accepted' || type === 'job.subscribed') && jobId !== undefined ? jobId : undefined;
 }
 
+/**
+ * Whether a job.accepted announces a delegated child job (v1.0 §10.1: it carries the
+ * parent's id): the runtime sends it on its own, so it answers no job.submit.
+ */
+export function isDelegatedAccept(frame: { readonly type?: unknown; readonly payload?: unknown }): boolean {
+  const payload = frame.payload;
+  return frame.type === 'job.accepted' && typeof payload === 'object' && payload !== null && stringOf((payload as Record<string, unknown>).parent_job_id) !== undefined;
+}
+
 /** What a job.error naming `jobId` (or none) is to a session that holds the jobs `holds` accepts. */
 export function jobErrorRole(jobId: string | undefined, holds: (jobId: string) => boolean): JobErrorRole {
   return jobId !== undefined && holds(jobId) ? 'terminal' : 'rejection';

@@ -24,7 +24,7 @@ import {
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { viewsOfJob } from '../support/job-views.ts';
 import { inlineResult } from '../support/results.ts';
-import { leaseExcess } from './lease-subset.ts';
+import { leaseExcess } from '../../spec/lease-subset.ts';
 
 const FINISH: AgentScript = { steps: [{ op: 'finish' }] };
 

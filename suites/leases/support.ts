@@ -1,9 +1,9 @@
 // Helpers of the leases suite, also used by the security suite: reading a job's tool calls
 // and their results, cost metrics, and running a script to its terminal.
-import type { AgentScript, Step } from '../../spec/agent-script.ts';
+import type { AgentScript, OPTIONAL_STEP_OPS, Step } from '../../spec/agent-script.ts';
 import { payloadOf, type WireFrame } from '../harness/frames.ts';
 import type { Session } from '../harness/session.ts';
-import { evidenceAround, framesOfJob, submitAccepted, waitForTerminal, type SubmitOptions } from '../support/index.ts';
+import { brief, evidenceAround, framesOfJob, submit, submitAccepted, waitForTerminal, type SubmitOptions } from '../support/index.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 
 type Body = Readonly<Record<string, unknown>>;
@@ -94,6 +94,37 @@ export async function runToTerminal(
   const { jobId, frame } = await submitAccepted(session, t, requirementId, script, options);
   const terminal = await waitForTerminal(session, jobId, options.timeoutMs ?? t.target.timeoutMs, mark);
   return { jobId, accepted: frame, terminal, frames: framesOfJob(session, jobId, mark) };
+}
+
+/**
+ * Runs a script that uses an OPTIONAL step of the conformance agent (spec/conformance-agent.md)
+ * to its terminal. A server whose agent leaves the step out rejects the script with
+ * INVALID_REQUEST: the test is N/A, naming the step. Any other refusal is UNTESTABLE.
+ */
+export async function runOptionalStep(
+  session: Session,
+  t: ConformanceContext,
+  op: (typeof OPTIONAL_STEP_OPS)[number],
+  script: AgentScript,
+  options: SubmitOptions = {},
+): Promise<RunResult> {
+  const mark = session.mark();
+  const outcome = await submit(session, t, script, options);
+  if (!outcome.accepted) {
+    const message = String(payloadOf(outcome.frame).message ?? '').slice(0, 200);
+    if (outcome.code === 'INVALID_REQUEST') {
+      t.notApplicable(`the server's conformance agent does not implement the optional \`${op}\` step (spec/conformance-agent.md): a job.submit of a script with it was rejected with INVALID_REQUEST (${message})`);
+    }
+    t.untestable(`the server refused the job that exercises the optional \`${op}\` step: ${brief(outcome.frame)}`, evidenceAround(session, outcome.frame));
+  }
+  const terminal = await waitForTerminal(session, outcome.jobId, options.timeoutMs ?? t.target.timeoutMs, mark);
+  // Some runtimes can validate a job's input only once they have accepted it: the agent's
+  // refusal is then the job's terminal.
+  const end = payloadOf(terminal);
+  if (terminal.type === 'job.error' && end.code === 'INVALID_REQUEST') {
+    t.notApplicable(`the server's conformance agent does not implement the optional \`${op}\` step (spec/conformance-agent.md): the job ended with job.error INVALID_REQUEST (${String(end.message ?? '').slice(0, 200)})`);
+  }
+  return { jobId: outcome.jobId, accepted: outcome.frame, terminal, frames: framesOfJob(session, outcome.jobId, mark) };
 }
 
 /** Numbers equal up to float noise (budget arithmetic on decimal amounts). */

@@ -9,7 +9,7 @@ import { connect, connectRaw, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { type WireFrame, describeFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
-import { isRejection, isTerminal, jobIdOf } from '../harness/job-holdings.ts';
+import { isDelegatedAccept, isRejection, isTerminal, jobIdOf } from '../harness/job-holdings.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
 import { principalLabel } from '../checkers/principals.ts';
 import { isAgentEvent } from '../events/branch-markers.ts';
@@ -88,7 +88,7 @@ export interface SubmitOptions {
  */
 export async function submit(session: Session, t: ConformanceContext, input: AgentScript | unknown, options: SubmitOptions = {}): Promise<SubmitOutcome> {
   const payload = { agent: options.agent ?? t.target.profile.agent, input, ...options.payload };
-  const frame = await session.request('job.submit', payload, (f) => f.type === 'job.accepted' || isRejection(f) || isDuplicateKeyAnswer(f, payload), {
+  const frame = await session.request('job.submit', payload, (f) => (f.type === 'job.accepted' && !isDelegatedAccept(f)) || isRejection(f) || isDuplicateKeyAnswer(f, payload), {
     description: `job.accepted or a rejection for job.submit of ${String(payload.agent)}`,
     timeoutMs: options.timeoutMs ?? t.target.timeoutMs,
   });

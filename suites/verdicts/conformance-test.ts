@@ -151,6 +151,8 @@ class Judge implements ConformanceContext {
   /** The first MUST a `should` found broken: the test fails with it when it ends. */
   private failure: ConformanceFailure | undefined;
   private seen: (() => readonly TranscriptEntry[]) | undefined;
+  /** Whether the evidence slot holds a FAIL's transcript (recordBroken). */
+  private evidenceProvesFail = false;
 
   constructor(
     readonly target: TargetConfig,
@@ -183,11 +185,18 @@ class Judge implements ConformanceContext {
     if (this.recordBroken(id, found) === 'FAIL') this.failure ??= new ConformanceFailure(id, formatFinding(requirement(id), found));
   }
 
-  /** Records a broken check at the catalogue's level; a FAIL's transcript wins the evidence slot. */
+  /**
+   * Records a broken check at the catalogue's level. The evidence slot holds the first FAIL's
+   * transcript (a WARN's only until a FAIL comes): the first FAIL is the headline the
+   * reports show, so the diagram must prove that one, not a later one.
+   */
   private recordBroken(id: string, found: Evidence): 'FAIL' | 'WARN' {
     const verdict = brokenVerdict(id);
     this.record(id, verdict, `expected ${found.expected}; got ${found.actual}`);
-    if (found.transcript && (verdict === 'FAIL' || this.meta.evidence === undefined)) this.meta.evidence = evidenceMeta(found);
+    if (found.transcript && (this.meta.evidence === undefined || (verdict === 'FAIL' && !this.evidenceProvesFail))) {
+      this.meta.evidence = evidenceMeta(found);
+      this.evidenceProvesFail = verdict === 'FAIL';
+    }
     return verdict;
   }
 

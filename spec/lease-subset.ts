@@ -1,10 +1,12 @@
-// Whether an effective lease (job.accepted) stays within the lease_request (v1.0 §7.1: the
-// runtime MAY reduce the requested lease but MUST NOT expand it). Patterns are anchored
-// globs (spec/conformance-agent.md "Lease patterns"): `*` within one `/` segment, `**`
-// zero or more whole segments. An effective pattern is within the request when every target
-// it matches, some requested pattern matches too (so `/w/a/**` is within `/w/**`, while
-// `/w/*` is not within `/w/a` and `fetch/**` is not within `fetch/*`). cost.budget entries
-// (`CUR:amount`) must not exceed the requested amount of their currency. Pure.
+// Whether one lease stays within another: the effective lease within the lease_request
+// (v1.0 §7.1: the runtime MAY reduce the requested lease but MUST NOT expand it), which the
+// kit judges, and a delegated child lease within its parent's (v1.1 §9.4), which the
+// reference runtime enforces: one rule, read by both. Patterns are anchored globs
+// (spec/conformance-agent.md "Lease patterns"): `*` within one `/` segment, `**` zero or more
+// whole segments. A pattern is within another lease when every target it matches, some
+// pattern of that lease matches too (so `/w/a/**` is within `/w/**`, while `/w/*` is not
+// within `/w/a` and `fetch/**` is not within `fetch/*`). cost.budget entries (`CUR:amount`)
+// must not exceed the outer amount of their currency. Pure.
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
