@@ -199,6 +199,10 @@ export class AgentRunner {
     this.#checkStop();
     const refusal = this.#options.delegate({ delegateId: delegate_id, step });
     if (refusal === undefined) return;
+    if (refusal.code === 'INVALID_REQUEST' && this.#job.defects.has('delegate-expiry-ends-parent')) {
+      await this.#job.end('job.error', { code: refusal.code, message: refusal.message, retryable: false, final_status: 'error' }, 'error');
+      throw STOPPED;
+    }
     await this.#job.publishEvent('tool_result', { call_id: delegate_id, error: { code: refusal.code, message: refusal.message, retryable: false } });
     await this.#afterDenial(refusal.code);
   }

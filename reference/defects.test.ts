@@ -837,6 +837,17 @@ const SCENARIOS: Record<DefectName, Scenario> = {
       return outcome === 'LEASE_SUBSET_VIOLATION' ? undefined : `a child model.use tier-slow/* under a parent's tier-fast/*: ${outcome}`;
     },
   },
+  'delegate-expiry-ends-parent': {
+    async run(bed) {
+      const c = await bed.open();
+      const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+      const step: Step = { op: 'delegate', agent: 'conformance', input: { steps: [{ op: 'finish' }] }, lease_request: {}, lease_constraints: { expires_at: inMinutes(20) } };
+      const job = await c.start({ steps: [step, { op: 'finish' }] }, { lease_request: { 'agent.delegate': ['conformance'] }, lease_constraints: { expires_at: inMinutes(10) } });
+      const end = await c.terminal(job);
+      const refusal = eventsOf(c, job).find(([kind]) => kind === 'tool_result')?.[1].error?.code;
+      return refusal === 'LEASE_SUBSET_VIOLATION' ? undefined : `a child expires_at later than the parent's: no tool_result refusal, and the parent ended with ${end.type} ${String(end.payload.code ?? end.payload.final_status)}`;
+    },
+  },
   'rotation-id-missing': {
     async run(bed) {
       const c = await bed.open();

@@ -479,6 +479,12 @@ export const DEFECTS = [
     requirements: ['LEASE-008'],
   },
   {
+    name: 'delegate-expiry-ends-parent',
+    breaks: 'v1.0 §10.2: failed delegation validation MUST produce LEASE_SUBSET_VIOLATION as a tool_result on the parent job',
+    description: 'a child expires_at later than the parent\'s is caught by job.submit\'s constraint validator first: its INVALID_REQUEST ends the parent job instead of reaching the agent as a tool_result',
+    requirements: ['LEASE-008'],
+  },
+  {
     name: 'rotation-id-missing',
     breaks: 'v1.1 §9.8.2: on rotation the status credential_rotated body carries the credential id and the new value',
     description: 'the first rotation of a credential is announced with its id and new value; later ones come from the refresher\'s own record, which keeps no id, so their status event carries only the value',

@@ -30,6 +30,11 @@ export interface Refusal {
 export function delegate(rt: Runtime, parent: Job, { delegateId, step }: DelegateRequest): Refusal | undefined {
   const denial = parent.lease.authorize({ capability: 'agent.delegate', target: step.agent }, Date.now());
   if (denial !== undefined) return denial;
+  // delegate-expiry-ends-parent: the child's expires_at goes through job.submit's constraint
+  // validator first, whose INVALID_REQUEST the runner treats as the parent's own error.
+  if (rt.config.defects.has('delegate-expiry-ends-parent') && expiresLater(parent, step)) {
+    return { code: 'INVALID_REQUEST', message: 'lease_constraints.expires_at is later than the lease allows' };
+  }
   const excess = childLeaseExcess(parent, step, rt.config.defects);
   if (excess.length > 0) return { code: 'LEASE_SUBSET_VIOLATION', message: `the child lease exceeds the parent's: ${excess.join('; ')}` };
   const session = rt.sessions.get(parent.submitterSessionId);
@@ -76,12 +81,17 @@ function childLeaseExcess(parent: Job, step: DelegateStep, defects: Defects): st
     requested = v10;
   }
   const problems = leaseExcess(bounds, requested);
-  const childExpiry = step.lease_constraints?.expires_at;
-  const parentExpiry = parent.lease.constraints?.expires_at;
-  if (childExpiry !== undefined && parentExpiry !== undefined && Date.parse(childExpiry) > Date.parse(parentExpiry)) {
-    problems.push(`lease_constraints.expires_at ${childExpiry} is later than the parent's ${parentExpiry}`);
+  if (expiresLater(parent, step)) {
+    problems.push(`lease_constraints.expires_at ${String(step.lease_constraints?.expires_at)} is later than the parent's ${String(parent.lease.constraints?.expires_at)}`);
   }
   return problems;
+}
+
+/** v1.1 §9.4: whether the child asks for an expires_at later than the parent's. */
+function expiresLater(parent: Job, step: DelegateStep): boolean {
+  const childExpiry = step.lease_constraints?.expires_at;
+  const parentExpiry = parent.lease.constraints?.expires_at;
+  return childExpiry !== undefined && parentExpiry !== undefined && Date.parse(childExpiry) > Date.parse(parentExpiry);
 }
 
 /** The child's effective lease: as asked; without a budget of its own it gets the parent's remaining one. */

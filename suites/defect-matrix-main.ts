@@ -81,6 +81,7 @@ const MASKED_BY: Readonly<Record<string, readonly VariantName[]>> = {
   'cancel-ack-needs-event': ['runtime-status-event'],
   'delegate-budget-initial': ['agent-without-optional-steps'],
   'delegate-model-unchecked': ['agent-without-optional-steps'],
+  'delegate-expiry-ends-parent': ['agent-without-optional-steps'],
   'rotation-id-missing': ['agent-without-optional-steps'],
 };
 

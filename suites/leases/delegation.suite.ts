@@ -98,7 +98,7 @@ function describeAnswer(answer: Answer): string {
 }
 
 /** Runs a parent job that spends from its budget (if any), then delegates once. */
-async function delegateOnce(t: ConformanceContext, session: Session, delegation: Delegation, parentExpiry: string | undefined): Promise<Answer> {
+async function delegateOnce(t: ConformanceContext, session: Session, delegation: Delegation, parentExpiry: string | undefined, stepImplemented: boolean): Promise<Answer> {
   const step: Step = {
     op: 'delegate',
     agent: t.target.profile.agent,
@@ -111,7 +111,7 @@ async function delegateOnce(t: ConformanceContext, session: Session, delegation:
   const mark = session.mark();
   const run = await runOptionalStep(session, t, 'delegate', script, {
     payload: { lease_request: parentLease(t, session), ...(parentExpiry === undefined ? {} : { lease_constraints: { expires_at: parentExpiry } }) },
-  });
+  }, stepImplemented);
   const at = run.frames.findIndex((f) => eventBody(f, 'delegate') !== undefined);
   const delegateEvent = run.frames[at];
   if (delegateEvent === undefined) {
@@ -154,7 +154,7 @@ describe('leases: delegation', () => {
 
         // First a delegation the server has every reason to accept: a server that refuses
         // every delegation would pass the refusals below without checking any subset.
-        const control = await delegateOnce(t, session, withinParent(session, parentExpiry), parentExpiry);
+        const control = await delegateOnce(t, session, withinParent(session, parentExpiry), parentExpiry, false);
         if (control.refusal !== undefined && control.refusalCode !== 'LEASE_SUBSET_VIOLATION') {
           t.untestable(
             `the server refused a delegation within the parent's lease (${JSON.stringify(withinParent(session, parentExpiry).lease)}) with ${String(control.refusalCode)}, ` +
@@ -169,7 +169,9 @@ describe('leases: delegation', () => {
         }
 
         for (const delegation of violations(session, parentExpiry)) {
-          const answer = await delegateOnce(t, session, delegation, parentExpiry);
+          // The control ran the step: from here an INVALID_REQUEST answers the delegation (a
+          // job.error is not the tool_result v1.0 §10.2 requires), it is no longer N/A.
+          const answer = await delegateOnce(t, session, delegation, parentExpiry, true);
           t.should('LEASE-008', answer.refusalCode === 'LEASE_SUBSET_VIOLATION' && answer.child === undefined, () => ({
             expected: `a tool_result error LEASE_SUBSET_VIOLATION on parent job ${answer.parentJob} after its delegate event (delegate_id ${JSON.stringify(answer.delegateId)}), and no child job, for a child lease asking ${delegation.what}`,
             actual: answer.child !== undefined && answer.refusal !== undefined ? `${describeAnswer(answer)}, and also a child job.accepted` : describeAnswer(answer),

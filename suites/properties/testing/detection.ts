@@ -63,6 +63,10 @@ export const DETECTION_PLAN: readonly DetectionCase[] = [
 const EXAMPLE_ONLY = 'its scenario needs a step the generated scenarios do not take';
 export const OUT_OF_SCOPE: Readonly<Partial<Record<DefectName, string>>> = {
   'resume-skips-auth': `${EXAMPLE_ONLY} (a resume with a wrong bearer token); suites/security/existence.suite.ts catches it`,
+  'delegate-budget-initial': `${EXAMPLE_ONLY} (the optional delegate step); suites/leases/delegation.suite.ts catches it`,
+  'delegate-model-unchecked': `${EXAMPLE_ONLY} (the optional delegate step); suites/leases/delegation.suite.ts catches it`,
+  'delegate-expiry-ends-parent': `${EXAMPLE_ONLY} (the optional delegate step); suites/leases/delegation.suite.ts catches it`,
+  'rotation-id-missing': `${EXAMPLE_ONLY} (the optional rotate_credential step); suites/security/rotation.suite.ts catches it`,
   'resume-any-principal': `${EXAMPLE_ONLY} (another principal resuming); suites/security/existence.suite.ts catches it`,
   'cancel-reveals-existence': `${EXAMPLE_ONLY} (a cancel of an unknown job id to compare with); suites/deployments.test.ts catches it`,
   'list-filter-leak': `${EXAMPLE_ONLY} (a filtered listing); suites/security/existence.suite.ts catches it`,
