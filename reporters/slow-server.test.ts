@@ -45,6 +45,9 @@ describe('judgeTooSlow', () => {
       { ...base, title: 'timed out [JOB-001, JOB-002]', state: 'failed', errors: [TIMEOUT], meta: { requirements: ['JOB-001', 'JOB-002'], verdict: 'FAIL', outcomes: [{ id: 'JOB-002', verdict: 'PASS' }] } },
       { ...base, title: 'never started [LIFE-003]', state: 'pending', errors: [] },
       { ...base, title: 'cut by the cancel [LIFE-001]', state: 'skipped', errors: [] },
+      // The cancel ended its wait with a harness error, which set the stop's verdict (FAIL)
+      // before vitest marked it skipped: a verdict a skip never carries, so the stop cut it.
+      { ...base, title: 'cut while its wait ended [CLOSE-002]', state: 'skipped', errors: [], meta: { requirements: ['CLOSE-002'], verdict: 'FAIL' } },
     ];
     const judged = judgeTooSlow(tests, finding, fromTitle);
     for (const t of judged) {
@@ -55,7 +58,7 @@ describe('judgeTooSlow', () => {
         expect(o.detail).toMatch(/^not judged: the server is too slow to test \(no reply within 5000 ms in 8 tests in a row/);
       }
     }
-    expect(judged.map((t) => t.meta?.outcomes?.map((o) => o.id))).toEqual([['JOB-001', 'JOB-002'], ['LIFE-003'], ['LIFE-001']]);
+    expect(judged.map((t) => t.meta?.outcomes?.map((o) => o.id))).toEqual([['JOB-001', 'JOB-002'], ['LIFE-003'], ['LIFE-001'], ['CLOSE-002']]);
     expect(judged[0]?.errors).toEqual([TIMEOUT]);
     expect(judged[1]?.errors[0]).toMatch(/^UNTESTABLE: not judged/);
   });

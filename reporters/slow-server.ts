@@ -4,7 +4,7 @@
 // did not judge is UNTESTABLE "too slow", never a PASS and never a FAIL that blames a MUST: a
 // wait that ran out on such a server cannot tell a missing reply from a late one.
 import type { RequirementOutcome } from '../suites/verdicts/types.ts';
-import type { CollectedTest } from './record.ts';
+import { type CollectedTest, verdictOf } from './record.ts';
 
 /** Consecutive tests that failed only on a wait's timeout before the server is judged too slow. */
 export const TOO_SLOW_STREAK = 8;
@@ -75,8 +75,10 @@ export function notJudgedBecauseTooSlow(finding: TooSlow): string {
 function judgedItself(test: CollectedTest): boolean {
   if (test.state === 'passed') return true;
   if (test.state === 'failed') return waitBounds(test.state, test.errors) === undefined || (test.meta?.outcomes ?? []).some((o) => o.verdict === 'FAIL');
-  // Skipped with a verdict of its own (N/A, UNTESTABLE) said it too.
-  return test.state === 'skipped' && test.meta?.verdict !== undefined;
+  // Skipped with a verdict a skip carries (N/A, UNTESTABLE) said it too. A skipped test with
+  // another verdict is one the stop cut short: its body ended on the cancel's harness error
+  // (which set the stop's verdict) before vitest marked it skipped, and it judged nothing.
+  return test.state === 'skipped' && verdictOf(test) !== undefined;
 }
 
 /**
