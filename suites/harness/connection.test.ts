@@ -220,6 +220,39 @@ describe('a misbehaving server', () => {
     expect(String(dig(await live, 'payload.body.message'))).toMatch(/^y{102400}\[redacted:1\]y{102400}$/);
   });
 
+  it('cuts a message of many MiB as it arrives: the wait gets it as a smaller one would be cut, the transcript its wire size and digest', async () => {
+    const server = await serve(() => undefined);
+    const { connection, transcript } = await open(server.url);
+    const live = connection.waitFor(isType('job.event'), { description: 'the giant event' });
+    const padding = Array.from({ length: 40 }, (_, k) => `field-${k}`);
+    const wire = JSON.stringify(
+      serverFrame('job.event', { kind: 'log', body: { level: 'info', message: 'é'.repeat(2 * 1024 * 1024), padding, marker: { branch: 0, i: 0 } } }, { session_id: 's', job_id: 'j1', event_seq: 1 }),
+    );
+    server.peers[0]!.sendRaw(wire);
+    const whole = await live;
+    expect(connection.messagesCutAsArrived).toBe(1);
+    expect(String(dig(whole, 'payload.body.message'))).toMatch(/^é{128}… \(\d+ more bytes\)$/);
+    expect(dig(whole, 'payload.body.padding')).toEqual(padding);
+    expect(whole).toMatchObject({ type: 'job.event', job_id: 'j1', event_seq: 1, payload: { kind: 'log', body: { level: 'info', marker: { branch: 0, i: 0 } } } });
+    const entry = transcript.entryOf(whole)!;
+    expect(entry.bytes).toBe(Buffer.byteLength(wire));
+    expect(entry.elided?.sha256).toBe(createHash('sha256').update(wire).digest('hex'));
+    // The frames after it arrive as ever.
+    server.peers[0]!.sendRaw(JSON.stringify(serverFrame('session.pong', { ping_nonce: 'n' }, { session_id: 's' })));
+    await connection.waitFor(isType('session.pong'), { description: 'the frame after it' });
+  });
+
+  it('keeps a secret a giant message holds in its cut form (the leak checks search for it)', async () => {
+    const secret = 'sk-credential-value-0123456789';
+    const server = await serve(() => undefined);
+    const { connection, transcript } = await open(server.url);
+    transcript.redactor.addSecret(secret);
+    const live = connection.waitFor(isType('job.event'), { description: 'the leaky event' });
+    server.peers[0]!.sendRaw(JSON.stringify(serverFrame('job.event', { kind: 'log', body: { level: 'info', message: `${'y'.repeat(2 * 1024 * 1024)}${secret}` } }, { session_id: 's', job_id: 'j1', event_seq: 1 })));
+    expect(String(dig(await live, 'payload.body.message'))).toMatch(/^y{256}… \(\d+ more bytes, holding \[redacted:1\]\)$/);
+    expect(connection.messagesCutAsArrived).toBe(1);
+  });
+
   it('closes (1009 to the server) on a message over maxPayloadBytes and records why', async () => {
     const server = await serve((peer) => peer.sendRaw('x'.repeat(2048)));
     const { connection, transcript } = await open(server.url, { maxPayloadBytes: 1024 });
@@ -403,6 +436,41 @@ describe('a server that cuts the TCP connection', () => {
     expect(error.message).toMatch(/closed \(code 1006, no reason\) after an error: read ECONNRESET/);
     const closed = transcript.entries.find((e): e is ConnectionEntry => e.kind === 'conn' && e.event === 'closed');
     expect(closed?.error).toBe('read ECONNRESET');
+  });
+
+  it('says when the socket ended in the middle of a giant frame (one it was cutting as it arrived)', async () => {
+    const url = await rawServer((socket) => {
+      const header = Buffer.from([0x81, 127, 0, 0, 0, 0, 0, 0x40, 0, 0]); // a 4 MiB text frame
+      socket.write(Buffer.concat([header, Buffer.from(`{"s":"${'z'.repeat(200_000)}`)]));
+      setTimeout(() => socket.destroy(), 50);
+    });
+    const { connection } = await open(url);
+    const error = await rejection(connection.waitFor(isType('session.welcome'), { description: 'a welcome' }));
+    expect(error.message).toMatch(/after an error: the socket ended in the middle of a WebSocket frame/);
+  });
+
+  it('fails a giant text message with invalid UTF-8 as ws fails a small one', async () => {
+    const invalidText = (bytes: number) => {
+      // A string whose middle (what a cut drops) holds the invalid byte.
+      const payload = Buffer.alloc(bytes, 0x61);
+      payload[0] = 0x22;
+      payload[bytes - 1] = 0x22;
+      payload[bytes >> 1] = 0xff;
+      const header = bytes < 65_536 ? Buffer.from([0x81, 126, bytes >> 8, bytes & 0xff]) : Buffer.from([0x81, 127, 0, 0, 0, 0, (bytes >>> 24) & 0xff, (bytes >>> 16) & 0xff, (bytes >>> 8) & 0xff, bytes & 0xff]);
+      return Buffer.concat([header, payload]);
+    };
+    const errors: (string | undefined)[] = [];
+    for (const bytes of [1000, 3 * 1024 * 1024]) {
+      const url = await rawServer((socket) => {
+        socket.write(invalidText(bytes));
+        socket.on('data', () => socket.destroy()); // the kit's close frame
+      });
+      const { connection, transcript } = await open(url);
+      await connection.closed;
+      errors.push(transcript.entries.find((e): e is ConnectionEntry => e.kind === 'conn' && e.event === 'closed')?.error);
+    }
+    expect(errors[0]).toMatch(/invalid utf-8/i);
+    expect(errors[1]).toBe(errors[0]);
   });
 
   it('says when the socket ended in the middle of a frame', async () => {

@@ -6,6 +6,7 @@ import WebSocket, { type RawData } from 'ws';
 import { ARCP_VERSION } from '../../spec/messages.ts';
 import { validateFrame } from '../../spec/validate.ts';
 import { HarnessError, type HarnessEvidence } from './errors.ts';
+import { GiantFrameCutter } from './giant-frames.ts';
 import { type FramePredicate, type WireFrame, isWireFrame, summarizeEntries } from './frames.ts';
 import { nextMessageId } from './ids.ts';
 import { JobHoldings } from './job-holdings.ts';
@@ -142,6 +143,22 @@ function endedMidFrame(ws: WebSocket): boolean {
   return (typeof state === 'number' && state !== 0) || (typeof buffered === 'number' && buffered > 0);
 }
 
+/**
+ * Puts `cutter` between the socket and ws's frame parser (ws 8's receiver, an internal that
+ * both its data handler and its close handler write to). Says false when the internals are not
+ * as expected: messages then reach ws whole, as without it.
+ */
+function cutBeforeParser(ws: WebSocket, cutter: GiantFrameCutter): boolean {
+  const receiver = (ws as unknown as { _receiver?: { write?: unknown } })._receiver;
+  if (receiver === undefined || typeof receiver.write !== 'function') return false;
+  const write = (receiver.write as (chunk: Buffer) => boolean).bind(receiver);
+  receiver.write = (chunk: Buffer): boolean => {
+    const bytes = cutter.transform(chunk);
+    return bytes.length === 0 ? true : write(bytes);
+  };
+  return true;
+}
+
 function describeClose(info: CloseInfo): string {
   return `code ${info.code}${info.reason === '' ? ', no reason' : `, reason ${JSON.stringify(info.reason)}`}`;
 }
@@ -175,6 +192,11 @@ export class Connection {
   #opened = false;
   #sessionId: string | undefined;
   #pendingPings: unknown[] = [];
+  /** Cuts giant messages as they arrive, once the socket is open (unless ws's internals moved). */
+  #cutter: GiantFrameCutter | undefined;
+  /** Data messages received so far: the ordinal the cutter names a cut message by. */
+  #messagesIn = 0;
+  #messagesCut = 0;
 
   /** Use `openConnection`. */
   constructor(ws: WebSocket, id: string, url: string, options: ConnectionOptions) {
@@ -189,7 +211,14 @@ export class Connection {
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
+    const cutter = new GiantFrameCutter({
+      maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      streamedBytes: this.transcript.frameBytes,
+      secrets: () => this.transcript.redactor.secretsInJson(),
+    });
     ws.on('open', () => {
+      // Before any data reaches the parser: ws emits 'open' as it attaches its socket handlers.
+      if (cutBeforeParser(ws, cutter)) this.#cutter = cutter;
       this.#opened = true;
       this.transcript.recordConnection({ conn: id, event: 'open', ...(this.label === undefined ? {} : { label: this.label }) });
     });
@@ -205,6 +234,11 @@ export class Connection {
       });
     });
     ws.on('close', (code, reason) => this.#onClose(code, reason.toString('utf8')));
+  }
+
+  /** Messages that reached the kit cut as they arrived, never whole (giant-frames.ts). */
+  get messagesCutAsArrived(): number {
+    return this.#messagesCut;
   }
 
   get isOpen(): boolean {
@@ -364,13 +398,18 @@ export class Connection {
 
   #onMessage(data: RawData, isBinary: boolean): void {
     const buffer = toBuffer(data);
-    // A message over the frame bound is parsed with its long strings cut (long-strings.ts), unless they hold a secret.
+    // A giant message arrives already cut (giant-frames.ts); any other message over the frame
+    // bound is parsed with its long strings cut (long-strings.ts), unless they hold a secret.
+    const cut = this.#cutter?.takeCut(this.#messagesIn);
+    this.#messagesIn += 1;
+    if (cut !== undefined) this.#messagesCut += 1;
+    const wireBytes = cut?.wireBytes ?? buffer.length;
     const redactor = this.transcript.redactor;
-    const text = buffer.length <= this.transcript.frameBytes ? buffer.toString('utf8') : cutLongStrings(buffer, (from, to) => redactor.mentionedIn(buffer, from, to));
+    const text = cut !== undefined || buffer.length <= this.transcript.frameBytes ? buffer.toString('utf8') : cutLongStrings(buffer, (from, to) => redactor.mentionedIn(buffer, from, to));
     let frame: unknown;
     let verdict: FrameVerdict;
     if (isBinary) {
-      verdict = invalid(`binary WebSocket message (${buffer.length} bytes): ARCP frames are JSON text messages`);
+      verdict = invalid(`binary WebSocket message (${wireBytes} bytes): ARCP frames are JSON text messages`);
     } else {
       try {
         frame = JSON.parse(text);
@@ -379,7 +418,7 @@ export class Connection {
         verdict = invalid(`not JSON: ${(error as Error).message}`);
       }
     }
-    const entry = this.transcript.recordFrame({ conn: this.id, dir: 'in', frame, text, wire: buffer, bytes: buffer.length, verdict });
+    const entry = this.transcript.recordFrame({ conn: this.id, dir: 'in', frame, text, ...(cut === undefined ? { wire: buffer } : { sha256: cut.sha256 }), bytes: wireBytes, verdict });
     this.holdings.observe(frame, entry.frame);
     const listeners = this.#listeners;
     for (let k = 0; k < listeners.length; k += 1) (listeners[k] as InboundListener)(frame, entry);
@@ -543,7 +582,7 @@ export class Connection {
     if (this.#closeInfo !== undefined) return;
     const info = { code, reason };
     this.#closeInfo = info;
-    if (this.#lastError === undefined && code === 1006 && endedMidFrame(this.#ws)) {
+    if (this.#lastError === undefined && code === 1006 && (endedMidFrame(this.#ws) || this.#cutter?.midFrame === true)) {
       this.#lastError = 'the socket ended in the middle of a WebSocket frame';
     }
     this.#pendingPings = [];

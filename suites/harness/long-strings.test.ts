@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LONG_STRING_BYTES, cutLongStrings } from './long-strings.ts';
+import fc from 'fast-check';
+import { LONG_STRING_BYTES, LongStringCutter, cutLongStrings } from './long-strings.ts';
 
 const long = (unit: string, bytes = LONG_STRING_BYTES + 10) => unit.repeat(Math.ceil(bytes / Buffer.byteLength(unit)));
 const cut = (value: unknown, keepWhole?: (from: number, to: number) => boolean) => JSON.parse(cutLongStrings(Buffer.from(JSON.stringify(value)), keepWhole));
@@ -39,5 +40,68 @@ describe('cutLongStrings', () => {
   it('keeps a string whole when keepWhole says so (e.g. it holds a secret)', () => {
     const value = long('s');
     expect(cut({ s: value }, () => true).s).toBe(value);
+  });
+});
+
+describe('LongStringCutter', () => {
+  /** The message fed in `cuts` pieces, split at the given points. */
+  const streamed = (bytes: Buffer, points: readonly number[], secrets: readonly Buffer[] = []): Buffer => {
+    const cutter = new LongStringCutter(secrets);
+    let from = 0;
+    for (const point of [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b)) {
+      cutter.write(bytes.subarray(from, point));
+      from = point;
+    }
+    cutter.write(bytes.subarray(from));
+    return cutter.end();
+  };
+
+  const unit = fc.constantFrom('a', 'é', '€', '😀', '\\\\', '\\"', '\\n', '\\u00e9', '\\/', ' ', '"');
+  const shortContent = fc.array(unit, { maxLength: 12 }).map((units) => units.filter((u) => u !== '"').join(''));
+  const longContent = fc.tuple(unit.filter((u) => u !== '"'), fc.integer({ min: LONG_STRING_BYTES - 8, max: LONG_STRING_BYTES + 300 })).map(([u, bytes]) => long(u, bytes));
+  const structure = fc.constantFrom('{', '}', '[', ']', ',', ':', '0', '-1.5e3', 'true', 'null', ' ', '\n');
+  const segment = fc.oneof(structure, shortContent.map((c) => `"${c}"`), longContent.map((c) => `"${c}"`));
+  const message = fc.array(segment, { minLength: 1, maxLength: 8 }).map((parts) => Buffer.from(parts.join('')));
+  const points = fc.array(fc.nat(), { maxLength: 6 });
+
+  it('gives the text cutLongStrings gives for the whole, however the message is split', () => {
+    fc.assert(
+      fc.property(message, points, (bytes, at) => {
+        expect(streamed(bytes, at).toString('utf8')).toBe(cutLongStrings(bytes));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('keeps a message with an invalid long string unparsable, and an unterminated one unterminated', () => {
+    const badControl = Buffer.from(`{"s":"${long('a')}\u0001"}`);
+    const badEscape = Buffer.from(`{"s":"${long('a')}\\q"}`);
+    const badHex = Buffer.from(`{"s":"${long('a')}\\u12"}`);
+    const open = Buffer.from(`{"s":"${long('a')}`);
+    for (const bytes of [badControl, badEscape, badHex, open]) {
+      fc.assert(
+        fc.property(points, (at) => {
+          expect(() => JSON.parse(streamed(bytes, at).toString('utf8'))).toThrow();
+        }),
+        { numRuns: 20 },
+      );
+    }
+    // Valid: the same strings without the fault parse, cut.
+    expect(JSON.parse(streamed(Buffer.from(`{"s":"${long('a')}\\u1234"}`), [70_000]).toString('utf8')).s).toMatch(/^a{256}… \(\d+ more bytes\)$/);
+  });
+
+  it('keeps a secret a long string holds, even split between two pieces, after the head', () => {
+    const secret = 'tok-"secret"\\1';
+    const inJson = Buffer.from(JSON.stringify(secret).slice(1, -1));
+    const bytes = Buffer.from(JSON.stringify({ s: `${long('b')}${secret}${'c'.repeat(100)}` }));
+    const where = bytes.indexOf(inJson);
+    for (const split of [where + 1, where + 5, where + inJson.length - 1, 10]) {
+      const value = JSON.parse(streamed(bytes, [split], [inJson]).toString('utf8')).s as string;
+      expect(value.startsWith('b'.repeat(256))).toBe(true);
+      expect(value).toContain(secret);
+      expect(value.length).toBeLessThan(1024);
+    }
+    // A secret outside the long strings is not the cutter's business: nothing is added.
+    expect(JSON.parse(streamed(Buffer.from(JSON.stringify({ s: long('b') })), [3], [inJson]).toString('utf8')).s).not.toContain(secret);
   });
 });

@@ -10,6 +10,13 @@
 //
 // The head keeps the first HEAD_BYTES of the string's JSON text, cut between characters and
 // escapes, followed by `… (N more bytes)`.
+//
+// LongStringCutter does the same to a message that arrives in pieces (giant-frames.ts), never
+// holding more than a long string's first LONG_STRING_BYTES. It cannot keep a long string
+// whole, so where cutLongStrings would it keeps the verdict instead: a string that is not
+// valid JSON string content is cut with a raw control character after its head (the message
+// stays unparsable), and one holding a known secret keeps that secret after its head (the
+// leak checks still find it; the transcript redacts it like any other).
 
 /** String values longer than this many bytes of JSON text are cut (in messages over the frame bound). */
 export const LONG_STRING_BYTES = 64 * 1024;
@@ -82,4 +89,144 @@ export function cutLongStrings(bytes: Buffer, keepWhole: (from: number, to: numb
   if (parts.length === 0) return bytes.toString('utf8');
   parts.push(bytes.subarray(copied));
   return Buffer.concat(parts).toString('utf8');
+}
+
+/** What a long string's tail is replaced with: `… (N more bytes)`, and the secrets it held. */
+function marker(moreBytes: number, secrets: readonly Buffer[]): Buffer {
+  if (secrets.length === 0) return Buffer.from(`… (${moreBytes} more bytes)`);
+  return Buffer.concat([Buffer.from(`… (${moreBytes} more bytes, holding `), ...secrets.flatMap((secret, k) => (k === 0 ? [secret] : [Buffer.from(' '), secret])), Buffer.from(')')]);
+}
+
+const U = 0x75;
+const RAW_CONTROL = Buffer.from([0x01]);
+const CLOSING_QUOTE = Buffer.from([QUOTE]);
+
+/** A long string while it streams past: its head, its size so far, and what was found in it. */
+interface LongString {
+  readonly head: Buffer;
+  bytes: number;
+  /** The last bytes seen, so a secret split between two pieces is still found. */
+  tail: Buffer;
+  readonly found: Set<Buffer>;
+}
+
+/**
+ * cutLongStrings for a message that arrives in pieces: `write` each piece, then `end` gives the
+ * text cutLongStrings gives for the whole (a string kept whole there: see the file's comment).
+ * `secrets` are the known secrets as JSON text (Redactor.secretsInJson).
+ */
+export class LongStringCutter {
+  readonly #secrets: readonly Buffer[];
+  readonly #overlap: number;
+  readonly #out: Buffer[] = [];
+  #inString = false;
+  /** The previous byte was an escaping backslash. */
+  #escaped = false;
+  /** Hex digits still due after a \u. */
+  #hexLeft = 0;
+  #valid = true;
+  /** The current string's content while it is short. */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #long: LongString | undefined;
+
+  constructor(secrets: readonly Buffer[] = []) {
+    this.#secrets = secrets.filter((secret) => secret.length > 0);
+    this.#overlap = Math.max(0, ...this.#secrets.map((secret) => secret.length - 1));
+  }
+
+  write(piece: Buffer): void {
+    let at = 0;
+    while (at < piece.length) {
+      if (!this.#inString) {
+        const open = piece.indexOf(QUOTE, at);
+        if (open < 0) {
+          this.#out.push(Buffer.from(piece.subarray(at)));
+          return;
+        }
+        this.#out.push(Buffer.from(piece.subarray(at, open + 1)));
+        this.#inString = true;
+        this.#valid = true;
+        this.#escaped = false;
+        this.#hexLeft = 0;
+        at = open + 1;
+        continue;
+      }
+      const close = this.#scan(piece, at);
+      this.#content(piece.subarray(at, close < 0 ? piece.length : close));
+      if (close < 0) return;
+      this.#flushString(true);
+      this.#inString = false;
+      this.#out.push(CLOSING_QUOTE);
+      at = close + 1;
+    }
+  }
+
+  /** The message's text, cut. */
+  end(): Buffer {
+    // An unterminated string: what is held of it, unterminated still (the message stays unparsable).
+    if (this.#inString) this.#flushString(false);
+    return Buffer.concat(this.#out);
+  }
+
+  /** Where the current string closes in `piece` (from `at`), or -1; tracks escapes and validity. */
+  #scan(piece: Buffer, at: number): number {
+    for (let k = at; k < piece.length; k += 1) {
+      const byte = piece[k] as number;
+      if (this.#escaped) {
+        this.#escaped = false;
+        if (!ESCAPED.has(byte)) this.#valid = false;
+        if (byte === U) this.#hexLeft = 4;
+        continue;
+      }
+      if (this.#hexLeft > 0) {
+        this.#hexLeft -= 1;
+        if (!isHex(byte)) this.#valid = false;
+      }
+      if (byte === QUOTE) return k;
+      if (byte === BACKSLASH) this.#escaped = true;
+      else if (byte < 0x20) this.#valid = false;
+    }
+    return -1;
+  }
+
+  #content(part: Buffer): void {
+    if (part.length === 0) return;
+    const long = this.#long;
+    if (long !== undefined) {
+      long.bytes += part.length;
+      this.#search(long, part);
+      return;
+    }
+    this.#pending.push(part);
+    this.#pendingBytes += part.length;
+    if (this.#pendingBytes <= LONG_STRING_BYTES) return;
+    const content = Buffer.concat(this.#pending);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    const started: LongString = { head: Buffer.from(content.subarray(0, headEnd(content, 0))), bytes: content.length, tail: Buffer.alloc(0), found: new Set() };
+    this.#long = started;
+    this.#search(started, content);
+  }
+
+  #search(long: LongString, part: Buffer): void {
+    if (this.#secrets.length === 0) return;
+    const window = long.tail.length === 0 ? part : Buffer.concat([long.tail, part]);
+    for (const secret of this.#secrets) if (!long.found.has(secret) && window.includes(secret)) long.found.add(secret);
+    long.tail = Buffer.from(window.subarray(Math.max(0, window.length - this.#overlap)));
+  }
+
+  #flushString(closed: boolean): void {
+    const long = this.#long;
+    if (long === undefined) {
+      this.#out.push(...this.#pending.map((part) => Buffer.from(part)));
+    } else {
+      this.#out.push(long.head, marker(long.bytes - long.head.length, [...long.found]));
+      // Not valid string content: the cut form must not parse either.
+      if (closed && !this.#valid) this.#out.push(RAW_CONTROL);
+    }
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#long = undefined;
+  }
 }

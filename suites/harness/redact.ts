@@ -140,6 +140,11 @@ export class Redactor {
     return false;
   }
 
+  /** Every known secret as its JSON text's bytes (for a search over a message that arrives in pieces). */
+  secretsInJson(): Buffer[] {
+    return [...this.#secrets.values()].map((secret) => Buffer.from(secret.inJson, 'utf8'));
+  }
+
   /** Replaces every known secret inside free text (error messages, raw frames). */
   redactText(text: string): string {
     if (this.#secrets.size === 0) return text;

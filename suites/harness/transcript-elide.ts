@@ -79,18 +79,22 @@ class Skeleton {
   }
 }
 
+/** The digest an elided frame carries: of its bytes when the caller has them (hashing a string encodes a copy of it first). */
+export function sha256Of(wire: string | Buffer): string {
+  return createHash('sha256').update(wire).digest('hex');
+}
+
 /**
- * The skeleton of a parsed (redacted) frame and what was cut. `wire` is the message as
- * received, its bytes when the caller has them (hashing a string would encode a copy of it
- * first), for the digest; `redactedHead` its start with secrets replaced.
+ * The skeleton of a parsed (redacted) frame and what was cut. `sha256` is the digest of the
+ * message as received (sha256Of); `redactedHead` its start with secrets replaced.
  */
-export function elideFrame(frame: unknown, wire: string | Buffer, redactedHead: string): { skeleton: unknown; elision: Elision } {
+export function elideFrame(frame: unknown, sha256: string, redactedHead: string): { skeleton: unknown; elision: Elision } {
   const skeleton = new Skeleton();
   const copy = frame === undefined ? undefined : skeleton.copy(frame, 0);
   return {
     skeleton: copy,
     elision: {
-      sha256: createHash('sha256').update(wire).digest('hex'),
+      sha256,
       head: redactedHead,
       cut: { strings: skeleton.strings, items: skeleton.items, fields: skeleton.fields },
     },

@@ -10,7 +10,7 @@
 // entry as it is recorded, so checkers judge the whole history whatever is kept.
 import type { ConnectionEntry, Direction, FrameEntry, FrameVerdict, TranscriptEntry } from './transcript-types.ts';
 import { Redactor } from './redact.ts';
-import { DEFAULT_FRAME_BYTES, ELIDED_HEAD_CHARS, elideFrame } from './transcript-elide.ts';
+import { DEFAULT_FRAME_BYTES, ELIDED_HEAD_CHARS, elideFrame, sha256Of } from './transcript-elide.ts';
 
 /** Raw text of a non-JSON message is kept up to this many characters. */
 export const RAW_TEXT_LIMIT = 2048;
@@ -27,6 +27,8 @@ export interface RecordFrameInput {
   readonly text: string;
   /** The message's bytes as received, when the caller has them: the digest of an elided frame is taken from them. */
   readonly wire?: Buffer;
+  /** The digest of the message as received, when it was taken as it arrived (giant-frames.ts): the caller never held it whole. */
+  readonly sha256?: string;
   readonly bytes: number;
   readonly verdict: FrameVerdict;
 }
@@ -395,7 +397,7 @@ export class Transcript {
       return entry;
     }
     const head = redactor.redactText(input.text.slice(0, ELIDED_HEAD_CHARS * 2)).slice(0, ELIDED_HEAD_CHARS);
-    const { skeleton, elision } = elideFrame(frame, input.wire ?? input.text, head);
+    const { skeleton, elision } = elideFrame(frame, input.sha256 ?? sha256Of(input.wire ?? input.text), head);
     const kept: FrameEntry = { ...entry, frame: skeleton, elided: elision };
     if (typeof frame === 'object' && frame !== null) this.#elidedOf.set(frame, kept);
     this.#elidedOf.set(entry, kept);
