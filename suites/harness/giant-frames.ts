@@ -39,17 +39,17 @@ interface FrameHeader {
   readonly headerBytes: number;
 }
 
-/** The header at the start of `bytes`, or undefined while it is incomplete. */
-function parseHeader(bytes: Buffer): FrameHeader | undefined {
-  if (bytes.length < 2) return undefined;
-  const first = bytes[0] as number;
-  const second = bytes[1] as number;
+/** The header at `at` in `bytes`, or undefined while it is incomplete. */
+function parseHeader(bytes: Buffer, at: number): FrameHeader | undefined {
+  if (bytes.length - at < 2) return undefined;
+  const first = bytes[at] as number;
+  const second = bytes[at + 1] as number;
   const masked = (second & 0x80) !== 0;
   const short = second & 0x7f;
   const extended = short === 126 ? 2 : short === 127 ? 8 : 0;
   const headerBytes = 2 + extended + (masked ? 4 : 0);
-  if (bytes.length < headerBytes) return undefined;
-  const payloadBytes = extended === 0 ? short : extended === 2 ? bytes.readUInt16BE(2) : Number(bytes.readBigUInt64BE(2));
+  if (bytes.length - at < headerBytes) return undefined;
+  const payloadBytes = extended === 0 ? short : extended === 2 ? bytes.readUInt16BE(at + 2) : Number(bytes.readBigUInt64BE(at + 2));
   return { fin: (first & 0x80) !== 0, opcode: first & 0x0f, irregular: masked || (first & 0x70) !== 0, payloadBytes, headerBytes };
 }
 
@@ -141,7 +141,7 @@ export class GiantFrameCutter {
 
   /** Whether the bytes so far end inside a frame (a server that cut the connection mid-frame). */
   get midFrame(): boolean {
-    return this.#header.length > 0 || this.#passing > 0 || this.#cutting !== undefined;
+    return !this.#standingAside && (this.#header.length > 0 || this.#passing > 0 || this.#cutting !== undefined);
   }
 
   /** What was on the wire of the `ordinal`-th data message (0-based), if it reached ws cut; asked once. */
@@ -151,51 +151,79 @@ export class GiantFrameCutter {
     return cut;
   }
 
-  /** The bytes to give ws for `chunk` (possibly none, while a message is being cut). */
+  /**
+   * The bytes to give ws for `chunk`: the chunk itself while nothing in it is cut (no copy),
+   * nothing while a message is being cut, its stand-in once it is whole.
+   */
   transform(chunk: Buffer): Buffer {
     if (this.#standingAside) return chunk;
     const out: Buffer[] = [];
     let at = 0;
+    // chunk[run, at) passes through untouched and is not in `out` yet.
+    let run = 0;
+    const flush = (): void => {
+      if (at > run) out.push(chunk.subarray(run, at));
+      run = at;
+    };
     while (at < chunk.length) {
-      if (this.#cutting !== undefined) {
-        at = this.#feed(this.#cutting, chunk, at, out);
+      const cutting = this.#cutting;
+      if (cutting !== undefined) {
+        flush();
+        at = this.#feed(cutting, chunk, at, out);
+        run = at;
         continue;
       }
       if (this.#passing > 0) {
         const take = Math.min(this.#passing, chunk.length - at);
-        out.push(chunk.subarray(at, at + take));
         this.#passing -= take;
         at += take;
         continue;
       }
-      // A header: gathered until whole (at most 14 bytes), then passed or swallowed.
-      const need = Math.min(14, chunk.length - at);
-      const bytes = Buffer.concat([this.#header, chunk.subarray(at, at + need)]);
-      const header = parseHeader(bytes);
-      if (header === undefined) {
-        this.#header = Buffer.from(bytes);
-        at += need;
+      if (this.#header.length === 0) {
+        const header = parseHeader(chunk, at);
+        if (header === undefined) {
+          // Cut by the chunk's end: held back until the next chunk completes it.
+          flush();
+          this.#header = Buffer.from(chunk.subarray(at));
+          at = chunk.length;
+          run = at;
+          continue;
+        }
+        if (this.#begin(header)) {
+          flush();
+          at += header.headerBytes;
+          run = at;
+        } else at += header.headerBytes;
         continue;
       }
-      const used = header.headerBytes - this.#header.length;
-      at += used;
-      this.#header = Buffer.alloc(0);
-      this.#begin(header, bytes.subarray(0, header.headerBytes), out);
-      if (this.#standingAside) {
-        out.push(chunk.subarray(at));
-        break;
+      // A header split between two chunks (at most 14 bytes).
+      const held = Buffer.concat([this.#header, chunk.subarray(at, at + 14)]);
+      const header = parseHeader(held, 0);
+      if (header === undefined) {
+        this.#header = held;
+        at = chunk.length;
+        run = at;
+        continue;
       }
+      at += header.headerBytes - this.#header.length;
+      run = at;
+      this.#header = Buffer.alloc(0);
+      if (!this.#begin(header)) out.push(held.subarray(0, header.headerBytes));
     }
-    return out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out);
+    if (run === 0 && out.length === 0) return chunk;
+    flush();
+    if (out.length === 1) return out[0] as Buffer;
+    return out.length === 0 ? Buffer.alloc(0) : Buffer.concat(out);
   }
 
-  #begin(header: FrameHeader, raw: Buffer, out: Buffer[]): void {
+  /** Starts a frame; says whether its bytes are withheld to be cut (else they pass through). */
+  #begin(header: FrameHeader): boolean {
     const isData = header.opcode === TEXT || header.opcode === BINARY || header.opcode === CONTINUATION;
     const known = isData || header.opcode >= 0x8;
     if (header.irregular || !known || !Number.isSafeInteger(header.payloadBytes)) {
       this.#standingAside = true;
-      out.push(raw);
-      return;
+      this.#passing = Number.POSITIVE_INFINITY;
+      return false;
     }
     const cuttable = header.fin && !this.#fragmented && header.opcode !== CONTINUATION && header.payloadBytes > this.#threshold && header.payloadBytes <= this.#options.maxPayloadBytes;
     if (isData) {
@@ -204,9 +232,8 @@ export class GiantFrameCutter {
       if (header.fin && header.opcode === CONTINUATION) this.#fragmented = false;
     }
     if (!cuttable) {
-      out.push(raw);
       this.#passing = header.payloadBytes;
-      return;
+      return false;
     }
     const text = header.opcode === TEXT;
     this.#cutting = {
@@ -218,6 +245,7 @@ export class GiantFrameCutter {
       utf8: text ? new Utf8Check() : undefined,
       binaryHead: Buffer.alloc(0),
     };
+    return true;
   }
 
   /** Feeds the cut message its next payload bytes; when it is whole, hands ws its stand-in. */
