@@ -22,6 +22,16 @@ describe('progress', () => {
     expect(p.firstTerminal(0)).toEqual({ type: 'job.result', status: 'success' });
   });
 
+  it('paces on the frames of jobs outside the scenario without remembering them (a flood of them stays cheap)', () => {
+    const p = new Progress([2]);
+    p.accepted(0, 'j1');
+    for (let seq = 1; seq <= 1000; seq += 1) expect(p.observe('a', event('job_nobody_submitted', seq))).toBe(true);
+    expect(p.markedIn('a', 0)).toBe(0);
+    expect(p.observe('a', event('j1', 1001))).toBe(true);
+    expect(p.observe('a', event('j1', 1001))).toBe(false);
+    expect(p.markedIn('a', 0)).toBe(1);
+  });
+
   it('keeps counting when a server reuses a seq across jobs', () => {
     const p = new Progress([2, 2]);
     p.accepted(0, 'j1');

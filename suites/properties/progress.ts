@@ -39,6 +39,11 @@ function record(value: unknown): Record<string, unknown> | undefined {
 }
 
 const SEQUENCED = new Set(['job.event', 'job.result', 'job.error']);
+/**
+ * Seqs remembered per session (to tell a replay from a new event). A scenario's jobs emit a
+ * few hundred; past this a server is flooding them, and later replays count as new.
+ */
+const MAX_SEQS_PER_SESSION = 65_536;
 
 export class Progress {
   readonly #jobs: JobProgress[];
@@ -85,12 +90,18 @@ export class Progress {
     const seq = f.event_seq;
     if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) return false;
     const s = this.#session(session);
-    // Keyed with the job too, so a server that reuses a seq across jobs still paces the run.
-    const key = `${seq} ${String(f.job_id)}`;
-    if (s.seqs.has(key)) return false;
-    s.seqs.add(key);
     const job = typeof f.job_id === 'string' ? this.#byId.get(f.job_id) : undefined;
-    if (job !== undefined) this.#count(s, job, f);
+    // Frames of no job of the scenario (a flooding server's) pace the run but are not
+    // remembered: a flood of them grew this set by millions of keys.
+    if (job === undefined) {
+      this.#notify();
+      return true;
+    }
+    // Keyed with the job too, so a server that reuses a seq across jobs still paces the run.
+    const key = `${seq} ${f.job_id as string}`;
+    if (s.seqs.has(key)) return false;
+    if (s.seqs.size < MAX_SEQS_PER_SESSION) s.seqs.add(key);
+    this.#count(s, job, f);
     this.#notify();
     return true;
   }
