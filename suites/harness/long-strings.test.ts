@@ -45,10 +45,12 @@ describe('cutLongStrings', () => {
 
 describe('LongStringCutter', () => {
   /** The message fed in `cuts` pieces, split at the given points. */
+  /** `points`: where to split, as fractions of the message (whole numbers: byte offsets). */
   const streamed = (bytes: Buffer, points: readonly number[], secrets: readonly Buffer[] = []): Buffer => {
     const cutter = new LongStringCutter(secrets);
     let from = 0;
-    for (const point of [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b)) {
+    const offsets = points.map((p) => (Number.isInteger(p) ? p % (bytes.length + 1) : Math.floor(p * bytes.length)));
+    for (const point of [...new Set(offsets)].sort((a, b) => a - b)) {
       cutter.write(bytes.subarray(from, point));
       from = point;
     }
@@ -58,16 +60,19 @@ describe('LongStringCutter', () => {
 
   const unit = fc.constantFrom('a', 'é', '€', '😀', '\\\\', '\\"', '\\n', '\\u00e9', '\\/', ' ', '"');
   const shortContent = fc.array(unit, { maxLength: 12 }).map((units) => units.filter((u) => u !== '"').join(''));
-  const longContent = fc.tuple(unit.filter((u) => u !== '"'), fc.integer({ min: LONG_STRING_BYTES - 8, max: LONG_STRING_BYTES + 300 })).map(([u, bytes]) => long(u, bytes));
+  const longContent = fc.tuple(unit.filter((u) => u !== '"'), fc.integer({ min: LONG_STRING_BYTES - 8, max: LONG_STRING_BYTES + 20_000 })).map(([u, bytes]) => long(u, bytes));
   const structure = fc.constantFrom('{', '}', '[', ']', ',', ':', '0', '-1.5e3', 'true', 'null', ' ', '\n');
   const segment = fc.oneof(structure, shortContent.map((c) => `"${c}"`), longContent.map((c) => `"${c}"`));
   const message = fc.array(segment, { minLength: 1, maxLength: 8 }).map((parts) => Buffer.from(parts.join('')));
-  const points = fc.array(fc.nat(), { maxLength: 6 });
+  const points = fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), { maxLength: 8 });
 
   it('gives the text cutLongStrings gives for the whole, however the message is split', () => {
     fc.assert(
       fc.property(message, points, (bytes, at) => {
         expect(streamed(bytes, at).toString('utf8')).toBe(cutLongStrings(bytes));
+        // As a socket hands it on: many pieces inside each long string.
+        const every = Array.from({ length: Math.floor(bytes.length / 4093) }, (_, k) => (k + 1) * 4093);
+        expect(streamed(bytes, every).toString('utf8')).toBe(cutLongStrings(bytes));
       }),
       { numRuns: 150 },
     );

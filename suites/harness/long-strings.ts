@@ -99,7 +99,6 @@ function marker(moreBytes: number, secrets: readonly Buffer[]): Buffer {
 
 const U = 0x75;
 const RAW_CONTROL = Buffer.from([0x01]);
-const CLOSING_QUOTE = Buffer.from([QUOTE]);
 
 /** A long string while it streams past: its head, its size so far, and what was found in it. */
 interface LongString {
@@ -113,21 +112,25 @@ interface LongString {
 /**
  * cutLongStrings for a message that arrives in pieces: `write` each piece, then `end` gives the
  * text cutLongStrings gives for the whole (a string kept whole there: see the file's comment).
- * `secrets` are the known secrets as JSON text (Redactor.secretsInJson).
+ * `secrets` are the known secrets as JSON text (Redactor.secretsInJson). What passes through
+ * is held as views of the pieces, one per piece, and copied once by `end`: a message of many
+ * small strings (a welcome listing thousands of agents) costs its size, not an object per string.
  */
 export class LongStringCutter {
   readonly #secrets: readonly Buffer[];
   readonly #overlap: number;
-  readonly #out: Buffer[] = [];
+  /** The output so far, as views of the pieces and the cut strings' heads and markers. */
+  #out: Buffer[] = [];
+  #outBytes = 0;
   #inString = false;
   /** The previous byte was an escaping backslash. */
   #escaped = false;
-  /** Hex digits still due after a \u. */
+  /** Hex digits still due after a \\u. */
   #hexLeft = 0;
   #valid = true;
-  /** The current string's content while it is short. */
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
+  /** Where the current string's content starts in the output, and its bytes so far. */
+  #contentAt = 0;
+  #contentBytes = 0;
   #long: LongString | undefined;
 
   constructor(secrets: readonly Buffer[] = []) {
@@ -137,36 +140,55 @@ export class LongStringCutter {
 
   write(piece: Buffer): void {
     let at = 0;
+    // piece[run, at) passes through and is not in the output yet; -1 while a long string's
+    // content is skipped.
+    let run = this.#long === undefined ? 0 : -1;
     while (at < piece.length) {
       if (!this.#inString) {
         const open = piece.indexOf(QUOTE, at);
-        if (open < 0) {
-          this.#out.push(Buffer.from(piece.subarray(at)));
-          return;
-        }
-        this.#out.push(Buffer.from(piece.subarray(at, open + 1)));
+        if (open < 0) break;
         this.#inString = true;
         this.#valid = true;
         this.#escaped = false;
         this.#hexLeft = 0;
+        this.#contentAt = this.#outBytes + (open + 1 - run);
+        this.#contentBytes = 0;
         at = open + 1;
         continue;
       }
       const close = this.#scan(piece, at);
-      this.#content(piece.subarray(at, close < 0 ? piece.length : close));
-      if (close < 0) return;
-      this.#flushString(true);
+      const end = close < 0 ? piece.length : close;
+      const long = this.#long;
+      if (long !== undefined) {
+        this.#skipped(long, piece.subarray(at, end));
+      } else {
+        this.#contentBytes += end - at;
+        if (this.#contentBytes > LONG_STRING_BYTES) {
+          this.#push(piece.subarray(run, end));
+          run = -1;
+          this.#turnLong();
+        }
+      }
+      at = end;
+      if (close < 0) break;
+      if (this.#long !== undefined) {
+        this.#endLong(true);
+        run = close;
+      }
       this.#inString = false;
-      this.#out.push(CLOSING_QUOTE);
       at = close + 1;
     }
+    if (run >= 0) this.#push(piece.subarray(run));
   }
 
   /** The message's text, cut. */
   end(): Buffer {
     // An unterminated string: what is held of it, unterminated still (the message stays unparsable).
-    if (this.#inString) this.#flushString(false);
-    return Buffer.concat(this.#out);
+    if (this.#inString && this.#long !== undefined) this.#endLong(false);
+    const text = this.#out.length === 1 ? (this.#out[0] as Buffer) : Buffer.concat(this.#out, this.#outBytes);
+    this.#out = [];
+    this.#outBytes = 0;
+    return text;
   }
 
   /** Where the current string closes in `piece` (from `at`), or -1; tracks escapes and validity. */
@@ -190,23 +212,40 @@ export class LongStringCutter {
     return -1;
   }
 
-  #content(part: Buffer): void {
-    if (part.length === 0) return;
-    const long = this.#long;
-    if (long !== undefined) {
-      long.bytes += part.length;
-      this.#search(long, part);
-      return;
+  #push(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.#out.push(bytes);
+    this.#outBytes += bytes.length;
+  }
+
+  /** The current string passed LONG_STRING_BYTES: its content leaves the output, its head stays aside. */
+  #turnLong(): void {
+    const content = this.#truncate(this.#contentAt);
+    const long: LongString = { head: Buffer.from(content.subarray(0, headEnd(content, 0))), bytes: content.length, tail: Buffer.alloc(0), found: new Set() };
+    this.#long = long;
+    this.#search(long, content);
+  }
+
+  /** Cuts the output back to `length` bytes; returns what was cut off, as one buffer. */
+  #truncate(length: number): Buffer {
+    const cut: Buffer[] = [];
+    while (this.#outBytes > length) {
+      const last = this.#out.pop() as Buffer;
+      this.#outBytes -= last.length;
+      const keep = Math.max(0, length - this.#outBytes);
+      if (keep > 0) {
+        this.#out.push(last.subarray(0, keep));
+        this.#outBytes += keep;
+      }
+      cut.unshift(last.subarray(keep));
     }
-    this.#pending.push(part);
-    this.#pendingBytes += part.length;
-    if (this.#pendingBytes <= LONG_STRING_BYTES) return;
-    const content = Buffer.concat(this.#pending);
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    const started: LongString = { head: Buffer.from(content.subarray(0, headEnd(content, 0))), bytes: content.length, tail: Buffer.alloc(0), found: new Set() };
-    this.#long = started;
-    this.#search(started, content);
+    return Buffer.concat(cut);
+  }
+
+  #skipped(long: LongString, part: Buffer): void {
+    if (part.length === 0) return;
+    long.bytes += part.length;
+    this.#search(long, part);
   }
 
   #search(long: LongString, part: Buffer): void {
@@ -216,17 +255,13 @@ export class LongStringCutter {
     long.tail = Buffer.from(window.subarray(Math.max(0, window.length - this.#overlap)));
   }
 
-  #flushString(closed: boolean): void {
-    const long = this.#long;
-    if (long === undefined) {
-      this.#out.push(...this.#pending.map((part) => Buffer.from(part)));
-    } else {
-      this.#out.push(long.head, marker(long.bytes - long.head.length, [...long.found]));
-      // Not valid string content: the cut form must not parse either.
-      if (closed && !this.#valid) this.#out.push(RAW_CONTROL);
-    }
-    this.#pending = [];
-    this.#pendingBytes = 0;
+  /** Puts the long string's head and marker in the output in place of its content. */
+  #endLong(closed: boolean): void {
+    const long = this.#long as LongString;
+    this.#push(long.head);
+    this.#push(marker(long.bytes - long.head.length, [...long.found]));
+    // Not valid string content: the cut form must not parse either.
+    if (closed && !this.#valid) this.#push(RAW_CONTROL);
     this.#long = undefined;
   }
 }
