@@ -153,8 +153,9 @@ function cutBeforeParser(ws: WebSocket, cutter: GiantFrameCutter): boolean {
   if (receiver === undefined || typeof receiver.write !== 'function') return false;
   const write = (receiver.write as (chunk: Buffer) => boolean).bind(receiver);
   receiver.write = (chunk: Buffer): boolean => {
-    const bytes = cutter.transform(chunk);
-    return bytes.length === 0 ? true : write(bytes);
+    let drained = true;
+    for (const bytes of cutter.transform(chunk)) drained = write(bytes) && drained;
+    return drained;
   };
   return true;
 }

@@ -152,11 +152,11 @@ export class GiantFrameCutter {
   }
 
   /**
-   * The bytes to give ws for `chunk`: the chunk itself while nothing in it is cut (no copy),
-   * nothing while a message is being cut, its stand-in once it is whole.
+   * The bytes to give ws for `chunk`, in order: the chunk itself while nothing in it is cut (no
+   * copy), nothing while a message is being cut, its stand-in once it is whole.
    */
-  transform(chunk: Buffer): Buffer {
-    if (this.#standingAside) return chunk;
+  transform(chunk: Buffer): readonly Buffer[] {
+    if (this.#standingAside) return [chunk];
     const out: Buffer[] = [];
     let at = 0;
     // chunk[run, at) passes through untouched and is not in `out` yet.
@@ -210,10 +210,9 @@ export class GiantFrameCutter {
       this.#header = Buffer.alloc(0);
       if (!this.#begin(header)) out.push(held.subarray(0, header.headerBytes));
     }
-    if (run === 0 && out.length === 0) return chunk;
+    if (run === 0 && out.length === 0) return [chunk];
     flush();
-    if (out.length === 1) return out[0] as Buffer;
-    return out.length === 0 ? Buffer.alloc(0) : Buffer.concat(out);
+    return out;
   }
 
   /** Starts a frame; says whether its bytes are withheld to be cut (else they pass through). */
