@@ -4,6 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Connection, openConnection } from './connection.ts';
+import { serverFrameHeader } from './giant-frames.ts';
 import { isType, payloadOf } from './frames.ts';
 import { type ScriptedServer, dig, serverFrame, startScriptedServer } from './testing/scripted-server.ts';
 import { Transcript } from './transcript.ts';
@@ -440,8 +441,7 @@ describe('a server that cuts the TCP connection', () => {
 
   it('says when the socket ended in the middle of a giant frame (one it was cutting as it arrived)', async () => {
     const url = await rawServer((socket) => {
-      const header = Buffer.from([0x81, 127, 0, 0, 0, 0, 0, 0x40, 0, 0]); // a 4 MiB text frame
-      socket.write(Buffer.concat([header, Buffer.from(`{"s":"${'z'.repeat(200_000)}`)]));
+      socket.write(Buffer.concat([serverFrameHeader(0x1, 4 * 1024 * 1024), Buffer.from(`{"s":"${'z'.repeat(200_000)}`)]));
       setTimeout(() => socket.destroy(), 50);
     });
     const { connection } = await open(url);
@@ -456,8 +456,7 @@ describe('a server that cuts the TCP connection', () => {
       payload[0] = 0x22;
       payload[bytes - 1] = 0x22;
       payload[bytes >> 1] = 0xff;
-      const header = bytes < 65_536 ? Buffer.from([0x81, 126, bytes >> 8, bytes & 0xff]) : Buffer.from([0x81, 127, 0, 0, 0, 0, (bytes >>> 24) & 0xff, (bytes >>> 16) & 0xff, (bytes >>> 8) & 0xff, bytes & 0xff]);
-      return Buffer.concat([header, payload]);
+      return Buffer.concat([serverFrameHeader(0x1, bytes), payload]);
     };
     const errors: (string | undefined)[] = [];
     for (const bytes of [1000, 3 * 1024 * 1024]) {

@@ -1,18 +1,14 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GiantFrameCutter, STREAMED_FRAME_BYTES } from './giant-frames.ts';
+import { GiantFrameCutter, STREAMED_FRAME_BYTES, serverFrameHeader } from './giant-frames.ts';
 import { cutLongStrings } from './long-strings.ts';
 
-/** One server frame: unmasked, FIN as given. */
+/** One server frame: unmasked, FIN as given, `extra` header bits (RSV) set. */
 function frame(opcode: number, payload: Buffer, fin = true, extra = 0): Buffer {
-  const first = (fin ? 0x80 : 0) | extra | opcode;
-  const n = payload.length;
-  const header = n < 126 ? Buffer.from([first, n]) : n < 65_536 ? Buffer.from([first, 126, n >> 8, n & 0xff]) : Buffer.concat([Buffer.from([first, 127]), (() => {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64BE(BigInt(n));
-    return b;
-  })()]);
+  const header = serverFrameHeader(opcode, payload.length);
+  if (!fin) header[0] = (header[0] as number) & 0x7f;
+  header[0] = (header[0] as number) | extra;
   return Buffer.concat([header, payload]);
 }
 

@@ -53,8 +53,8 @@ function parseHeader(bytes: Buffer, at: number): FrameHeader | undefined {
   return { fin: (first & 0x80) !== 0, opcode: first & 0x0f, irregular: masked || (first & 0x70) !== 0, payloadBytes, headerBytes };
 }
 
-/** A frame header for an unmasked, final frame of `opcode` carrying `length` bytes. */
-function headerFor(opcode: number, length: number): Buffer {
+/** The header of an unmasked, final frame (as a server sends) of `opcode` carrying `length` bytes. */
+export function serverFrameHeader(opcode: number, length: number): Buffer {
   if (length < 126) return Buffer.from([0x80 | opcode, length]);
   if (length < 65_536) {
     const header = Buffer.from([0x80 | opcode, 126, 0, 0]);
@@ -260,7 +260,7 @@ export class GiantFrameCutter {
       this.#cutting = undefined;
       let payload = cutting.text === undefined ? cutting.binaryHead : cutting.text.end();
       if (cutting.utf8 !== undefined && !cutting.utf8.end()) payload = Buffer.concat([payload, Buffer.from([0xff])]);
-      out.push(headerFor(cutting.opcode, payload.length), payload);
+      out.push(serverFrameHeader(cutting.opcode, payload.length), payload);
       this.#cut.set(this.#messages - 1, { wireBytes: cutting.wireBytes, sha256: cutting.hash.digest('hex') });
     }
     return at + take;

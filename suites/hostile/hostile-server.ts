@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { EVENTS_BEFORE, type Misbehaviour, SCRIPT_EVENTS, parseMisbehaviourPath } from './misbehaviour.ts';
+import { serverFrameHeader } from '../harness/giant-frames.ts';
 
 const PATH_PREFIX = '/hostile/';
 const FLOOD_BATCH = 256;
@@ -17,25 +18,9 @@ const FLOOD_CAP = 5_000_000;
 const TRACE_ID = 'fd767a494fbcf512d25b459f19945d52';
 
 /** An unmasked server-to-client WebSocket frame header (RFC 6455 §5.2). */
-function frameHeader(opcode: number, length: number): Buffer {
-  if (length < 126) return Buffer.from([0x80 | opcode, length]);
-  if (length < 65_536) {
-    const header = Buffer.alloc(4);
-    header[0] = 0x80 | opcode;
-    header[1] = 126;
-    header.writeUInt16BE(length, 2);
-    return header;
-  }
-  const header = Buffer.alloc(10);
-  header[0] = 0x80 | opcode;
-  header[1] = 127;
-  header.writeBigUInt64BE(BigInt(length), 2);
-  return header;
-}
-
 function textFrame(text: string): Buffer {
   const payload = Buffer.from(text, 'utf8');
-  return Buffer.concat([frameHeader(0x1, payload.length), payload]);
+  return Buffer.concat([serverFrameHeader(0x1, payload.length), payload]);
 }
 
 function rawSocket(ws: WebSocket): Socket {
@@ -203,7 +188,7 @@ class HostilePeer {
         return;
       case 'over-limit':
         // The header announces the size; a little payload follows, the rest never does.
-        socket.write(Buffer.concat([frameHeader(0x1, m.mib * 1024 * 1024), Buffer.alloc(64 * 1024, 0x78)]));
+        socket.write(Buffer.concat([serverFrameHeader(0x1, m.mib * 1024 * 1024), Buffer.alloc(64 * 1024, 0x78)]));
         return;
       case 'flood':
         this.#flood(socket, EVENTS_BEFORE);
