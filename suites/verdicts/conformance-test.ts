@@ -145,9 +145,11 @@ function resolveEvidence(source: EvidenceSource): Evidence {
   return typeof source === 'function' ? source() : source;
 }
 
-class Judge implements ConformanceContext {
+export class Judge implements ConformanceContext {
   private readonly outcomes = new Map<string, RequirementOutcome>();
   private readonly inconclusiveIds = new Set<string>();
+  /** The latest note of ids not concluded, which the next id with the same reason joins. */
+  private lastInconclusive: { readonly reason: string; readonly ids: string[]; note: string } | undefined;
   /** The first MUST a `should` found broken: the test fails with it when it ends. */
   private failure: ConformanceFailure | undefined;
   private seen: (() => readonly TranscriptEntry[]) | undefined;
@@ -243,7 +245,17 @@ class Judge implements ConformanceContext {
   inconclusive(id: string, reason: string): void {
     if (!this.declared.includes(id)) throw new Error(`test left ${id} inconclusive but does not declare it in its requirements`);
     this.inconclusiveIds.add(id);
-    this.note(`${id} not concluded: ${reason}`);
+    // Ids left for one reason share one note (a campaign cut short leaves dozens).
+    const notes = this.meta.notes ?? [];
+    const last = this.lastInconclusive;
+    if (last !== undefined && last.reason === reason && notes.at(-1) === last.note) {
+      last.ids.push(id);
+      last.note = `${last.ids.join(', ')} not concluded: ${reason}`;
+      this.meta.notes = [...notes.slice(0, -1), last.note];
+      return;
+    }
+    this.lastInconclusive = { reason, ids: [id], note: `${id} not concluded: ${reason}` };
+    this.note(this.lastInconclusive.note);
   }
 
   /**
