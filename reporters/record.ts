@@ -3,6 +3,7 @@
 // record.json; `version` changes whenever a field changes meaning or is removed.
 import type { Requirement } from '../spec/requirement-types.ts';
 import type { ArcpTaskMeta, RequirementOutcome, Verdict } from '../suites/verdicts/types.ts';
+import { outcomesOfStoppedTest } from '../suites/verdicts/stopped.ts';
 import {
   type Baseline,
   type BaselineEntry,
@@ -297,13 +298,7 @@ function concludedOutcomes(test: CollectedTest, verdict: Verdict, levelOf: (id: 
   const failedOutsideCheck = test.state === 'failed' && (verdict === 'FAIL' || verdict === 'WARN') && !outcomes.some((o) => o.verdict === 'FAIL');
   if (!failedOutsideCheck) return [...outcomes];
   const stopped = `not concluded: the test stopped with ${firstLine(test.errors[0] ?? 'an error outside any check')}`;
-  const byId = new Map(outcomes.map((o) => [o.id, o]));
-  const ids = [...new Set([...(test.meta?.requirements ?? []), ...byId.keys()])];
-  return ids.map((id) => {
-    const judged = byId.get(id);
-    if (judged !== undefined && judged.verdict !== 'PASS') return judged;
-    return { id, verdict: levelOf(id) === 'MUST' || levelOf(id) === undefined ? ('FAIL' as const) : ('WARN' as const), detail: stopped };
-  });
+  return outcomesOfStoppedTest(test.meta?.requirements ?? [], outcomes, levelOf, stopped);
 }
 
 type Strictness = Pick<RunSettings, 'strict' | 'allowUntestable'>;

@@ -7,6 +7,7 @@ import { isHarnessError } from '../harness/errors.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { describeEntries } from './format.ts';
 import { isSelected, selectionFromEnv } from './selection.ts';
+import { outcomesOfStoppedTest } from './stopped.ts';
 import type { ArcpTaskMeta, RequirementOutcome, Verdict } from './types.ts';
 
 /** What a check saw, for a message a vendor can act on. */
@@ -276,10 +277,8 @@ export class Judge implements ConformanceContext {
    */
   stopVerdict(error: unknown): Verdict {
     if (!isHarnessError(error)) return 'FAIL';
-    return worstVerdict(this.declared.map((id) => {
-      const judged = this.outcomes.get(id);
-      return judged !== undefined && judged.verdict !== 'PASS' ? judged.verdict : brokenVerdict(id);
-    }));
+    const outcomes = outcomesOfStoppedTest(this.declared, [...this.outcomes.values()], (id) => requirement(id).level, 'stopped');
+    return worstVerdict(outcomes.map((o) => o.verdict));
   }
 
   /** Called after the body returns: every declared id must have been judged. */

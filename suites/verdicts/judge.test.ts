@@ -1,6 +1,7 @@
 import type { TestContext } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import type { TargetConfig } from '../harness/config.ts';
+import { HarnessError } from '../harness/errors.ts';
 import { Judge } from './conformance-test.ts';
 import type { ArcpTaskMeta } from './types.ts';
 
@@ -21,5 +22,28 @@ describe('Judge', () => {
     ]);
     // Each id still counts as not concluded, not as never judged.
     expect(() => judge.conclude()).not.toThrow();
+  });
+
+  it('gives a test stopped by a harness error the level of what it left: WARN when only SHOULDs were declared, FAIL with a MUST among them', () => {
+    const stop = new HarnessError('timeout', 'timed out after 5000 ms', { redact: (t) => t });
+    const judgeOf = (ids: string[]) => {
+      const meta: ArcpTaskMeta = { requirements: ids };
+      return new Judge({} as TargetConfig, ids, meta, {} as TestContext);
+    };
+    // CLOSE-001 and LIST-007 are SHOULDs, SEQ-001 a MUST (spec/requirements).
+    expect(judgeOf(['CLOSE-001', 'LIST-007']).stopVerdict(stop)).toBe('WARN');
+    expect(judgeOf(['CLOSE-001', 'SEQ-001']).stopVerdict(stop)).toBe('FAIL');
+    // A stopped test leaves no id at PASS, not even one it had checked (the record rule).
+    const passed = judgeOf(['SEQ-001', 'LIST-007']);
+    passed.should('SEQ-001', true, { expected: 'x', actual: 'x' });
+    expect(passed.stopVerdict(stop)).toBe('FAIL');
+    const warned = judgeOf(['SEQ-001', 'LIST-007']);
+    warned.should('LIST-007', false, { expected: 'x', actual: 'y' });
+    expect(warned.stopVerdict(new HarnessError('closed', 'closed', { redact: (t) => t }))).toBe('FAIL');
+    const onlyShould = judgeOf(['LIST-007', 'CLOSE-001']);
+    onlyShould.should('LIST-007', false, { expected: 'x', actual: 'y' });
+    expect(onlyShould.stopVerdict(stop)).toBe('WARN');
+    // Anything but a harness error is a FAIL.
+    expect(judgeOf(['LIST-007']).stopVerdict(new TypeError('x'))).toBe('FAIL');
   });
 });
