@@ -146,6 +146,7 @@ export class GiantFrameCutter {
 
   /** What was on the wire of the `ordinal`-th data message (0-based), if it reached ws cut; asked once. */
   takeCut(ordinal: number): CutMessage | undefined {
+    if (this.#cut.size === 0) return undefined; // every message but a giant one: no lookup
     const cut = this.#cut.get(ordinal);
     this.#cut.delete(ordinal);
     return cut;

@@ -146,11 +146,15 @@ function resolveEvidence(source: EvidenceSource): Evidence {
   return typeof source === 'function' ? source() : source;
 }
 
+function notConcluded(ids: readonly string[], reason: string): string {
+  return `${ids.join(', ')} not concluded: ${reason}`;
+}
+
 export class Judge implements ConformanceContext {
   private readonly outcomes = new Map<string, RequirementOutcome>();
   private readonly inconclusiveIds = new Set<string>();
-  /** The latest note of ids not concluded, which the next id with the same reason joins. */
-  private lastInconclusive: { readonly reason: string; readonly ids: string[]; note: string } | undefined;
+  /** The ids of the latest "not concluded" note, and its reason: the next id with that reason joins it. */
+  private lastInconclusive: { readonly reason: string; readonly ids: string[] } | undefined;
   /** The first MUST a `should` found broken: the test fails with it when it ends. */
   private failure: ConformanceFailure | undefined;
   private seen: (() => readonly TranscriptEntry[]) | undefined;
@@ -246,17 +250,17 @@ export class Judge implements ConformanceContext {
   inconclusive(id: string, reason: string): void {
     if (!this.declared.includes(id)) throw new Error(`test left ${id} inconclusive but does not declare it in its requirements`);
     this.inconclusiveIds.add(id);
-    // Ids left for one reason share one note (a campaign cut short leaves dozens).
+    // Ids left for one reason share one note (a campaign cut short leaves dozens), as long as
+    // no other note came in between.
     const notes = this.meta.notes ?? [];
     const last = this.lastInconclusive;
-    if (last !== undefined && last.reason === reason && notes.at(-1) === last.note) {
+    if (last !== undefined && last.reason === reason && notes.at(-1) === notConcluded(last.ids, reason)) {
       last.ids.push(id);
-      last.note = `${last.ids.join(', ')} not concluded: ${reason}`;
-      this.meta.notes = [...notes.slice(0, -1), last.note];
+      this.meta.notes = [...notes.slice(0, -1), notConcluded(last.ids, reason)];
       return;
     }
-    this.lastInconclusive = { reason, ids: [id], note: `${id} not concluded: ${reason}` };
-    this.note(this.lastInconclusive.note);
+    this.lastInconclusive = { reason, ids: [id] };
+    this.note(notConcluded([id], reason));
   }
 
   /**
