@@ -8,15 +8,19 @@
 // table, and the defects whose median exceeds 5 s. Timing is measured here, never asserted.
 //
 //   npx tsx bench/detection.ts [--seeds 5] [--default-seeds N] [--mode default|properties|both]
-//                              [--only defectA,defectB] [--limit-s 120]
+//                              [--only defectA,defectB] [--limit-s 120] [--jobs 1]
 //
-// Cost: runs one after another, each its detection time plus a few seconds (a miss: the whole
-// run, about 35 s for --only properties and a minute or more for a default run when idle), so
-// all defects x 5 seeds x both modes take hours; --mode, --only, --seeds and --default-seeds
-// narrow it. A mode whose suites judge none of a defect's requirements is not run at all.
+// Cost: each run is its detection time plus a few seconds (a miss: the whole run, about 35 s
+// for --only properties and a minute or more for a default run when idle), so all defects x 5
+// seeds x both modes take hours; --mode, --only, --seeds and --default-seeds narrow it, and
+// --jobs N runs N at once (each run is then slower: its times are measured on a loaded machine,
+// which the table's footer says). A mode whose suites judge none of a defect's requirements is
+// not run at all. A miss of a defect the defect matrix says only a project test can see
+// (suites/defect-matrix.json "elsewhere") names that test and why.
 import { parseArgs } from 'node:util';
 import { DEFECTS } from '../reference/defects.ts';
 import { readSuiteMap } from '../cli/suite-map.ts';
+import { readMatrix } from '../suites/defect-matrix.ts';
 import { type DefectInfo, judgedIn, type MeasuredRun, type Mode, measure } from './detection-run.ts';
 
 const SLOW_S = 5;
@@ -28,6 +32,7 @@ const { values } = parseArgs({
     mode: { type: 'string', default: 'both' },
     only: { type: 'string', default: '' },
     'limit-s': { type: 'string', default: '120' },
+    jobs: { type: 'string', default: '1' },
   },
 });
 
@@ -45,6 +50,7 @@ function positive(name: string, text: string): number {
 const seeds = positive('seeds', values.seeds);
 const seedsFor: Record<Mode, number> = { properties: seeds, default: values['default-seeds'] === undefined ? seeds : positive('default-seeds', values['default-seeds']) };
 const limitS = positive('limit-s', values['limit-s']);
+const jobs = positive('jobs', values.jobs);
 if (!['default', 'properties', 'both'].includes(values.mode)) fail(`--mode must be default, properties or both (got ${JSON.stringify(values.mode)})`);
 const modes: Mode[] = values.mode === 'both' ? ['properties', 'default'] : [values.mode as Mode];
 const only = values.only.split(',').map((s) => s.trim()).filter(Boolean);
@@ -81,28 +87,59 @@ const suiteMap = readSuiteMap();
 
 const total = modes.reduce((n, m) => n + seedsFor[m] * defects.length, 0);
 const started = performance.now();
-const rows: Row[] = [];
 let done = 0;
+const minutes = () => ((performance.now() - started) / 60_000).toFixed(1);
+
+interface Planned {
+  readonly defect: DefectInfo;
+  readonly mode: Mode;
+  readonly unjudged?: string;
+  readonly runs: Promise<MeasuredRun>[];
+}
+
+/** At most `jobs` kit runs at a time, started in the order asked for. */
+const queue: (() => void)[] = [];
+let running = 0;
+async function inSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= jobs) await new Promise<void>((resolve) => queue.push(resolve));
+  else running += 1;
+  try {
+    return await work();
+  } finally {
+    const next = queue.shift();
+    if (next === undefined) running -= 1;
+    else next();
+  }
+}
+
+const planned: Planned[] = [];
 for (const mode of modes) {
   for (const defect of defects) {
     if (judgedIn(mode, defect, suiteMap).length === 0) {
       const unjudged = `no test of this mode judges ${defect.requirements.join(', ')} (suites/suite-map.json): not run`;
-      rows.push({ defect: defect.name, mode, runs: [], unjudged });
       done += seedsFor[mode];
       console.error(`[${done}/${total}] ${defect.name} ${mode}: ${unjudged}`);
+      planned.push({ defect, mode, unjudged, runs: [] });
       continue;
     }
-    const runs: MeasuredRun[] = [];
-    for (let k = 1; k <= seedsFor[mode]; k++) {
-      const run = await measure(defect, mode, seedOf(k), limitS * 1000);
-      runs.push(run);
-      done += 1;
-      const what = run.detection === undefined ? run.miss : `detected at ${run.detection.seconds.toFixed(1)} s by ${run.detection.caughtBy}`;
-      console.error(`[${done}/${total}] ${defect.name} ${mode} seed ${seedOf(k)}: ${what} (${run.wallSeconds.toFixed(0)} s wall; ${((performance.now() - started) / 60_000).toFixed(1)} min so far)`);
-    }
-    rows.push({ defect: defect.name, mode, runs });
+    const runs = Array.from({ length: seedsFor[mode] }, (_, i) =>
+      inSlot(async () => {
+        const seed = seedOf(i + 1);
+        const run = await measure(defect, mode, seed, limitS * 1000);
+        done += 1;
+        const what = run.detection === undefined ? run.miss : `detected at ${run.detection.seconds.toFixed(1)} s by ${run.detection.caughtBy}`;
+        console.error(`[${done}/${total}] ${defect.name} ${mode} seed ${seed}: ${what} (${run.wallSeconds.toFixed(0)} s wall; ${minutes()} min so far)`);
+        return run;
+      }),
+    );
+    planned.push({ defect, mode, runs });
   }
 }
+const rows: Row[] = [];
+for (const p of planned) rows.push({ defect: p.defect.name, mode: p.mode, runs: await Promise.all(p.runs), ...(p.unjudged === undefined ? {} : { unjudged: p.unjudged }) });
+
+/** Where the defect matrix says a defect no example run can see is caught instead. */
+const elsewhere = new Map(Object.entries(readMatrix().defects).flatMap(([name, e]) => (e.elsewhere === undefined ? [] : [[name, e.elsewhere] as const])));
 
 const show = (s: number) => (Number.isFinite(s) ? s.toFixed(1) : '-');
 const table: string[][] = [['defect', 'mode', 'detected', 'median s', 'startup s', 'per seed s', 'caught by (test [requirement])']];
@@ -115,8 +152,12 @@ for (const row of rows) {
   const secs = row.runs.map((r) => r.detection?.seconds ?? Number.POSITIVE_INFINITY);
   const hits = row.runs.filter((r) => r.detection !== undefined);
   const med = median(secs);
-  const misses = [...new Set(row.runs.flatMap((r) => (r.miss === undefined ? [] : [r.miss])))];
-  const caught = hits.length > 0 ? mostCommon(hits.map((r) => r.detection?.caughtBy ?? '')) : misses.join('; ');
+  // One of each kind of miss: the same miss after 34 s and after 36 s reads as one.
+  const byKind = new Map(row.runs.flatMap((r) => (r.miss === undefined ? [] : [[r.miss.replace(/\d+/g, '#'), r.miss] as const])));
+  const misses = [...byKind.values()];
+  const other = elsewhere.get(row.defect);
+  const missed = other === undefined ? misses.join('; ') : `${misses.join('; ')}; caught by ${other.test} instead: ${other.why}`;
+  const caught = hits.length > 0 ? mostCommon(hits.map((r) => r.detection?.caughtBy ?? '')) : missed;
   const startups = row.runs.flatMap((r) => (r.startupSeconds === undefined ? [] : [r.startupSeconds]));
   const startup = startups.length === 0 ? '' : median(startups).toFixed(1);
   table.push([row.defect, row.mode, `${hits.length}/${row.runs.length}`, Number.isFinite(med) ? med.toFixed(1) : 'missed', startup, secs.map(show).join(' '), caught]);
@@ -137,5 +178,5 @@ const seedsText = modes.map((m) => `${m}: ${seedsFor[m]} seed(s)`).join(', ');
 console.log(
   `\n(${defects.length} defects; ${seedsText} (the kit's --seed ${seedOf(1)}, ${seedOf(2)}, ...); a run is stopped at the first verdict naming the defect (--bail-on its requirements) or after --run-timeout ${limitS} s; ` +
     `seconds from the run's start (after the embedded reference answered the preflight; vitest's start included) until that verdict, from the run's record; ` +
-    `'-' in "per seed" is a miss; ${((performance.now() - started) / 60_000).toFixed(1)} min wall in all)`,
+    `'-' in "per seed" is a miss; ${jobs} run(s) at a time; ${minutes()} min wall in all)`,
 );
