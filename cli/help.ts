@@ -57,8 +57,9 @@ Target
                          are UNTESTABLE (default: 15000)
   --run-timeout MS       bound of the whole run; past it the run stops and fails
                          (default: 2 min + per suite file max(30 s, 6 x --timeout);
-                         a server that lets 8 tests in a row time out is judged
-                         too slow: the run stops at once, and what it did not
+                         a server that lets 8 tests in a row time out, or 3
+                         time out on a reply still arriving, is judged too
+                         slow: the run stops at once, and what it did not
                          judge is UNTESTABLE)
 
 Selection

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CollectedTest } from './record.ts';
+import { FRAME_STILL_ARRIVING } from '../suites/harness/errors.ts';
 import { judgeTooSlow, SlowServerWatch, type TooSlow } from './slow-server.ts';
 
 const TIMEOUT = 'HarnessError: while judging JOB-001: timed out after 5000 ms on c1 waiting for job.accepted or a rejection for job.submit';
@@ -13,7 +14,7 @@ describe('SlowServerWatch', () => {
     expect(findings).toEqual([]);
     watch.observe('failed', [TIMEOUT.replace('5000', '7000')]);
     expect(findings).toEqual([
-      { overMsPerReply: 5000, streak: 3, reason: 'too slow: over 5000 ms per reply (3 tests in a row found no answer within the wait bound, --timeout)' },
+      { overMsPerReply: 5000, evidence: 'in 3 tests in a row', reason: 'too slow: over 5000 ms per reply (no answer within the wait bound, --timeout, in 3 tests in a row)' },
     ]);
     watch.observe('failed', [TIMEOUT]);
     expect(findings).toHaveLength(1);
@@ -33,10 +34,35 @@ describe('SlowServerWatch', () => {
     // The 1000 ms wait before the pass is not part of the streak.
     expect(findings.map((f) => f.overMsPerReply)).toEqual([5000]);
   });
+
+  it('judges it too slow sooner when waits ran out on replies seen arriving, whatever passed in between', () => {
+    const findings: TooSlow[] = [];
+    const watch = new SlowServerWatch((f) => findings.push(f), 8, 3);
+    const arriving = (ms: number) => `${TIMEOUT.replace('5000', String(ms))}; since the wait began nothing arrived; ${FRAME_STILL_ARRIVING} (the server sends slower than the wait bound)`;
+    watch.observe('failed', [arriving(6000)]);
+    watch.observe('passed', []);
+    watch.observe('failed', [TIMEOUT]);
+    watch.observe('failed', ['SEQ-001 (MUST): event_seq went from 3 to 3']);
+    // A real failure beside the wait: not a test that found only slowness.
+    watch.observe('failed', ['SEQ-001 (MUST): event_seq went from 3 to 3', arriving(1000)]);
+    watch.observe('failed', [arriving(7000)]);
+    expect(findings).toEqual([]);
+    watch.observe('passed', []);
+    watch.observe('failed', [TIMEOUT, arriving(6500)]);
+    expect(findings).toEqual([
+      {
+        overMsPerReply: 5000,
+        evidence: 'in 3 tests, each with a reply still arriving when its wait ran out',
+        reason: 'too slow: over 5000 ms per reply (no answer within the wait bound, --timeout, in 3 tests, each with a reply still arriving when its wait ran out)',
+      },
+    ]);
+    watch.observe('failed', [arriving(5000)]);
+    expect(findings).toHaveLength(1);
+  });
 });
 
 describe('judgeTooSlow', () => {
-  const finding: TooSlow = { overMsPerReply: 5000, streak: 8, reason: 'too slow: over 5000 ms per reply' };
+  const finding: TooSlow = { overMsPerReply: 5000, evidence: 'in 8 tests in a row', reason: 'too slow: over 5000 ms per reply' };
   const base = { file: 'suites/jobs/jobs.suite.ts', durationMs: 1 } as const;
   const fromTitle = (t: CollectedTest): string[] => /\[(.*)\]$/.exec(t.title)?.[1]?.split(', ') ?? [];
 

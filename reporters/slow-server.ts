@@ -1,13 +1,19 @@
 // A server too slow to test: when test after test fails only because a wait for the server
-// ran out, the rest of the run would do the same for many minutes. After TOO_SLOW_STREAK such
-// tests in a row (none passing or failing otherwise between them) the run stops, and what it
+// ran out, the rest of the run would do the same for many minutes. The run stops, and what it
 // did not judge is UNTESTABLE "too slow", never a PASS and never a FAIL that blames a MUST: a
-// wait that ran out on such a server cannot tell a missing reply from a late one.
+// wait that ran out on such a server cannot tell a missing reply from a late one. Two kinds of
+// evidence stop it: TOO_SLOW_STREAK such tests in a row (none passing or failing otherwise
+// between them), or TOO_SLOW_ARRIVING such tests, in a row or not, whose waits ran out while
+// a frame was part-way in: the reply was seen coming, slower than the bound. Tests that pass in
+// between (a server slow only after job.submit) do not hide that.
+import { FRAME_STILL_ARRIVING } from '../suites/harness/errors.ts';
 import type { RequirementOutcome } from '../suites/verdicts/types.ts';
 import { type CollectedTest, verdictOf } from './record.ts';
 
 /** Consecutive tests that failed only on a wait's timeout before the server is judged too slow. */
 export const TOO_SLOW_STREAK = 8;
+/** Tests that failed only on waits, one of which saw its reply still arriving, before the same. */
+export const TOO_SLOW_ARRIVING = 3;
 
 const TIMEOUT = /timed out after (\d+) ms\b/;
 
@@ -15,8 +21,8 @@ const TIMEOUT = /timed out after (\d+) ms\b/;
 export interface TooSlow {
   /** No reply came within this many ms in any wait of the streak (the smallest wait bound). */
   readonly overMsPerReply: number;
-  /** Tests in a row that found no answer within their wait. */
-  readonly streak: number;
+  /** How many tests found no answer within their wait, and how they show it: `in 8 tests in a row`. */
+  readonly evidence: string;
   /** `too slow: over N ms per reply (...)`: the run's interruption reason. */
   readonly reason: string;
 }
@@ -35,40 +41,49 @@ function waitBounds(state: string, errors: readonly string[]): number[] | undefi
 
 export class SlowServerWatch {
   #streak = 0;
-  #overMs = Number.POSITIVE_INFINITY;
+  #streakOverMs = Number.POSITIVE_INFINITY;
+  #arriving = 0;
+  #arrivingOverMs = Number.POSITIVE_INFINITY;
   #fired = false;
 
   constructor(
     private readonly onTooSlow: (finding: TooSlow) => void,
     private readonly streak = TOO_SLOW_STREAK,
+    private readonly arriving = TOO_SLOW_ARRIVING,
   ) {}
 
   /** One finished test: its state and error messages. */
   observe(state: string, errors: readonly string[]): void {
-    if (state === 'skipped' || state === 'pending') return;
+    if (state === 'skipped' || state === 'pending' || this.#fired) return;
     const bounds = waitBounds(state, errors);
     if (bounds === undefined) {
       this.#streak = 0;
-      this.#overMs = Number.POSITIVE_INFINITY;
+      this.#streakOverMs = Number.POSITIVE_INFINITY;
       return;
     }
     this.#streak += 1;
     // Every reply of the streak took longer than its wait: the smallest wait is what held for all.
-    this.#overMs = Math.min(this.#overMs, ...bounds);
-    if (this.#streak >= this.streak && !this.#fired) {
-      this.#fired = true;
-      this.onTooSlow({
-        overMsPerReply: this.#overMs,
-        streak: this.#streak,
-        reason: `too slow: over ${this.#overMs} ms per reply (${this.#streak} tests in a row found no answer within the wait bound, --timeout)`,
-      });
+    this.#streakOverMs = Math.min(this.#streakOverMs, ...bounds);
+    if (errors.some((e) => e.includes(FRAME_STILL_ARRIVING))) {
+      this.#arriving += 1;
+      this.#arrivingOverMs = Math.min(this.#arrivingOverMs, ...bounds);
     }
+    if (this.#arriving >= this.arriving) {
+      this.#fire(this.#arrivingOverMs, `in ${this.#arriving} tests, each with a reply still arriving when its wait ran out`);
+    } else if (this.#streak >= this.streak) {
+      this.#fire(this.#streakOverMs, `in ${this.#streak} tests in a row`);
+    }
+  }
+
+  #fire(overMsPerReply: number, evidence: string): void {
+    this.#fired = true;
+    this.onTooSlow({ overMsPerReply, evidence, reason: `too slow: over ${overMsPerReply} ms per reply (no answer within the wait bound, --timeout, ${evidence})` });
   }
 }
 
 /** What a too-slow run says of each requirement it did not judge. */
 export function notJudgedBecauseTooSlow(finding: TooSlow): string {
-  return `not judged: the server is too slow to test (no reply within ${finding.overMsPerReply} ms in ${finding.streak} tests in a row; the run stopped). Raise --timeout above the server's reply time to judge it`;
+  return `not judged: the server is too slow to test (no reply within ${finding.overMsPerReply} ms ${finding.evidence}; the run stopped). Raise --timeout above the server's reply time to judge it`;
 }
 
 /** A test that said something of its own: passed, or failed on more than a wait. */

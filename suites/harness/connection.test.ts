@@ -4,6 +4,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Connection, openConnection } from './connection.ts';
+import { FRAME_STILL_ARRIVING } from './errors.ts';
 import { serverFrameHeader } from './giant-frames.ts';
 import { isType, payloadOf } from './frames.ts';
 import { type ScriptedServer, dig, serverFrame, startScriptedServer } from './testing/scripted-server.ts';
@@ -470,6 +471,21 @@ describe('a server that cuts the TCP connection', () => {
     }
     expect(errors[0]).toMatch(/invalid utf-8/i);
     expect(errors[1]).toBe(errors[0]);
+  });
+
+  it('says when a wait ran out on a reply still arriving (a slow server), and only then', async () => {
+    const messages: string[] = [];
+    for (const part of [Buffer.alloc(0), Buffer.from([0x81, 100, 0x7b, 0x22]), Buffer.concat([serverFrameHeader(0x1, 4 * 1024 * 1024), Buffer.from('{"s":"zz')])]) {
+      const url = await rawServer((socket) => {
+        socket.write(part); // and nothing more, until the test ends
+        cleanups.push(() => void socket.destroy());
+      });
+      const { connection } = await open(url);
+      messages.push((await rejection(connection.waitFor(isType('session.welcome'), { description: 'a welcome', timeoutMs: 100 }))).message);
+    }
+    expect(messages[0]).toMatch(/nothing arrived$/);
+    // A small frame in ws's parser, and a giant one in the cutter.
+    for (const m of messages.slice(1)) expect(m).toMatch(new RegExp(`nothing arrived; ${FRAME_STILL_ARRIVING} \\(the server sends slower than the wait bound\\)$`));
   });
 
   it('says when the socket ended in the middle of a frame', async () => {

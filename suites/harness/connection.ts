@@ -5,7 +5,7 @@
 import WebSocket, { type RawData } from 'ws';
 import { ARCP_VERSION } from '../../spec/messages.ts';
 import { validateFrame } from '../../spec/validate.ts';
-import { HarnessError, type HarnessEvidence } from './errors.ts';
+import { FRAME_STILL_ARRIVING, HarnessError, type HarnessEvidence } from './errors.ts';
 import { GiantFrameCutter } from './giant-frames.ts';
 import { type FramePredicate, type WireFrame, isWireFrame, summarizeEntries } from './frames.ts';
 import { nextMessageId } from './ids.ts';
@@ -132,10 +132,11 @@ function toBuffer(data: RawData): Buffer {
 }
 
 /**
- * Whether ws's receiver was inside a frame when the socket ended (a server that cut the
- * connection mid-frame). Reads ws 8 internals, so anything unexpected reads as "no".
+ * Whether ws's receiver is inside a frame: when the socket ended, a server that cut the
+ * connection mid-frame; when a wait ran out, a reply still arriving. Reads ws 8 internals, so
+ * anything unexpected reads as "no".
  */
-function endedMidFrame(ws: WebSocket): boolean {
+function insideFrame(ws: WebSocket): boolean {
   const receiver = (ws as unknown as { _receiver?: { _state?: unknown; _bufferedBytes?: unknown } })._receiver;
   if (receiver === undefined) return false;
   const state = receiver._state;
@@ -540,11 +541,16 @@ export class Connection {
     return this.#inbox.slice(this.#slot(after));
   }
 
+  #insideFrame(): boolean {
+    return insideFrame(this.#ws) || this.#cutter?.midFrame === true;
+  }
+
   #timeoutError(waiter: Waiter, timeoutMs: number): HarnessError {
     return new HarnessError(
       'timeout',
       `timed out after ${timeoutMs} ms on ${this.id} waiting for ${waiter.description}; ` +
-        `since the wait began ${summarizeEntries(this.#since(waiter.after))}`,
+        `since the wait began ${summarizeEntries(this.#since(waiter.after))}` +
+        (this.#insideFrame() ? `; ${FRAME_STILL_ARRIVING} (the server sends slower than the wait bound)` : ''),
       { redact: (t) => this.#redact(t), evidence: this.#waitEvidence(waiter.after) },
     );
   }
@@ -583,7 +589,7 @@ export class Connection {
     if (this.#closeInfo !== undefined) return;
     const info = { code, reason };
     this.#closeInfo = info;
-    if (this.#lastError === undefined && code === 1006 && (endedMidFrame(this.#ws) || this.#cutter?.midFrame === true)) {
+    if (this.#lastError === undefined && code === 1006 && this.#insideFrame()) {
       this.#lastError = 'the socket ended in the middle of a WebSocket frame';
     }
     this.#pendingPings = [];

@@ -30,6 +30,12 @@ export interface HarnessEvidence {
   readonly witnesses: readonly number[];
 }
 
+/**
+ * Said by a wait that ran out while a server frame was part-way in: the reply is coming, slower
+ * than the wait bound. Direct evidence of a slow server (reporters/slow-server.ts reads it).
+ */
+export const FRAME_STILL_ARRIVING = 'a frame was still arriving when the wait ran out';
+
 export class HarnessError extends Error {
   override readonly name = 'HarnessError';
   readonly kind: HarnessErrorKind;
