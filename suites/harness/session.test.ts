@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseProfile, type Profile } from './config.ts';
 import { forJob, isType, payloadOf } from './frames.ts';
 import { isRedacted } from './redact.ts';
-import { type Session, connect, connectRaw, awaitWelcome, helloPayload } from './session.ts';
+import { AGENTS_KEPT, type Session, connect, connectRaw, awaitWelcome, helloPayload } from './session.ts';
 import { type Script, type ScriptedServer, dig, serverFrame, startScriptedServer, welcomeFrame, welcoming } from './testing/scripted-server.ts';
 import { Transcript } from './transcript.ts';
 import { rejection } from './testing/rejection.ts';
@@ -68,6 +68,16 @@ describe('connect', () => {
     expect(session.resumeToken).toBe(RT1);
     expect(isRedacted(payloadOf(session.welcome).resume_token)).toBe(true);
     expect(session.lastEventSeq).toBeUndefined();
+  });
+
+  it('keeps of a long agent inventory its first entries and the profile’s agent, wherever it is listed; VER-001’s shape is judged on all of it', async () => {
+    const others = Array.from({ length: 5000 }, (_, k) => ({ name: `x-${k}`, versions: ['1.0.0'] }));
+    const conformance = { name: 'conformance', versions: ['2.0.0'], default: '2.0.0' };
+    const server = await serve(welcoming({ sessionId: 'sess_a', agents: [...others.slice(0, 4000), conformance, 7, ...others.slice(4000)] }));
+    const session = await open(server.url);
+    expect(session.agents.map((a) => a.name)).toEqual([...others.slice(0, AGENTS_KEPT).map((a) => a.name), 'conformance']);
+    expect(session.agents.at(-1)).toEqual(conformance);
+    expect(session.agentInventory.notRich).toEqual([7]);
   });
 
   it('offers the profile’s features by default and takes the session id from the payload if needed', async () => {

@@ -191,45 +191,36 @@ export function isRichAgent(entry: unknown): entry is AgentInfo {
 }
 
 /**
- * Normalises the welcome's agent inventory (DESIGN §5: names or {name, versions, default}).
- * A rich entry is taken as it came, not copied: a welcome listing megabytes of agents then
- * costs a session the list of references, not a second inventory.
+ * How many entries of a welcome's agent inventory a session keeps besides the one the profile
+ * names: the kit reads only the conformance agent's entry (and the first, as a fallback), so a
+ * welcome listing megabytes of agents costs a session a few entries, not the inventory.
  */
-export function agentsOf(welcome: WireFrame): AgentInfo[] {
+export const AGENTS_KEPT = 64;
+
+/**
+ * Normalises the welcome's agent inventory (DESIGN §5: names or {name, versions, default}).
+ * With `named`, a longer list keeps its first AGENTS_KEPT entries and every entry of that
+ * name. A rich entry is taken as it came, not copied.
+ */
+export function agentsOf(welcome: WireFrame, named?: string): AgentInfo[] {
   const agents = capabilitiesOf(welcome).agents;
   if (!Array.isArray(agents)) return [];
   const out: AgentInfo[] = [];
-  for (const agent of agents) {
-    if (typeof agent === 'string' && agent !== '') {
-      out.push({ name: agent, versions: [] });
+  for (const [k, agent] of agents.entries()) {
+    const name = typeof agent === 'string' ? agent : isWireFrame(agent) ? stringField(agent.name) : undefined;
+    if (name === undefined || name === '') continue;
+    if (named !== undefined && k >= AGENTS_KEPT && name !== named) continue;
+    if (typeof agent === 'string') {
+      out.push({ name, versions: [] });
     } else if (isRichAgent(agent)) {
       out.push(agent);
-    } else if (isWireFrame(agent) && stringField(agent.name) !== undefined) {
+    } else if (isWireFrame(agent)) {
       const versions = Array.isArray(agent.versions) ? agent.versions.filter((v): v is string => typeof v === 'string') : [];
       const fallback = stringField(agent.default);
-      out.push({ name: agent.name as string, versions, ...(fallback === undefined ? {} : { default: fallback }) });
+      out.push({ name, versions, ...(fallback === undefined ? {} : { default: fallback }) });
     }
   }
   return out;
-}
-
-function sameAgent(a: AgentInfo, b: AgentInfo): boolean {
-  return a.name === b.name && a.default === b.default && a.versions.length === b.versions.length && a.versions.every((v, k) => v === b.versions[k]);
-}
-
-/** The latest agent list a session adopted: a server lists the same inventory to every session. */
-let latestAgents: WeakRef<readonly AgentInfo[]> | undefined;
-
-/**
- * `agents`, or an equal list a session already holds: sessions whose welcomes list the same
- * agents share one list (a welcome of megabytes of agents then costs a worker one inventory,
- * not one per open session).
- */
-function sharedAgents(agents: readonly AgentInfo[]): readonly AgentInfo[] {
-  const latest = latestAgents?.deref();
-  if (latest !== undefined && latest.length === agents.length && latest.every((a, k) => sameAgent(a, agents[k] as AgentInfo))) return latest;
-  latestAgents = new WeakRef(agents);
-  return agents;
 }
 
 /** What a session keeps of its welcome's `capabilities.agents` besides the normalised list (for VER-001). */
@@ -522,7 +513,7 @@ export class Session {
     const accepted = capabilitiesOf(welcome).features;
     const welcomed = Array.isArray(accepted) ? accepted.filter((f): f is string => typeof f === 'string') : [];
     this.#features = new Set(negotiateFeatures(this.offeredFeatures, welcomed));
-    this.#agents = sharedAgents(agentsOf(welcome));
+    this.#agents = agentsOf(welcome, this.profile.agent);
     this.#agentInventory = inventoryOf(welcome);
     connection.sessionId = this.sessionId;
   }
