@@ -488,6 +488,27 @@ describe('a server that cuts the TCP connection', () => {
     for (const m of messages.slice(1)) expect(m).toMatch(new RegExp(`nothing arrived; ${FRAME_STILL_ARRIVING} \\(the server sends slower than the wait bound\\)$`));
   });
 
+  it('does not take frames that keep coming whole, each in two pieces, for a slow reply', async () => {
+    const frame = serverFrame('job.event', { kind: 'log', body: { level: 'info', message: 'flood' } }, { job_id: 'j_nobody' });
+    const bytes = Buffer.concat([serverFrameHeader(0x1, Buffer.byteLength(JSON.stringify(frame))), Buffer.from(JSON.stringify(frame))]);
+    const url = await rawServer((socket) => {
+      // Half a frame, the rest 5 ms later, every 10 ms: part-way in half of the time.
+      const timer = setInterval(() => {
+        socket.write(bytes.subarray(0, 20));
+        setTimeout(() => socket.writable && socket.write(bytes.subarray(20)), 5);
+      }, 10);
+      cleanups.push(() => {
+        clearInterval(timer);
+        socket.destroy();
+      });
+    });
+    const { connection } = await open(url);
+    // Long against the 10 ms between frames: only a stall of over half of it could age the latest whole frame.
+    const error = await rejection(connection.waitFor(isType('session.welcome'), { description: 'a welcome', timeoutMs: 3000 }));
+    expect(error.message).toMatch(/frame\(s\) arrived/);
+    expect(error.message).not.toContain(FRAME_STILL_ARRIVING);
+  });
+
   it('says when the socket ended in the middle of a frame', async () => {
     const url = await rawServer((socket) => {
       socket.write(Buffer.from([0x81, 100, 0x7b, 0x22])); // a 100-byte text frame, 2 bytes of it

@@ -198,6 +198,8 @@ export class Connection {
   #cutter: GiantFrameCutter | undefined;
   /** Data messages received so far: the ordinal the cutter names a cut message by. */
   #messagesIn = 0;
+  /** When the latest message was whole (or the connection opened): a flood keeps it recent. */
+  #lastMessageAt = performance.now();
   #messagesCut = 0;
 
   /** Use `openConnection`. */
@@ -404,6 +406,7 @@ export class Connection {
     // bound is parsed with its long strings cut (long-strings.ts), unless they hold a secret.
     const cut = this.#cutter?.takeCut(this.#messagesIn);
     this.#messagesIn += 1;
+    this.#lastMessageAt = performance.now();
     if (cut !== undefined) this.#messagesCut += 1;
     const wireBytes = cut?.wireBytes ?? buffer.length;
     const redactor = this.transcript.redactor;
@@ -545,12 +548,20 @@ export class Connection {
     return insideFrame(this.#ws) || this.#cutter?.midFrame === true;
   }
 
+  /**
+   * A reply still arriving, slower than the wait bound: a frame part-way in, and no message
+   * whole for half the wait or more. Frames that keep coming whole (a flood) are not slowness.
+   */
+  #slowReply(timeoutMs: number): boolean {
+    return this.#insideFrame() && performance.now() - this.#lastMessageAt >= timeoutMs / 2;
+  }
+
   #timeoutError(waiter: Waiter, timeoutMs: number): HarnessError {
     return new HarnessError(
       'timeout',
       `timed out after ${timeoutMs} ms on ${this.id} waiting for ${waiter.description}; ` +
         `since the wait began ${summarizeEntries(this.#since(waiter.after))}` +
-        (this.#insideFrame() ? `; ${FRAME_STILL_ARRIVING} (the server sends slower than the wait bound)` : ''),
+        (this.#slowReply(timeoutMs) ? `; ${FRAME_STILL_ARRIVING} (the server sends slower than the wait bound)` : ''),
       { redact: (t) => this.#redact(t), evidence: this.#waitEvidence(waiter.after) },
     );
   }

@@ -31,8 +31,9 @@ export interface HarnessEvidence {
 }
 
 /**
- * Said by a wait that ran out while a server frame was part-way in: the reply is coming, slower
- * than the wait bound. Direct evidence of a slow server (reporters/slow-server.ts reads it).
+ * Said by a wait that ran out while a server frame was part-way in and no message had come
+ * whole for half the wait: the reply is coming, slower than the wait bound. Direct evidence of
+ * a slow server (reporters/slow-server.ts, suites/properties/run-scenario.ts read it).
  */
 export const FRAME_STILL_ARRIVING = 'a frame was still arriving when the wait ran out';
 
@@ -58,4 +59,9 @@ export class HarnessError extends Error {
 
 export function isHarnessError(error: unknown, kind?: HarnessErrorKind): error is HarnessError {
   return error instanceof HarnessError && (kind === undefined || error.kind === kind);
+}
+
+/** A wait that ran out on a reply still arriving (FRAME_STILL_ARRIVING): the server is slower than the wait bound. */
+export function isSlowReply(error: unknown): boolean {
+  return isHarnessError(error, 'timeout') && error.message.includes(FRAME_STILL_ARRIVING);
 }

@@ -86,6 +86,15 @@ describe('the kit against the hostile catalogue (subprocess)', { timeout: 3 * RU
     for (const t of notJudged) expect(t.verdict, t.key).toBe('UNTESTABLE');
   });
 
+  it('ends property campaigns against a server that answers one byte per second at their first slow reply, and judges it too slow', async () => {
+    const run = await runKit({ kind: 'slow-drip', stage: 'submit', chunkBytes: 1, intervalMs: 1000 }, ['--only', 'properties']);
+    expect(run.record.interrupted).toMatch(/^too slow: over 5000 ms per reply \(.*each with a reply still arriving when its wait ran out\)$/);
+    expect(run.record.unfinished).toEqual([]);
+    const campaigns = run.record.tests.filter((t) => t.file.startsWith('suites/properties/'));
+    expect(campaigns.length).toBeGreaterThanOrEqual(3);
+    for (const t of campaigns) expect(t.verdict, t.key).toBe('UNTESTABLE');
+  });
+
   it('fails a reset in the middle of a frame with the frames up to it, and the command that runs the test again', async () => {
     const run = await runKit({ kind: 'reset-mid-frame', stage: 'stream' });
     expect(run.code).toBe(1);

@@ -6,6 +6,10 @@ import { replayEngine } from './replay-engine.ts';
 import { ScenarioAborted, runScenario } from './run-scenario.ts';
 import { SCENARIO_VERSION, type Scenario } from './scenario.ts';
 import { startReferenceTarget, type ReferenceTarget } from './testing/reference-target.ts';
+import { DEFAULT_PROFILE } from '../harness/config.ts';
+import { FRAME_STILL_ARRIVING } from '../harness/errors.ts';
+import { misbehaviourPath } from '../hostile/misbehaviour.ts';
+import { useHostileServer } from '../hostile/use-hostile-server.ts';
 
 // One job that lingers, watched by a subscriber of the other principal; the submitter drops
 // mid-job and resumes two events back, cancels twice near the end, and lists afterwards.
@@ -102,5 +106,21 @@ describe('runScenario against the reference runtime', () => {
   it('aborts with a clear error when the submitting session cannot be opened', async () => {
     await expect(runScenario(scenario, { ...ref.target, url: 'ws://127.0.0.1:1/arcp', timeoutMs: 1000 }, { checkers })).rejects.toThrow(ScenarioAborted);
     await expect(runScenario(scenario, { ...ref.target, tokens: { primary: 'not-a-token' } }, { checkers })).rejects.toThrow(/cannot open the submitting session: .*UNAUTHENTICATED/);
+  });
+});
+
+describe('runScenario against a server slower than the wait bound', () => {
+  const hostile = useHostileServer();
+
+  it('aborts the run at the first wait that ran out on a reply still arriving, instead of waiting out every later one', async () => {
+    const url = `${hostile().url}${misbehaviourPath({ kind: 'slow-drip', stage: 'submit', chunkBytes: 1, intervalMs: 1000 })}`;
+    const target = { url, tokens: { primary: 'tok-slow', secondary: 'tok-slow-2' }, profile: DEFAULT_PROFILE, timeoutMs: 1500 };
+    const error = await runScenario(scenario, target, { checkers }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ScenarioAborted);
+    expect((error as Error).message).toMatch(/^owner submit: timed out after 1500 ms on \S+ waiting for job\.accepted or a rejection for the submit of job 0/);
+    expect((error as Error).message).toContain(FRAME_STILL_ARRIVING);
   });
 });

@@ -8,7 +8,7 @@
 import { checkTranscript, principalLabel, type CheckerFactory, type Violation } from '../checkers/index.ts';
 import type { Profile } from '../harness/config.ts';
 import type { Connection } from '../harness/connection.ts';
-import { isHarnessError } from '../harness/errors.ts';
+import { isHarnessError, isSlowReply } from '../harness/errors.ts';
 import { isWireFrame, payloadOf, type WireFrame } from '../harness/frames.ts';
 import { isRejection } from '../harness/job-holdings.ts';
 import { connect, type Session } from '../harness/session.ts';
@@ -267,6 +267,9 @@ class Execution {
       }
     } catch (error) {
       if (!isHarnessError(error)) throw error;
+      // A reply seen coming slower than the wait bound: every later wait of the campaign would
+      // run out the same way, for minutes. The campaign ends on it (reporters/slow-server.ts).
+      if (isSlowReply(error)) throw new ScenarioAborted(`${name} ${action.op}: ${error.message}`, { cause: error });
       this.#note(`${name} ${action.op}: ${error.message}`);
       if (isHarnessError(error, 'closed')) this.#unexercised ??= `${name} lost its session at its ${action.op}: ${error.message}`;
     } finally {
@@ -513,7 +516,7 @@ class Execution {
   }
 }
 
-/** Runs `scenario` against `target`; see the file comment. Throws ScenarioAborted when it cannot start. */
+/** Runs `scenario` against `target`; see the file comment. Throws ScenarioAborted when it cannot start, or the server replies slower than the wait bound. */
 export function runScenario(scenario: Scenario, target: ScenarioTarget, options: RunOptions): Promise<ScenarioRun> {
   return new Execution(scenario, target, options).execute();
 }
