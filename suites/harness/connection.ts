@@ -6,11 +6,12 @@ import WebSocket, { type RawData } from 'ws';
 import { ARCP_VERSION } from '../../spec/messages.ts';
 import { validateFrame } from '../../spec/validate.ts';
 import { FRAME_STILL_ARRIVING, HarnessError, type HarnessEvidence } from './errors.ts';
-import { GiantFrameCutter } from './giant-frames.ts';
+import { GiantFrameCutter, STREAMED_FRAME_BYTES } from './giant-frames.ts';
 import { type FramePredicate, type WireFrame, isWireFrame, summarizeEntries } from './frames.ts';
 import { nextMessageId } from './ids.ts';
 import { JobHoldings } from './job-holdings.ts';
 import { collectAfterLargeMessage } from './large-message-gc.ts';
+import { parseBoundingAgentList } from './long-agent-lists.ts';
 import { cutLongStrings } from './long-strings.ts';
 import { costOf, type Transcript } from './transcript.ts';
 import type { FrameEntry, FrameVerdict, TranscriptEntry } from './transcript-types.ts';
@@ -44,6 +45,11 @@ export interface ConnectionOptions {
    * bounded, else no limit.
    */
   readonly inboxLimit?: number;
+  /**
+   * The agent the kit asks for (the profile's): its entries stay in a welcome's agent list
+   * of many thousand (long-agent-lists.ts), wherever they are listed.
+   */
+  readonly agentName?: string;
 }
 
 /** Envelope fields `send` may add; `arcp`, `id` and `type` are always set. */
@@ -131,6 +137,9 @@ function toBuffer(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
+/** Messages over this size are scanned for a long agent list (smaller ones are cheap to parse whole). */
+const AGENT_LIST_SCAN_BYTES = STREAMED_FRAME_BYTES;
+
 /**
  * Whether ws's receiver is inside a frame: when the socket ended, a server that cut the
  * connection mid-frame; when a wait ran out, a reply still arriving. Reads ws 8 internals, so
@@ -198,6 +207,8 @@ export class Connection {
   #cutter: GiantFrameCutter | undefined;
   /** Data messages received so far: the ordinal the cutter names a cut message by. */
   #messagesIn = 0;
+  readonly #agentName: string | undefined;
+  #agentEntriesElided = 0;
   /** When the latest message was whole (or the connection opened): a flood keeps it recent. */
   #lastMessageAt = performance.now();
   #messagesCut = 0;
@@ -212,6 +223,7 @@ export class Connection {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
     this.autoPong = options.autoPong ?? true;
     this.#inboxLimit = options.inboxLimit;
+    this.#agentName = options.agentName;
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -243,6 +255,11 @@ export class Connection {
   /** Messages that reached the kit cut as they arrived, never whole (giant-frames.ts). */
   get messagesCutAsArrived(): number {
     return this.#messagesCut;
+  }
+
+  /** Entries of long agent lists left out, each of the shape of one kept (long-agent-lists.ts). */
+  get agentEntriesElided(): number {
+    return this.#agentEntriesElided;
   }
 
   get isOpen(): boolean {
@@ -410,14 +427,18 @@ export class Connection {
     if (cut !== undefined) this.#messagesCut += 1;
     const wireBytes = cut?.wireBytes ?? buffer.length;
     const redactor = this.transcript.redactor;
-    const text = cut !== undefined || buffer.length <= this.transcript.frameBytes ? buffer.toString('utf8') : cutLongStrings(buffer, (from, to) => redactor.mentionedIn(buffer, from, to));
+    const asSent = cut !== undefined || buffer.length <= this.transcript.frameBytes;
+    const text = asSent ? buffer.toString('utf8') : cutLongStrings(buffer, (from, to) => redactor.mentionedIn(buffer, from, to));
     let frame: unknown;
     let verdict: FrameVerdict;
     if (isBinary) {
       verdict = invalid(`binary WebSocket message (${wireBytes} bytes): ARCP frames are JSON text messages`);
     } else {
       try {
-        frame = JSON.parse(text);
+        // A welcome listing many thousand agents keeps a bounded list (same verdicts).
+        const bounded = buffer.length > AGENT_LIST_SCAN_BYTES ? parseBoundingAgentList(asSent ? buffer : Buffer.from(text), this.#wantedInAgentLists()) : undefined;
+        frame = bounded === undefined ? JSON.parse(text) : bounded.value;
+        this.#agentEntriesElided += bounded?.agentsElided ?? 0;
         verdict = validateFrame(frame);
       } catch (error) {
         verdict = invalid(`not JSON: ${(error as Error).message}`);
@@ -542,6 +563,12 @@ export class Connection {
 
   #since(after: Mark): FrameEntry[] {
     return this.#inbox.slice(this.#slot(after));
+  }
+
+  /** Texts (as JSON) whose agents entries a long agent list keeps: the agent asked for, and the known secrets. */
+  #wantedInAgentLists(): Buffer[] {
+    const name = this.#agentName;
+    return [...(name === undefined ? [] : [Buffer.from(JSON.stringify(name))]), ...this.transcript.redactor.secretsInJson()];
   }
 
   #insideFrame(): boolean {

@@ -5,6 +5,8 @@ import { isRedacted } from './redact.ts';
 import { AGENTS_KEPT, type Session, connect, connectRaw, awaitWelcome, helloPayload } from './session.ts';
 import { type Script, type ScriptedServer, dig, serverFrame, startScriptedServer, welcomeFrame, welcoming } from './testing/scripted-server.ts';
 import { Transcript } from './transcript.ts';
+import { STREAMED_FRAME_BYTES } from './giant-frames.ts';
+import { AGENT_LIST_KEPT } from './long-agent-lists.ts';
 import { rejection } from './testing/rejection.ts';
 
 const TOKEN = 'bearer-token-of-alice-0001';
@@ -24,7 +26,7 @@ async function serve(script: Script): Promise<ScriptedServer> {
   return server;
 }
 
-async function open(url: string, options: { profile?: Profile; features?: string[]; transcript?: Transcript } = {}): Promise<Session> {
+async function open(url: string, options: { profile?: Profile; features?: string[]; transcript?: Transcript; timeoutMs?: number } = {}): Promise<Session> {
   const session = await connect(url, { token: TOKEN, timeoutMs: 1000, label: 'owner', ...options });
   cleanups.push(() => session.connection.drop());
   return session;
@@ -78,6 +80,21 @@ describe('connect', () => {
     expect(session.agents.map((a) => a.name)).toEqual([...others.slice(0, AGENTS_KEPT).map((a) => a.name), 'conformance']);
     expect(session.agents.at(-1)).toEqual(conformance);
     expect(session.agentInventory.notRich).toEqual([7]);
+  });
+
+  it('receives a welcome of many MiB of agents with a bounded list that still holds the profile’s agent and every shape', async () => {
+    const others = Array.from({ length: 40_000 }, (_, k) => ({ name: `x-agent-${k}`, versions: ['1.0.0'], default: '1.0.0' }));
+    const conformance = { name: 'conformance', versions: ['2.0.0'], default: '2.0.0' };
+    const server = await serve(welcoming({ sessionId: 'sess_big', agents: [...others.slice(0, 30_000), conformance, { name: 'odd' }, ...others.slice(30_000)] }));
+    const transcript = new Transcript();
+    // A bound for a few MiB on a loaded machine: the test is about what is kept, not speed.
+    const session = await open(server.url, { transcript, timeoutMs: 20_000 });
+    const welcome = transcript.entries.find((e) => e.kind === 'frame' && e.dir === 'in');
+    expect(welcome?.kind === 'frame' && welcome.bytes).toBeGreaterThan(STREAMED_FRAME_BYTES);
+    expect(session.agents.map((a) => a.name).slice(AGENTS_KEPT - 2)).toEqual([...others.slice(AGENTS_KEPT - 2, AGENTS_KEPT).map((a) => a.name), 'conformance']);
+    // The entry that is not rich is seen (VER-001), though the entries like the others were left out.
+    expect(session.connection.agentEntriesElided).toBe(40_002 - AGENT_LIST_KEPT - 2);
+    expect(session.agentInventory.notRich).toEqual([{ name: 'odd' }]);
   });
 
   it('offers the profile’s features by default and takes the session id from the payload if needed', async () => {

@@ -279,6 +279,7 @@ export async function connect(url: string, options: ConnectOptions): Promise<Ses
   const connectionOptions: ConnectionOptions = {
     transcript,
     timeoutMs,
+    agentName: profile.agent,
     ...(options.label === undefined ? {} : { label: options.label }),
     ...(profile.subprotocol === undefined ? {} : { subprotocol: profile.subprotocol }),
     ...(options.maxPayloadBytes === undefined ? {} : { maxPayloadBytes: options.maxPayloadBytes }),

@@ -320,6 +320,7 @@ export async function withSessions(t: ConformanceContext, body: (sessions: TestS
       const connection = await connectRaw(t.target.url, {
         transcript,
         timeoutMs: t.target.timeoutMs,
+        agentName: t.target.profile.agent,
         label,
         ...(subprotocol === undefined ? {} : { subprotocol }),
       });

@@ -1,0 +1,73 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { validateFrame } from '../../spec/validate.ts';
+import { AGENT_LIST_KEPT, parseBoundingAgentList } from './long-agent-lists.ts';
+import { isRichAgent } from './session.ts';
+import { welcomeFrame } from './testing/scripted-server.ts';
+
+const WANTED = [Buffer.from('"conformance"'), Buffer.from('"sk-secret-value"')];
+
+/** Agents entries of every kind a server might list, rich or not. */
+const entry = fc.oneof(
+  { weight: 8, arbitrary: fc.record({ name: fc.constantFrom('a', 'b', 'x-agent'), versions: fc.array(fc.constantFrom('1.0.0', '2.0.0'), { maxLength: 3 }), default: fc.constantFrom('1.0.0') }, { requiredKeys: ['name', 'versions'] }) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>('bare-name', '', 42, null, true, [], {}, { name: '' , versions: [] }, { name: 'n', versions: [''] }, { name: 'n', versions: ['1'], default: '' }, { name: 'n' }, { name: 'n', versions: ['1', 7] }, { name: 'n', versions: [], extra: { deep: [1, 'x'] } }) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>({ name: 'conformance', versions: ['2.0.0'], default: '2.0.0' }, { name: 'holder', versions: ['1'], default: 'sk-secret-value' }) },
+);
+
+const welcomeWith = (agents: readonly unknown[]) => Buffer.from(JSON.stringify(welcomeFrame({ agents: [...agents] as never[] })));
+const agentsOf = (frame: unknown) => ((frame as { payload: { capabilities: { agents: unknown[] } } }).payload.capabilities.agents);
+const withoutAgents = (frame: unknown) => JSON.stringify(frame, (k, v: unknown) => (k === 'agents' ? undefined : v));
+/** The schema's verdict, with the error positions (indexes into the list) left out. */
+const schemaVerdict = (frame: unknown) => {
+  const v = validateFrame(frame);
+  return v.valid ? 'valid' : 'invalid';
+};
+
+describe('parseBoundingAgentList', () => {
+  it('gives every verdict the whole list gives, keeps the wanted entries and one of each shape, and bounds the rest', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: AGENT_LIST_KEPT + 1, maxLength: AGENT_LIST_KEPT + 600 }), (agents) => {
+        const bytes = welcomeWith(agents);
+        const whole: unknown = JSON.parse(bytes.toString());
+        const bounded = parseBoundingAgentList(bytes, WANTED);
+        expect(bounded).toBeDefined();
+        const kept = agentsOf(bounded?.value);
+        // Everything but the list is parsed exactly; the list is the whole one's, in order, with entries left out.
+        expect(withoutAgents(bounded?.value)).toBe(withoutAgents(whole));
+        expect(kept.length + (bounded?.agentsElided ?? 0)).toBe(agents.length);
+        expect(kept.slice(0, AGENT_LIST_KEPT)).toEqual(agents.slice(0, AGENT_LIST_KEPT));
+        const keptTexts = new Set(kept.map((e) => JSON.stringify(e)));
+        for (const a of agents) {
+          const text = JSON.stringify(a);
+          if (WANTED.some((w) => text.includes(w.toString()))) expect(keptTexts.has(text)).toBe(true);
+        }
+        // The verdicts: the schema's, and VER-001's (is every entry rich?).
+        expect(schemaVerdict(bounded?.value)).toBe(schemaVerdict(whole));
+        expect(kept.every(isRichAgent)).toBe(agents.every(isRichAgent));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('keeps of 200,000 agents of one shape its first entries and the wanted one', () => {
+    const agents = Array.from({ length: 200_000 }, (_, k) => ({ name: `x-agent-${k}`, versions: ['1.0.0'], default: '1.0.0' }));
+    agents.splice(150_000, 0, { name: 'conformance', versions: ['2.0.0'], default: '2.0.0' });
+    const bounded = parseBoundingAgentList(welcomeWith(agents), WANTED);
+    expect(agentsOf(bounded?.value)).toEqual([...agents.slice(0, AGENT_LIST_KEPT), { name: 'conformance', versions: ['2.0.0'], default: '2.0.0' }]);
+    expect(bounded?.agentsElided).toBe(200_001 - AGENT_LIST_KEPT - 1);
+  });
+
+  it('leaves short lists, other paths and text that is not JSON to the whole parse', () => {
+    const many = Array.from({ length: AGENT_LIST_KEPT + 5 }, () => 'a');
+    expect(parseBoundingAgentList(welcomeWith(many.slice(0, AGENT_LIST_KEPT)), WANTED)).toBeUndefined();
+    expect(parseBoundingAgentList(Buffer.from(JSON.stringify({ payload: { agents: many } })), WANTED)).toBeUndefined();
+    const text = welcomeWith(many).toString();
+    for (const broken of [text.replace('"a","a"', '"a",,"a"'), text.replace('"a"]', '"a",]'), text.replace('"a","a"', '"a" "a"'), text.replace('"a","a"', '"a",{"a"'), text.slice(0, -1)]) {
+      expect(() => JSON.parse(broken)).toThrow();
+      expect(parseBoundingAgentList(Buffer.from(broken), WANTED)).toBeUndefined();
+    }
+    // The list given twice (JSON.parse keeps the last): whole.
+    const twice = text.replace('"capabilities":{', `"capabilities":{"agents":${JSON.stringify(many)},`);
+    expect(parseBoundingAgentList(Buffer.from(twice), WANTED)).toBeUndefined();
+  });
+});
