@@ -137,3 +137,21 @@ describe('preflight against a broken or absent server', () => {
     }
   });
 });
+
+describe('preflight against a welcome listing many thousand agents', () => {
+  it('finds the conformance agent wherever it is listed, and counts the agents it does not keep', async () => {
+    const agents = Array.from({ length: 40_000 }, (_, k) => ({ name: `x-agent-${k}`, versions: ['1.0.0'] }));
+    agents.splice(39_000, 0, { name: 'conformance', versions: ['2.0.0'] });
+    const server = await fakeServer((socket) =>
+      socket.send(JSON.stringify({ arcp: '1.1', id: 'w1', type: 'session.welcome', session_id: 's1', payload: { capabilities: { features: [], agents } } })),
+    );
+    try {
+      const result = await preflight({ ...options, timeoutMs: 20_000, url: server.url, token: ALICE });
+      expect(result.agentListed).toBe(true);
+      expect(result.agents.length).toBeLessThan(2000);
+      expect(result.agents.length + result.agentsUnlisted).toBe(40_001);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,12 +1,14 @@
 // One handshake before the suites run: connect, send session.hello with the primary token,
 // expect session.welcome within the timeout. An unreachable URL or a refused token then
 // costs one clear line and exit 2 instead of a wall of failing tests. A plain ws client
-// of its own, so nothing here depends on the harness under test.
+// of its own, so nothing here depends on the harness under test but one pure parser: a
+// welcome listing many thousand agents is read as the suites read it (long-agent-lists.ts).
 import { ulid } from '../spec/ulid.ts';
 import WebSocket from 'ws';
 import { negotiateFeatures } from '../spec/features.ts';
 import { ARCP_VERSION } from '../spec/messages.ts';
 import type { Profile } from '../suites/harness/config.ts';
+import { parseBoundingAgentList } from '../suites/harness/long-agent-lists.ts';
 import { UsageError } from './errors.ts';
 import { publicUrl } from './target.ts';
 
@@ -24,6 +26,8 @@ export interface PreflightResult {
   /** The effective feature set: what the hello offered and the welcome accepted. */
   readonly features: readonly string[];
   readonly agents: readonly string[];
+  /** Agents the welcome listed beyond `agents` (a list of many thousand is kept bounded). */
+  readonly agentsUnlisted: number;
   /** Whether the profile's conformance agent is in the welcome's inventory. */
   readonly agentListed: boolean;
   /** From sending the hello to receiving the welcome: how quickly this server answers. */
@@ -31,6 +35,9 @@ export interface PreflightResult {
 }
 
 export class PreflightError extends UsageError {}
+
+/** A welcome over this size is scanned for a long agent list. */
+const LONG_WELCOME_BYTES = 1024 * 1024;
 
 type Loose = Record<string, unknown>;
 
@@ -53,7 +60,7 @@ function agentNames(agents: unknown): string[] {
     .map((n) => n.split('@')[0] as string);
 }
 
-function describeWelcome(frame: Loose, profile: Profile): Omit<PreflightResult, 'roundTripMs'> {
+function describeWelcome(frame: Loose, profile: Profile, agentsUnlisted: number): Omit<PreflightResult, 'roundTripMs'> {
   const payload = obj(frame.payload);
   const capabilities = obj(payload.capabilities);
   const accepted = Array.isArray(capabilities.features) ? capabilities.features.filter((f): f is string => typeof f === 'string') : [];
@@ -65,6 +72,7 @@ function describeWelcome(frame: Loose, profile: Profile): Omit<PreflightResult, 
       : {}),
     features: negotiateFeatures(profile.features, accepted),
     agents: agents.map((a) => quoteServer(a, 60)),
+    agentsUnlisted,
     agentListed: agents.includes(profile.agent),
   };
 }
@@ -135,10 +143,14 @@ export function preflight(options: PreflightOptions): Promise<PreflightResult> {
       };
       ws.send(JSON.stringify(hello));
     });
-    ws.on('message', (data, isBinary) => {
+    ws.on('message', (data) => {
       let frame: Loose;
+      let agentsUnlisted = 0;
       try {
-        frame = obj(JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString()));
+        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+        const bounded = bytes.length > LONG_WELCOME_BYTES ? parseBoundingAgentList(bytes, [Buffer.from(JSON.stringify(profile.agent))]) : undefined;
+        agentsUnlisted = bounded?.agentsElided ?? 0;
+        frame = obj(bounded === undefined ? JSON.parse(bytes.toString('utf8')) : bounded.value);
       } catch {
         finish({ error: `${where} answered the hello with a frame that is not JSON` });
         return;
@@ -146,7 +158,7 @@ export function preflight(options: PreflightOptions): Promise<PreflightResult> {
       if (frame.type === 'session.welcome') {
         const sessionId = typeof frame.session_id === 'string' ? frame.session_id : obj(frame.payload).session_id;
         const roundTripMs = performance.now() - helloSentAt;
-        finish({ result: { ...describeWelcome(frame, profile), roundTripMs } }, typeof sessionId === 'string' ? sessionId : undefined);
+        finish({ result: { ...describeWelcome(frame, profile, agentsUnlisted), roundTripMs } }, typeof sessionId === 'string' ? sessionId : undefined);
       } else if (frame.type === 'session.error') {
         const payload = obj(frame.payload);
         const code = quoteServer(payload.code ?? '(no code)', 40);

@@ -325,7 +325,7 @@ async function runPlanned(args: ParsedArgs, runPlan: RunPlan, interrupt: Interru
         embedded: target.embedded,
         ...(target.preflight.runtime ? { runtime: target.preflight.runtime } : {}),
         features: target.preflight.features,
-        ...recordedAgents(target.preflight.agents),
+        ...recordedAgents(target.preflight.agents, target.preflight.agentsUnlisted),
         secondPrincipal: target.tokens.secondary !== undefined,
       },
       profile: { ...target.profile },

@@ -98,8 +98,9 @@ export interface BaselineReport {
 export const MAX_RECORDED_AGENTS = 100;
 
 /** The agents part of TargetInfo for this welcome's list. */
-export function recordedAgents(agents: readonly string[]): Pick<TargetInfo, 'agents' | 'agentsOmitted'> {
-  return agents.length <= MAX_RECORDED_AGENTS ? { agents } : { agents: agents.slice(0, MAX_RECORDED_AGENTS), agentsOmitted: agents.length - MAX_RECORDED_AGENTS };
+export function recordedAgents(agents: readonly string[], unlisted = 0): Pick<TargetInfo, 'agents' | 'agentsOmitted'> {
+  const omitted = Math.max(0, agents.length - MAX_RECORDED_AGENTS) + unlisted;
+  return omitted === 0 ? { agents } : { agents: agents.slice(0, MAX_RECORDED_AGENTS), agentsOmitted: omitted };
 }
 
 export interface TargetInfo {
