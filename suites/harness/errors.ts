@@ -65,3 +65,10 @@ export function isHarnessError(error: unknown, kind?: HarnessErrorKind): error i
 export function isSlowReply(error: unknown): boolean {
   return isHarnessError(error, 'timeout') && error.message.includes(FRAME_STILL_ARRIVING);
 }
+
+/** The harness error behind `error`: itself, or the cause it wraps (a scenario aborted on a wait). */
+export function harnessErrorBehind(error: unknown): HarnessError | undefined {
+  if (isHarnessError(error)) return error;
+  const cause = error instanceof Error ? error.cause : undefined;
+  return isHarnessError(cause) ? cause : undefined;
+}

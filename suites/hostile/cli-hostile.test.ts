@@ -93,6 +93,11 @@ describe('the kit against the hostile catalogue (subprocess)', { timeout: 3 * RU
     const campaigns = run.record.tests.filter((t) => t.file.startsWith('suites/properties/'));
     expect(campaigns.length).toBeGreaterThanOrEqual(3);
     for (const t of campaigns) expect(t.verdict, t.key).toBe('UNTESTABLE');
+    // Each carries the frames up to the slow reply: the submit it waited on is a witness.
+    for (const t of campaigns) {
+      const submit = t.evidence?.entries.find((e) => e.kind === 'frame' && e.dir === 'out' && (e.frame as { type?: unknown }).type === 'job.submit');
+      expect(submit && t.evidence?.witnesses.includes(submit.index), t.key).toBe(true);
+    }
   });
 
   it('fails a reset in the middle of a frame with the frames up to it, and the command that runs the test again', async () => {

@@ -3,7 +3,7 @@ import { decidingQuote } from '../../spec/normative.ts';
 import { requirement } from '../../spec/requirements.ts';
 import type { Requirement } from '../../spec/requirement-types.ts';
 import { loadTargetConfig, type TargetConfig } from '../harness/config.ts';
-import { isHarnessError } from '../harness/errors.ts';
+import { harnessErrorBehind, isHarnessError } from '../harness/errors.ts';
 import type { TranscriptEntry } from '../harness/transcript-types.ts';
 import { describeEntries } from './format.ts';
 import { isSelected, selectionFromEnv } from './selection.ts';
@@ -335,8 +335,10 @@ export function conformanceTest(
       } catch (error) {
         if (error instanceof StopAfterWarning) return judge.stopped(error);
         if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : judge.stopVerdict(error);
-        // A harness error (a wait ran out, the socket closed) carries the frames up to it.
-        if (meta.evidence === undefined && isHarnessError(error) && error.evidence !== undefined) meta.evidence = error.evidence;
+        // A harness error (a wait ran out, the socket closed) carries the frames up to it, also
+        // when it ended a property's scenario (ScenarioAborted wraps it).
+        const evidence = harnessErrorBehind(error)?.evidence;
+        if (meta.evidence === undefined && evidence !== undefined) meta.evidence = evidence;
         judge.evidenceFromFramesSeen();
         judge.nameStop(error);
         throw error;
