@@ -427,8 +427,8 @@ export class Connection {
     if (cut !== undefined) this.#messagesCut += 1;
     const wireBytes = cut?.wireBytes ?? buffer.length;
     const redactor = this.transcript.redactor;
-    const asSent = cut !== undefined || buffer.length <= this.transcript.frameBytes;
-    const text = asSent ? buffer.toString('utf8') : cutLongStrings(buffer, (from, to) => redactor.mentionedIn(buffer, from, to));
+    const textIsBuffer = cut !== undefined || buffer.length <= this.transcript.frameBytes;
+    const text = textIsBuffer ? buffer.toString('utf8') : cutLongStrings(buffer, (from, to) => redactor.mentionedIn(buffer, from, to));
     let frame: unknown;
     let verdict: FrameVerdict;
     if (isBinary) {
@@ -436,7 +436,7 @@ export class Connection {
     } else {
       try {
         // A welcome listing many thousand agents keeps a bounded list (same verdicts).
-        const bounded = buffer.length > AGENT_LIST_SCAN_BYTES ? parseBoundingAgentList(asSent ? buffer : Buffer.from(text), this.#wantedInAgentLists()) : undefined;
+        const bounded = buffer.length > AGENT_LIST_SCAN_BYTES ? parseBoundingAgentList(textIsBuffer ? buffer : Buffer.from(text), this.#wantedInAgentLists()) : undefined;
         frame = bounded === undefined ? JSON.parse(text) : bounded.value;
         this.#agentEntriesElided += bounded?.agentsElided ?? 0;
         verdict = validateFrame(frame);
