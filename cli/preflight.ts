@@ -36,9 +36,6 @@ export interface PreflightResult {
 
 export class PreflightError extends UsageError {}
 
-/** A welcome over this size is scanned for a long agent list. */
-const LONG_WELCOME_BYTES = 1024 * 1024;
-
 type Loose = Record<string, unknown>;
 
 function obj(value: unknown): Loose {
@@ -148,7 +145,7 @@ export function preflight(options: PreflightOptions): Promise<PreflightResult> {
       let agentsUnlisted = 0;
       try {
         const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
-        const bounded = bytes.length > LONG_WELCOME_BYTES ? parseBoundingAgentList(bytes, [Buffer.from(JSON.stringify(profile.agent))]) : undefined;
+        const bounded = parseBoundingAgentList(bytes, () => [Buffer.from(JSON.stringify(profile.agent))]);
         agentsUnlisted = bounded?.agentsElided ?? 0;
         frame = obj(bounded === undefined ? JSON.parse(bytes.toString('utf8')) : bounded.value);
       } catch {

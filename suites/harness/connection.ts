@@ -6,7 +6,7 @@ import WebSocket, { type RawData } from 'ws';
 import { ARCP_VERSION } from '../../spec/messages.ts';
 import { validateFrame } from '../../spec/validate.ts';
 import { FRAME_STILL_ARRIVING, HarnessError, type HarnessEvidence } from './errors.ts';
-import { GiantFrameCutter, STREAMED_FRAME_BYTES } from './giant-frames.ts';
+import { GiantFrameCutter } from './giant-frames.ts';
 import { type FramePredicate, type WireFrame, isWireFrame, summarizeEntries } from './frames.ts';
 import { nextMessageId } from './ids.ts';
 import { JobHoldings } from './job-holdings.ts';
@@ -136,9 +136,6 @@ function toBuffer(data: RawData): Buffer {
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
 }
-
-/** Messages over this size are scanned for a long agent list (smaller ones are cheap to parse whole). */
-const AGENT_LIST_SCAN_BYTES = STREAMED_FRAME_BYTES;
 
 /**
  * Whether ws's receiver is inside a frame: when the socket ended, a server that cut the
@@ -436,7 +433,7 @@ export class Connection {
     } else {
       try {
         // A welcome listing many thousand agents keeps a bounded list (same verdicts).
-        const bounded = buffer.length > AGENT_LIST_SCAN_BYTES ? parseBoundingAgentList(textIsBuffer ? buffer : Buffer.from(text), this.#wantedInAgentLists()) : undefined;
+        const bounded = parseBoundingAgentList(textIsBuffer ? buffer : Buffer.from(text), () => this.#wantedInAgentLists());
         frame = bounded === undefined ? JSON.parse(text) : bounded.value;
         this.#agentEntriesElided += bounded?.agentsElided ?? 0;
         verdict = validateFrame(frame);

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateFrame } from '../../spec/validate.ts';
-import { AGENT_LIST_KEPT, parseBoundingAgentList } from './long-agent-lists.ts';
+import { AGENT_LIST_KEPT, AGENT_LIST_SCAN_BYTES, parseBoundingAgentList } from './long-agent-lists.ts';
 import { isRichAgent } from './session.ts';
 import { welcomeFrame } from './testing/scripted-server.ts';
 
 const WANTED = [Buffer.from('"conformance"'), Buffer.from('"sk-secret-value"')];
+const wanted = () => WANTED;
 
 /** Agents entries of every kind a server might list, rich or not. */
 const entry = fc.oneof(
@@ -14,7 +15,12 @@ const entry = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<unknown>({ name: 'conformance', versions: ['2.0.0'], default: '2.0.0' }, { name: 'holder', versions: ['1'], default: 'sk-secret-value' }) },
 );
 
-const welcomeWith = (agents: readonly unknown[]) => Buffer.from(JSON.stringify(welcomeFrame({ agents: [...agents] as never[] })));
+/** A welcome listing `agents`, padded past AGENT_LIST_SCAN_BYTES unless `padded` is false. */
+const welcomeWith = (agents: readonly unknown[], padded = true) => {
+  const frame = welcomeFrame({ agents: [...agents] as never[] });
+  if (padded) (frame.payload as Record<string, unknown>).note = 'n'.repeat(AGENT_LIST_SCAN_BYTES);
+  return Buffer.from(JSON.stringify(frame));
+};
 const agentsOf = (frame: unknown) => ((frame as { payload: { capabilities: { agents: unknown[] } } }).payload.capabilities.agents);
 const withoutAgents = (frame: unknown) => JSON.stringify(frame, (k, v: unknown) => (k === 'agents' ? undefined : v));
 /** The schema's verdict, with the error positions (indexes into the list) left out. */
@@ -29,7 +35,7 @@ describe('parseBoundingAgentList', () => {
       fc.property(fc.array(entry, { minLength: AGENT_LIST_KEPT + 1, maxLength: AGENT_LIST_KEPT + 600 }), (agents) => {
         const bytes = welcomeWith(agents);
         const whole: unknown = JSON.parse(bytes.toString());
-        const bounded = parseBoundingAgentList(bytes, WANTED);
+        const bounded = parseBoundingAgentList(bytes, wanted);
         expect(bounded).toBeDefined();
         const kept = agentsOf(bounded?.value);
         // Everything but the list is parsed exactly; the list is the whole one's, in order, with entries left out.
@@ -52,22 +58,24 @@ describe('parseBoundingAgentList', () => {
   it('keeps of 200,000 agents of one shape its first entries and the wanted one', () => {
     const agents = Array.from({ length: 200_000 }, (_, k) => ({ name: `x-agent-${k}`, versions: ['1.0.0'], default: '1.0.0' }));
     agents.splice(150_000, 0, { name: 'conformance', versions: ['2.0.0'], default: '2.0.0' });
-    const bounded = parseBoundingAgentList(welcomeWith(agents), WANTED);
+    const bounded = parseBoundingAgentList(welcomeWith(agents), wanted);
     expect(agentsOf(bounded?.value)).toEqual([...agents.slice(0, AGENT_LIST_KEPT), { name: 'conformance', versions: ['2.0.0'], default: '2.0.0' }]);
     expect(bounded?.agentsElided).toBe(200_001 - AGENT_LIST_KEPT - 1);
   });
 
-  it('leaves short lists, other paths and text that is not JSON to the whole parse', () => {
+  it('leaves small messages, short lists, other paths and text that is not JSON to the whole parse', () => {
     const many = Array.from({ length: AGENT_LIST_KEPT + 5 }, () => 'a');
-    expect(parseBoundingAgentList(welcomeWith(many.slice(0, AGENT_LIST_KEPT)), WANTED)).toBeUndefined();
-    expect(parseBoundingAgentList(Buffer.from(JSON.stringify({ payload: { agents: many } })), WANTED)).toBeUndefined();
+    expect(parseBoundingAgentList(welcomeWith(many), wanted)).toBeDefined();
+    expect(parseBoundingAgentList(welcomeWith(many, false), wanted)).toBeUndefined();
+    expect(parseBoundingAgentList(welcomeWith(many.slice(0, AGENT_LIST_KEPT)), wanted)).toBeUndefined();
+    expect(parseBoundingAgentList(Buffer.from(JSON.stringify({ payload: { agents: many, note: 'n'.repeat(AGENT_LIST_SCAN_BYTES) } })), wanted)).toBeUndefined();
     const text = welcomeWith(many).toString();
     for (const broken of [text.replace('"a","a"', '"a",,"a"'), text.replace('"a"]', '"a",]'), text.replace('"a","a"', '"a" "a"'), text.replace('"a","a"', '"a",{"a"'), text.slice(0, -1)]) {
       expect(() => JSON.parse(broken)).toThrow();
-      expect(parseBoundingAgentList(Buffer.from(broken), WANTED)).toBeUndefined();
+      expect(parseBoundingAgentList(Buffer.from(broken), wanted)).toBeUndefined();
     }
     // The list given twice (JSON.parse keeps the last): whole.
     const twice = text.replace('"capabilities":{', `"capabilities":{"agents":${JSON.stringify(many)},`);
-    expect(parseBoundingAgentList(Buffer.from(twice), WANTED)).toBeUndefined();
+    expect(parseBoundingAgentList(Buffer.from(twice), wanted)).toBeUndefined();
   });
 });

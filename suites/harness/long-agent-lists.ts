@@ -9,13 +9,16 @@
 // whole list. Anything unexpected (a parse error, the list found twice, more than MAX_SHAPES
 // shapes) gives up, and the caller parses the message whole as before.
 
+import { closingQuote } from './long-strings.ts';
+
+/** Messages over this size are scanned for a long agent list (smaller ones are cheap to parse whole). */
+export const AGENT_LIST_SCAN_BYTES = 1024 * 1024;
 /** Entries of a long agent list kept in order before any is elided. */
 export const AGENT_LIST_KEPT = 1024;
 /** Distinct entry shapes kept; past this the list is parsed whole. */
 const MAX_SHAPES = 256;
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const OPEN_OBJECT = 0x7b;
@@ -28,19 +31,6 @@ export interface BoundedParse {
   readonly value: unknown;
   /** Entries of the agent list left out (each has the shape of one kept). */
   readonly agentsElided: number;
-}
-
-/** The index of the quote that closes the string opened at `open`, or -1. */
-function closingQuote(bytes: Buffer, open: number): number {
-  let at = open + 1;
-  for (;;) {
-    const quote = bytes.indexOf(QUOTE, at);
-    if (quote < 0) return -1;
-    let slashes = 0;
-    while (bytes[quote - 1 - slashes] === BACKSLASH) slashes += 1;
-    if (slashes % 2 === 0) return quote;
-    at = quote + 1;
-  }
 }
 
 interface Container {
@@ -133,16 +123,19 @@ function agentsSlot(value: unknown): Record<string, unknown> | undefined {
 
 /**
  * Parses `bytes` (a JSON message) with a long agent list bounded as the file's comment says;
- * undefined when there is no list longer than AGENT_LIST_KEPT or anything is unexpected (parse
- * the message whole then). `wanted` are texts (as JSON, e.g. `"conformance"`) whose entries stay.
+ * undefined for a message of at most AGENT_LIST_SCAN_BYTES, when there is no list longer than
+ * AGENT_LIST_KEPT, or when anything is unexpected (parse the message whole then). `wanted`
+ * gives texts (as JSON, e.g. `"conformance"`) whose entries stay; it is asked only past the size.
  */
-export function parseBoundingAgentList(bytes: Buffer, wanted: readonly Buffer[]): BoundedParse | undefined {
+export function parseBoundingAgentList(bytes: Buffer, wantedTexts: () => readonly Buffer[]): BoundedParse | undefined {
+  if (bytes.length <= AGENT_LIST_SCAN_BYTES) return undefined;
   const list = locateAgentList(bytes);
   if (list === undefined || list.entries.length / 2 <= AGENT_LIST_KEPT) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.concat([bytes.subarray(0, list.open), Buffer.from('[]'), bytes.subarray(list.close)]).toString('utf8'));
     const slot = agentsSlot(value);
     if (slot === undefined) return undefined;
+    const wanted = wantedTexts();
     const kept: unknown[] = [];
     const shapes = new Set<string>();
     for (let k = 0; k < list.entries.length; k += 2) {

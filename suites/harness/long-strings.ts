@@ -26,8 +26,8 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const ESCAPED = new Set([...'"\\/bfnrtu'].map((c) => c.charCodeAt(0)));
 
-/** The index of the quote that closes the string opened at `open`, or -1. */
-function closingQuote(bytes: Buffer, open: number): number {
+/** The index of the quote that closes the JSON string opened at `open`, or -1. */
+export function closingQuote(bytes: Buffer, open: number): number {
   let at = open + 1;
   for (;;) {
     const quote = bytes.indexOf(QUOTE, at);
