@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { DEFECTS } from '../reference/defects.ts';
 import { readSuiteMap } from '../cli/suite-map.ts';
 import { readMatrix } from '../suites/defect-matrix.ts';
+import { slots } from '../cli/testing/slots.ts';
 import { type DefectInfo, judgedIn, type MeasuredRun, type Mode, measure } from './detection-run.ts';
 
 const SLOW_S = 5;
@@ -98,19 +99,7 @@ interface Planned {
 }
 
 /** At most `jobs` kit runs at a time, started in the order asked for. */
-const queue: (() => void)[] = [];
-let running = 0;
-async function inSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= jobs) await new Promise<void>((resolve) => queue.push(resolve));
-  else running += 1;
-  try {
-    return await work();
-  } finally {
-    const next = queue.shift();
-    if (next === undefined) running -= 1;
-    else next();
-  }
-}
+const inSlot = slots(jobs);
 
 const planned: Planned[] = [];
 for (const mode of modes) {

@@ -7,6 +7,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnCli } from '../cli/testing/spawn-cli.ts';
+import { slots } from '../cli/testing/slots.ts';
 
 export const KIT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const MATRIX_FILE = join(KIT_ROOT, 'suites', 'defect-matrix.json');
@@ -66,19 +67,7 @@ export interface DefectMatrix {
  * At most one kit run per CPU at a time in this process, so tests may start their runs
  * concurrently (a kit run is mostly CPU; more at once would only slow each down).
  */
-const kitSlots = { free: Math.max(1, availableParallelism()), waiting: [] as (() => void)[] };
-
-export async function inKitSlot<T>(run: () => Promise<T>): Promise<T> {
-  if (kitSlots.free > 0) kitSlots.free -= 1;
-  else await new Promise<void>((resolve) => kitSlots.waiting.push(resolve));
-  try {
-    return await run();
-  } finally {
-    const next = kitSlots.waiting.shift();
-    if (next === undefined) kitSlots.free += 1;
-    else next();
-  }
-}
+export const inKitSlot = slots(availableParallelism());
 
 /** How long a test that queues for a kit slot may take: its own run, and the runs ahead of it. */
 export function queuedRunTimeout(runTimeoutMs: number): number {
