@@ -228,6 +228,7 @@ export class Connection {
       maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       streamedBytes: this.transcript.frameBytes,
       secrets: () => this.transcript.redactor.secretsInJson(),
+      wantedInAgentLists: () => this.#wantedInAgentLists(),
     });
     ws.on('open', () => {
       // Before any data reaches the parser: ws emits 'open' as it attaches its socket handlers.
@@ -421,7 +422,10 @@ export class Connection {
     const cut = this.#cutter?.takeCut(this.#messagesIn);
     this.#messagesIn += 1;
     this.#lastMessageAt = performance.now();
-    if (cut !== undefined) this.#messagesCut += 1;
+    if (cut !== undefined) {
+      this.#messagesCut += 1;
+      this.#agentEntriesElided += cut.agentsElided;
+    }
     const wireBytes = cut?.wireBytes ?? buffer.length;
     const redactor = this.transcript.redactor;
     const textIsBuffer = cut !== undefined || buffer.length <= this.transcript.frameBytes;

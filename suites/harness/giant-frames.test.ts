@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GiantFrameCutter, STREAMED_FRAME_BYTES, serverFrameHeader } from './giant-frames.ts';
+import { AGENT_LIST_KEPT, parseBoundingAgentList } from './long-agent-lists.ts';
 import { cutLongStrings } from './long-strings.ts';
 
 /** One server frame: unmasked, FIN as given, `extra` header bits (RSV) set. */
@@ -63,7 +64,7 @@ describe('GiantFrameCutter', () => {
         const standIn = frame(0x1, Buffer.from(cutLongStrings(payload)));
         expect(out.equals(Buffer.concat([before, frame(0x9, Buffer.alloc(0)), standIn, after]))).toBe(true);
         expect(c.takeCut(0)).toBeUndefined();
-        expect(c.takeCut(1)).toEqual({ wireBytes: payload.length, sha256: createHash('sha256').update(payload).digest('hex') });
+        expect(c.takeCut(1)).toEqual({ wireBytes: payload.length, sha256: createHash('sha256').update(payload).digest('hex'), agentsElided: 0 });
         expect(c.takeCut(1)).toBeUndefined();
         expect(c.midFrame).toBe(false);
       }),
@@ -104,5 +105,21 @@ describe('GiantFrameCutter', () => {
     const c = new GiantFrameCutter({ maxPayloadBytes: 64 * 1024 * 1024, streamedBytes: 2 * STREAMED_FRAME_BYTES, secrets: () => [] });
     const wire = frame(0x1, payload);
     expect(through(c, wire, [100]).equals(wire)).toBe(true);
+  });
+
+  it('hands on a giant welcome with its long agent list bounded as a whole parse bounds it, the wanted entries kept and the left-out ones counted', () => {
+    const agents = Array.from({ length: 60_000 }, (_, k) => ({ name: `x-agent-${k}`, versions: ['1.0.0'] }));
+    agents.splice(40_000, 0, { name: 'conformance', versions: ['2.0.0'] });
+    const payload = Buffer.from(JSON.stringify({ type: 'session.welcome', payload: { capabilities: { agents }, note: 'n'.repeat(100_000) } }));
+    expect(payload.length).toBeGreaterThan(STREAMED_FRAME_BYTES);
+    const wanted = [Buffer.from('"conformance"')];
+    const c = new GiantFrameCutter({ maxPayloadBytes: 64 * 1024 * 1024, secrets: () => [], wantedInAgentLists: () => wanted });
+    const out = through(c, frame(0x1, payload), Array.from({ length: 40 }, (_, k) => (k + 1) * 65_536));
+    const length = (out[1] as number) & 0x7f;
+    const standIn = JSON.parse(out.subarray(length === 127 ? 10 : length === 126 ? 4 : 2).toString());
+    const whole = parseBoundingAgentList(Buffer.from(cutLongStrings(payload)), () => wanted);
+    expect(standIn).toEqual(whole?.value);
+    expect(standIn.payload.capabilities.agents).toHaveLength(AGENT_LIST_KEPT + 1);
+    expect(c.takeCut(0)?.agentsElided).toBe(60_001 - AGENT_LIST_KEPT - 1);
   });
 });

@@ -2,9 +2,10 @@
 // message's bytes and then copies them into one buffer, so a 50 MiB frame cost a worker over
 // 100 MiB for each connection it arrived on, several at once. This sits between the socket and
 // ws's frame parser: a single-frame text or binary message over the bound streams through a
-// LongStringCutter (long-strings.ts) and a digest, and ws gets, in its place, one frame of the
-// same type holding the cut text (a binary message: its first bytes). The connection learns,
-// by the message's ordinal, the size and digest of what was on the wire.
+// LongStringCutter (long-strings.ts), an AgentListBounder (long-agent-lists.ts) and a digest,
+// and ws gets, in its place, one frame of the same type holding the cut text (a binary
+// message: its first bytes). The connection learns, by the message's ordinal, the size and
+// digest of what was on the wire and how many agent entries were left out.
 //
 // Everything else passes through byte for byte, so ws judges it as ever: control frames,
 // fragmented messages (still bounded by ws's maxPayload), frames over maxPayload (ws refuses
@@ -13,6 +14,7 @@
 // would have.
 import { createHash, type Hash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
+import { AgentListBounder } from './long-agent-lists.ts';
 import { LongStringCutter } from './long-strings.ts';
 
 /** Single-frame messages with more payload bytes than this are cut as they arrive. */
@@ -28,6 +30,8 @@ const CONTINUATION = 0x0;
 export interface CutMessage {
   readonly wireBytes: number;
   readonly sha256: string;
+  /** Entries of a long agent list left out of the text. */
+  readonly agentsElided: number;
 }
 
 interface FrameHeader {
@@ -105,6 +109,8 @@ interface Cutting {
   left: number;
   readonly hash: Hash;
   readonly text: LongStringCutter | undefined;
+  /** Takes the cut text as it settles: a long agent list is never held whole either. */
+  readonly agents: AgentListBounder | undefined;
   readonly utf8: Utf8Check | undefined;
   binaryHead: Buffer;
 }
@@ -116,6 +122,8 @@ export interface GiantFrameOptions {
   readonly streamedBytes?: number;
   /** The known secrets as JSON text, read when a message starts (Redactor.secretsInJson). */
   readonly secrets: () => readonly Buffer[];
+  /** Texts whose agent list entries stay (long-agent-lists.ts), read when a message starts; the secrets when absent. */
+  readonly wantedInAgentLists?: () => readonly Buffer[];
 }
 
 /** The bytes one connection's server sends, on their way to ws's parser. */
@@ -242,6 +250,7 @@ export class GiantFrameCutter {
       left: header.payloadBytes,
       hash: createHash('sha256'),
       text: text ? new LongStringCutter(this.#options.secrets()) : undefined,
+      agents: text ? new AgentListBounder((this.#options.wantedInAgentLists ?? this.#options.secrets)()) : undefined,
       utf8: text ? new Utf8Check() : undefined,
       binaryHead: Buffer.alloc(0),
     };
@@ -254,15 +263,21 @@ export class GiantFrameCutter {
     const part = chunk.subarray(at, at + take);
     cutting.hash.update(part);
     cutting.utf8?.write(part);
-    if (cutting.text !== undefined) cutting.text.write(part);
-    else if (cutting.binaryHead.length < BINARY_HEAD_BYTES) cutting.binaryHead = Buffer.concat([cutting.binaryHead, part.subarray(0, BINARY_HEAD_BYTES - cutting.binaryHead.length)]);
+    if (cutting.text !== undefined) {
+      cutting.text.write(part);
+      for (const settled of cutting.text.takeSettled()) cutting.agents?.write(settled);
+    } else if (cutting.binaryHead.length < BINARY_HEAD_BYTES) cutting.binaryHead = Buffer.concat([cutting.binaryHead, part.subarray(0, BINARY_HEAD_BYTES - cutting.binaryHead.length)]);
     cutting.left -= take;
     if (cutting.left === 0) {
       this.#cutting = undefined;
-      let payload = cutting.text === undefined ? cutting.binaryHead : cutting.text.end();
+      let payload = cutting.binaryHead;
+      if (cutting.text !== undefined && cutting.agents !== undefined) {
+        cutting.agents.write(cutting.text.end());
+        payload = cutting.agents.end();
+      }
       if (cutting.utf8 !== undefined && !cutting.utf8.end()) payload = Buffer.concat([payload, Buffer.from([0xff])]);
       out.push(serverFrameHeader(cutting.opcode, payload.length), payload);
-      this.#cut.set(this.#messages - 1, { wireBytes: cutting.wireBytes, sha256: cutting.hash.digest('hex') });
+      this.#cut.set(this.#messages - 1, { wireBytes: cutting.wireBytes, sha256: cutting.hash.digest('hex'), agentsElided: cutting.agents?.agentsElided ?? 0 });
     }
     return at + take;
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateFrame } from '../../spec/validate.ts';
-import { AGENT_LIST_KEPT, AGENT_LIST_SCAN_BYTES, parseBoundingAgentList } from './long-agent-lists.ts';
+import { AGENT_LIST_KEPT, AGENT_LIST_SCAN_BYTES, AgentListBounder, parseBoundingAgentList } from './long-agent-lists.ts';
 import { isRichAgent } from './session.ts';
 import { welcomeFrame } from './testing/scripted-server.ts';
 
@@ -74,8 +74,58 @@ describe('parseBoundingAgentList', () => {
       expect(() => JSON.parse(broken)).toThrow();
       expect(parseBoundingAgentList(Buffer.from(broken), wanted)).toBeUndefined();
     }
-    // The list given twice (JSON.parse keeps the last): whole.
+    // The list given twice (JSON.parse keeps the last): each bounded alike.
     const twice = text.replace('"capabilities":{', `"capabilities":{"agents":${JSON.stringify(many)},`);
-    expect(parseBoundingAgentList(Buffer.from(twice), wanted)).toBeUndefined();
+    expect(agentsOf(parseBoundingAgentList(Buffer.from(twice), wanted)?.value)).toEqual(many.slice(0, AGENT_LIST_KEPT));
+  });
+});
+
+/** The text `bytes` bound to, fed in pieces ending at `cuts` (offsets, any order). */
+function boundInPieces(bytes: Buffer, cuts: readonly number[]): { text: string; elided: number } {
+  const bounder = new AgentListBounder(WANTED);
+  let from = 0;
+  for (const cut of [...new Set(cuts)].sort((a, b) => a - b)) {
+    bounder.write(bytes.subarray(from, cut));
+    from = cut;
+  }
+  bounder.write(bytes.subarray(from));
+  return { text: bounder.end().toString(), elided: bounder.agentsElided };
+}
+
+describe('AgentListBounder', () => {
+  it('bounds a message fed in pieces, cut anywhere (inside strings, escapes, entries), as it bounds it whole', () => {
+    const strings = fc.string({ unit: fc.constantFrom('a', '"', '\\', 'é', ',', ']', '{', ' ') });
+    const nested = fc.record({ name: strings, versions: fc.array(strings, { maxLength: 2 }), more: fc.array(fc.oneof(fc.integer(), strings), { maxLength: 2 }) });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(entry, nested), { minLength: AGENT_LIST_KEPT + 1, maxLength: AGENT_LIST_KEPT + 60 }), fc.boolean(), fc.array(fc.nat(), { maxLength: 40 }), (agents, pretty, cuts) => {
+        const frame = welcomeFrame({ agents: [...agents] as never[] });
+        const bytes = Buffer.from(JSON.stringify(frame, null, pretty ? 2 : undefined));
+        const whole = boundInPieces(bytes, []);
+        const pieces = boundInPieces(bytes, cuts.map((c) => c % bytes.length));
+        expect(pieces).toEqual(whole);
+        expect(withoutAgents(JSON.parse(pieces.text))).toBe(withoutAgents(frame));
+        expect(agentsOf(JSON.parse(pieces.text)).length + pieces.elided).toBe(agents.length);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('leaves text that is not JSON not JSON, fed byte by byte', () => {
+    const many = Array.from({ length: AGENT_LIST_KEPT + 5 }, () => 'a');
+    const text = JSON.stringify(welcomeFrame({ agents: many as never[] }));
+    for (const broken of [text.replace('"a","a"', '"a",,"a"'), text.replace('"a"]', '"a",]'), text.replace('["a"', '[,"a"'), text.replace('"a","a"', '"a" "a"'), text.replace('"a","a"', '"a",{"a"'), text.replace('"a"]', '"a"}]'), text.slice(0, -1)]) {
+      const bytes = Buffer.from(broken);
+      const bounded = boundInPieces(bytes, Array.from({ length: bytes.length }, (_, k) => k));
+      expect(() => JSON.parse(bounded.text)).toThrow();
+    }
+  });
+
+  it('keeps an entry too long to hold, streaming it through', () => {
+    const long = { name: 'x'.repeat(200_000), versions: ['1'] };
+    const agents = [...Array.from({ length: AGENT_LIST_KEPT + 3 }, (_, k) => ({ name: `n${k}`, versions: ['1'] })), long, { name: 'after', versions: ['1'] }];
+    const bytes = Buffer.from(JSON.stringify(welcomeFrame({ agents: agents as never[] })));
+    const bounded = boundInPieces(bytes, [bytes.length - 150_000, bytes.length - 100_000]);
+    expect(agentsOf(JSON.parse(bounded.text))).toEqual([...agents.slice(0, AGENT_LIST_KEPT), long]);
+    expect(bounded.elided).toBe(4);
   });
 });

@@ -44,18 +44,22 @@ describe('cutLongStrings', () => {
 });
 
 describe('LongStringCutter', () => {
-  /** The message fed in `cuts` pieces, split at the given points. */
-  /** `points`: where to split, as fractions of the message (whole numbers: byte offsets). */
-  const streamed = (bytes: Buffer, points: readonly number[], secrets: readonly Buffer[] = []): Buffer => {
+  /**
+   * The message fed in pieces split at `points` (fractions of the message; whole numbers: byte
+   * offsets), its settled output taken after each piece (unless `settle` is false), then the rest.
+   */
+  const streamed = (bytes: Buffer, points: readonly number[], secrets: readonly Buffer[] = [], settle = true): Buffer => {
     const cutter = new LongStringCutter(secrets);
+    const out: Buffer[] = [];
     let from = 0;
     const offsets = points.map((p) => (Number.isInteger(p) ? p % (bytes.length + 1) : Math.floor(p * bytes.length)));
-    for (const point of [...new Set(offsets)].sort((a, b) => a - b)) {
+    for (const point of [...new Set(offsets), bytes.length].sort((a, b) => a - b)) {
       cutter.write(bytes.subarray(from, point));
+      if (settle) out.push(...cutter.takeSettled());
       from = point;
     }
-    cutter.write(bytes.subarray(from));
-    return cutter.end();
+    out.push(cutter.end());
+    return Buffer.concat(out);
   };
 
   const unit = fc.constantFrom('a', 'é', '€', '😀', '\\\\', '\\"', '\\n', '\\u00e9', '\\/', ' ', '"');
@@ -70,6 +74,7 @@ describe('LongStringCutter', () => {
     fc.assert(
       fc.property(message, points, (bytes, at) => {
         expect(streamed(bytes, at).toString('utf8')).toBe(cutLongStrings(bytes));
+        expect(streamed(bytes, at, [], false).toString('utf8')).toBe(cutLongStrings(bytes));
         // As a socket hands it on: many pieces inside each long string.
         const every = Array.from({ length: Math.floor(bytes.length / 4093) }, (_, k) => (k + 1) * 4093);
         expect(streamed(bytes, every).toString('utf8')).toBe(cutLongStrings(bytes));

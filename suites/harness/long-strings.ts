@@ -114,14 +114,17 @@ interface LongString {
  * text cutLongStrings gives for the whole (a string kept whole there: see the file's comment).
  * `secrets` are the known secrets as JSON text (Redactor.secretsInJson). What passes through
  * is held as views of the pieces, one per piece, and copied once by `end`: a message of many
- * small strings (a welcome listing thousands of agents) costs its size, not an object per string.
+ * small strings costs its size, not an object per string. `takeSettled` hands over what can no
+ * longer change on the way, for a next stage to take as it streams (giant-frames.ts).
  */
 export class LongStringCutter {
   readonly #secrets: readonly Buffer[];
   readonly #overlap: number;
-  /** The output so far, as views of the pieces and the cut strings' heads and markers. */
+  /** The output not taken yet, as views of the pieces and the cut strings' heads and markers. */
   #out: Buffer[] = [];
+  /** Bytes output so far, taken or not (the offsets below count from the start of the output). */
   #outBytes = 0;
+  #takenBytes = 0;
   #inString = false;
   /** The previous byte was an escaping backslash. */
   #escaped = false;
@@ -181,13 +184,35 @@ export class LongStringCutter {
     if (run >= 0) this.#push(piece.subarray(run));
   }
 
-  /** The message's text, cut. */
+  /** The output that no later piece can change (all but the string being read), taken out of this cutter. */
+  takeSettled(): Buffer[] {
+    const settled = this.#inString ? this.#contentAt : this.#outBytes;
+    const taken: Buffer[] = [];
+    let whole = 0;
+    while (this.#takenBytes < settled) {
+      const piece = this.#out[whole] as Buffer;
+      const take = Math.min(piece.length, settled - this.#takenBytes);
+      this.#takenBytes += take;
+      if (take < piece.length) {
+        taken.push(piece.subarray(0, take));
+        this.#out[whole] = piece.subarray(take);
+        break;
+      }
+      taken.push(piece);
+      whole += 1;
+    }
+    if (whole > 0) this.#out = this.#out.slice(whole);
+    return taken;
+  }
+
+  /** The message's text, cut (what `takeSettled` did not take of it). */
   end(): Buffer {
     // An unterminated string: what is held of it, unterminated still (the message stays unparsable).
     if (this.#inString && this.#long !== undefined) this.#endLong(false);
-    const text = this.#out.length === 1 ? (this.#out[0] as Buffer) : Buffer.concat(this.#out, this.#outBytes);
+    const text = this.#out.length === 1 ? (this.#out[0] as Buffer) : Buffer.concat(this.#out, this.#outBytes - this.#takenBytes);
     this.#out = [];
     this.#outBytes = 0;
+    this.#takenBytes = 0;
     return text;
   }
 
@@ -230,6 +255,7 @@ export class LongStringCutter {
   #truncate(length: number): Buffer {
     const cut: Buffer[] = [];
     while (this.#outBytes > length) {
+      // Never past what was taken: `length` is where the current string's content starts, which is not settled.
       const last = this.#out.pop() as Buffer;
       this.#outBytes -= last.length;
       const keep = Math.max(0, length - this.#outBytes);
