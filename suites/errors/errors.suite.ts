@@ -302,7 +302,7 @@ conformanceTest('LEASE_EXPIRED and BUDGET_EXHAUSTED errors carry retryable false
       // No BUDGET_EXHAUSTED at all is BUDGET-004's observation (leases suite), judged there once;
       // ERR-003 judges only the retryable flag of the errors that did arrive.
       if (errors.length === 0) {
-        t.note(`ERR-003: job ${jobId} got no BUDGET_EXHAUSTED error to judge (BUDGET-004 judges its absence): ${describeFrames(session.connection.framesSince(0).filter((f) => f.job_id === jobId))}`);
+        t.note(`ERR-003: job ${jobId} got no BUDGET_EXHAUSTED error to judge (BUDGET-004 judges its absence): ${describeFrames(session.connection.framesKeptSince(0).filter((f) => f.job_id === jobId))}`);
         return;
       }
       t.must('ERR-003', errors.every((e) => e.payload.retryable === false), () => ({

@@ -400,7 +400,10 @@ describe('bounded inbox', () => {
     // Entry 0 is the connection's open; events 1..50 follow. The transcript keeps its own bound.
     expect(connection.inbox.map((e) => e.index)).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
     expect(transcript.entries.map((e) => e.index)).toEqual([0, 1, 43, 44, 45, 46, 47, 48, 49, 50]);
-    expect(connection.framesSince(0).map((f) => f.event_seq)).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
+    expect(connection.framesKeptSince(0).map((f) => f.event_seq)).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
+    // A judgement that reads from mark 0 cannot be made from the newest ten.
+    expect(() => connection.framesSince(0)).toThrow(/cannot judge from all frames c\d+ received since mark 0: 40 of them were let go/);
+    expect(connection.framesSince(40)).toHaveLength(10);
     expect(connection.framesSince(45).map((f) => f.event_seq)).toEqual([46, 47, 48, 49, 50]);
     // An early frame has left the inbox: a wait from mark 0 no longer finds it.
     expect(await connection.watch((f) => f.event_seq === 3, { description: 'event 3', forMs: 50, after: 0 })).toBeUndefined();

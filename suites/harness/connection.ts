@@ -298,8 +298,26 @@ export class Connection {
     return this.#inboxOffset + this.#inbox.length;
   }
 
-  /** Inbound JSON-object frames received at or after `after` (and still kept). */
+  /**
+   * Inbound JSON-object frames received at or after `after`, every one of them: a judgement
+   * reads these. Throws a HarnessError `incomplete` when some were let go (a bounded inbox
+   * outgrown by a flood), rather than judge from part of them.
+   */
   framesSince(after: Mark = 0): WireFrame[] {
+    const start = this.inboxStart;
+    if (after < start) {
+      throw new HarnessError(
+        'incomplete',
+        `the kit cannot judge from all frames ${this.id} received since mark ${after}: ${start - after} of them were let go, ` +
+          `because the server sent more than the kit keeps for one test (it keeps the newest ${this.#inbox.length - this.#inboxHead})`,
+        { redact: (t) => this.#redact(t), evidence: this.#waitEvidence(start) },
+      );
+    }
+    return this.framesKeptSince(after);
+  }
+
+  /** Inbound JSON-object frames received at or after `after` that are still kept: for evidence and notes, never a judgement. */
+  framesKeptSince(after: Mark = 0): WireFrame[] {
     const out: WireFrame[] = [];
     for (let i = this.#slot(after); i < this.#inbox.length; i += 1) {
       const frame = this.#inbox[i]?.frame;

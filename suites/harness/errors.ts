@@ -12,7 +12,12 @@ export type HarnessErrorKind =
   /** The server refused a hello or resume (session.error, or a close before the welcome). */
   | 'rejected'
   /** The server answered, but not in a shape the harness can work with (e.g. no session id). */
-  | 'protocol';
+  | 'protocol'
+  /**
+   * The frames a judgement reads were let go: the server sent more than the kit keeps for one
+   * test (a flood). The test cannot be judged (UNTESTABLE), which blames neither side.
+   */
+  | 'incomplete';
 
 export interface HarnessErrorOptions {
   /** Applied to the message before it is stored: every known secret is replaced. */

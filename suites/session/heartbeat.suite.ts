@@ -46,7 +46,7 @@ describe.concurrent('heartbeats', () => {
         const pong = await session.watch(isType('session.pong'), { description: `session.pong for ${nonce}`, forMs: deadline, after });
         t.must('HB-001', pong !== undefined && payloadOf(pong).ping_nonce === nonce, () => ({
           expected: `session.pong with ping_nonce "${nonce}" within heartbeat_interval_sec (${deadline} ms)`,
-          actual: pong === undefined ? `no session.pong; received ${describeFrames(session.connection.framesSince(after))}` : describeFrame(pong),
+          actual: pong === undefined ? `no session.pong; received ${describeFrames(session.connection.framesKeptSince(after))}` : describeFrame(pong),
           transcript: session.transcript.entries.slice(-6),
         }));
       }
@@ -63,7 +63,7 @@ describe.concurrent('heartbeats', () => {
       const ping = await session.watch(isType('session.ping'), { description: 'session.ping', forMs: 2 * interval, after: 0 });
       t.should('HB-002', ping !== undefined, () => ({
         expected: `a session.ping on an idle session within two heartbeat intervals (${2 * interval} ms)`,
-        actual: `received ${describeFrames(session.connection.framesSince(0))}`,
+        actual: `received ${describeFrames(session.connection.framesKeptSince(0))}`,
         transcript: session.transcript.entries.slice(-6),
       }));
     }),

@@ -396,7 +396,7 @@ conformanceTest('answers session.close with session.closed', { requirements: ['C
     const closed = await session.watch(isType('session.closed'), { description: 'session.closed', forMs: t.target.timeoutMs, after });
     t.should('CLOSE-001', closed !== undefined, () => ({
       expected: 'session.closed answering session.close',
-      actual: `${describeFrames(session.connection.framesSince(after))}; socket ${session.connection.isOpen ? 'open' : 'closed'}`,
+      actual: `${describeFrames(session.connection.framesKeptSince(after))}; socket ${session.connection.isOpen ? 'open' : 'closed'}`,
       transcript: session.transcript.entries.slice(-6),
     }));
   }),

@@ -135,7 +135,7 @@ const CLEANUP_TERMINAL_MS = 2000;
 export async function endJobQuietly(t: ConformanceContext, session: Session, jobId: string): Promise<void> {
   const ended = (f: WireFrame) => isTerminal(f) && jobIdOf(f) === jobId;
   try {
-    if (session.connection.framesSince(session.connection.inboxStart).some(ended)) return;
+    if (session.connection.framesKeptSince(session.connection.inboxStart).some(ended)) return;
     sendCancel(session, jobId, 'conformance cleanup');
     await session.waitFor(ended, { description: `the terminal of job ${jobId} after the cleanup's cancel`, timeoutMs: Math.min(t.target.timeoutMs, CLEANUP_TERMINAL_MS), after: session.connection.inboxStart });
   } catch (error) {

@@ -224,6 +224,14 @@ export class Judge implements ConformanceContext {
     throw new UntestableError(`UNTESTABLE: ${reason} (pass --allow-untestable to accept this)`);
   }
 
+  /**
+   * A harness error `incomplete` (the kit let go of frames a judgement needed: a flood) makes a
+   * test not judged yet UNTESTABLE, and throws: it is not the server's FAIL.
+   */
+  untestableWhenIncomplete(error: unknown): void {
+    if (this.meta.verdict === undefined && isHarnessError(error, 'incomplete')) this.untestable(error.message, error.evidence);
+  }
+
   attachEvidence(entries: readonly TranscriptEntry[]): void {
     this.meta.evidence = entries;
   }
@@ -334,6 +342,7 @@ export function conformanceTest(
         await body(judge);
       } catch (error) {
         if (error instanceof StopAfterWarning) return judge.stopped(error);
+        judge.untestableWhenIncomplete(error);
         if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : judge.stopVerdict(error);
         // A harness error (a wait ran out, the socket closed) carries the frames up to it, also
         // when it ended a property's scenario (ScenarioAborted wraps it).

@@ -46,4 +46,15 @@ describe('Judge', () => {
     // Anything but a harness error is a FAIL.
     expect(judgeOf(['LIST-007']).stopVerdict(new TypeError('x'))).toBe('FAIL');
   });
+
+  it('makes a test that lost the frames it judges UNTESTABLE with the reason, and leaves other stops alone', () => {
+    const meta: ArcpTaskMeta = { requirements: ['HELLO-001'] };
+    const judge = new Judge({ allowUntestable: false } as TargetConfig, meta.requirements, meta, {} as TestContext);
+    expect(() => judge.untestableWhenIncomplete(new HarnessError('timeout', 'timed out', { redact: (t) => t }))).not.toThrow();
+    expect(meta.verdict).toBeUndefined();
+    const lost = new HarnessError('incomplete', 'the kit cannot judge from all frames c1 received since mark 0', { redact: (t) => t });
+    expect(() => judge.untestableWhenIncomplete(lost)).toThrow(/UNTESTABLE: the kit cannot judge/);
+    expect(meta.verdict).toBe('UNTESTABLE');
+    expect(meta.outcomes).toEqual([{ id: 'HELLO-001', verdict: 'UNTESTABLE', detail: lost.message }]);
+  });
 });
