@@ -225,11 +225,17 @@ export class Judge implements ConformanceContext {
   }
 
   /**
-   * A harness error `incomplete` (the kit let go of frames a judgement needed: a flood) makes a
-   * test not judged yet UNTESTABLE, and throws: it is not the server's FAIL.
+   * Makes a test that `error` stopped before any verdict UNTESTABLE, and throws, when the error
+   * is no finding about the server: the kit let go of frames a judgement needed (a harness
+   * error `incomplete`: a flood), or the kit's own code threw (anything with no harness error
+   * behind it: a bug in the kit, a bad setting). Returns for a harness error, which stopVerdict judges.
    */
-  untestableWhenIncomplete(error: unknown): void {
-    if (this.meta.verdict === undefined && isHarnessError(error, 'incomplete')) this.untestable(error.message, error.evidence);
+  untestableWhenNotJudged(error: unknown): void {
+    if (this.meta.verdict !== undefined || error instanceof UntestableError) return;
+    if (isHarnessError(error, 'incomplete')) this.untestable(error.message, error.evidence);
+    if (harnessErrorBehind(error) !== undefined || error instanceof ConformanceFailure) return;
+    const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.untestable(`the test stopped on an error of the kit's own, not on a check of the server: ${what}`);
   }
 
   attachEvidence(entries: readonly TranscriptEntry[]): void {
@@ -288,7 +294,7 @@ export class Judge implements ConformanceContext {
    * nothing stays PASS), so a test judging only SHOULDs is a WARN, never a FAIL.
    */
   stopVerdict(error: unknown): Verdict {
-    if (!isHarnessError(error)) return 'FAIL';
+    if (harnessErrorBehind(error) === undefined) return 'FAIL';
     const outcomes = outcomesOfStoppedTest(this.declared, [...this.outcomes.values()], (id) => requirement(id).level, 'stopped');
     return worstVerdict(outcomes.map((o) => o.verdict));
   }
@@ -342,7 +348,7 @@ export function conformanceTest(
         await body(judge);
       } catch (error) {
         if (error instanceof StopAfterWarning) return judge.stopped(error);
-        judge.untestableWhenIncomplete(error);
+        judge.untestableWhenNotJudged(error);
         if (meta.verdict === undefined) meta.verdict = error instanceof UntestableError ? 'UNTESTABLE' : judge.stopVerdict(error);
         // A harness error (a wait ran out, the socket closed) carries the frames up to it, also
         // when it ended a property's scenario (ScenarioAborted wraps it).

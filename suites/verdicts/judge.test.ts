@@ -47,14 +47,27 @@ describe('Judge', () => {
     expect(judgeOf(['LIST-007']).stopVerdict(new TypeError('x'))).toBe('FAIL');
   });
 
-  it('makes a test that lost the frames it judges UNTESTABLE with the reason, and leaves other stops alone', () => {
-    const meta: ArcpTaskMeta = { requirements: ['HELLO-001'] };
-    const judge = new Judge({ allowUntestable: false } as TargetConfig, meta.requirements, meta, {} as TestContext);
-    expect(() => judge.untestableWhenIncomplete(new HarnessError('timeout', 'timed out', { redact: (t) => t }))).not.toThrow();
-    expect(meta.verdict).toBeUndefined();
-    const lost = new HarnessError('incomplete', 'the kit cannot judge from all frames c1 received since mark 0', { redact: (t) => t });
-    expect(() => judge.untestableWhenIncomplete(lost)).toThrow(/UNTESTABLE: the kit cannot judge/);
-    expect(meta.verdict).toBe('UNTESTABLE');
-    expect(meta.outcomes).toEqual([{ id: 'HELLO-001', verdict: 'UNTESTABLE', detail: lost.message }]);
+  it('makes a test stopped by no finding about the server UNTESTABLE with the reason: frames the kit let go, the kit\'s own error', () => {
+    const judgeOf = () => {
+      const meta: ArcpTaskMeta = { requirements: ['HELLO-001'] };
+      return { meta, judge: new Judge({ allowUntestable: false } as TargetConfig, meta.requirements, meta, {} as TestContext) };
+    };
+    // A harness error that is the server's doing (a wait ran out) is left to stopVerdict.
+    const timedOut = judgeOf();
+    expect(() => timedOut.judge.untestableWhenNotJudged(new HarnessError('timeout', 'timed out', { redact: (t) => t }))).not.toThrow();
+    expect(() => timedOut.judge.untestableWhenNotJudged(new Error('scenario aborted', { cause: new HarnessError('closed', 'closed', { redact: (t) => t }) }))).not.toThrow();
+    expect(timedOut.meta.verdict).toBeUndefined();
+    const lost = judgeOf();
+    const incomplete = new HarnessError('incomplete', 'the kit cannot judge from all frames c1 received since mark 0', { redact: (t) => t });
+    expect(() => lost.judge.untestableWhenNotJudged(incomplete)).toThrow(/UNTESTABLE: the kit cannot judge/);
+    expect(lost.meta.verdict).toBe('UNTESTABLE');
+    expect(lost.meta.outcomes).toEqual([{ id: 'HELLO-001', verdict: 'UNTESTABLE', detail: incomplete.message }]);
+    const crashed = judgeOf();
+    expect(() => crashed.judge.untestableWhenNotJudged(new TypeError("Cannot read properties of undefined (reading 'type')"))).toThrow(/UNTESTABLE: the test stopped on an error of the kit's own/);
+    expect(crashed.meta.outcomes?.[0]?.detail).toBe("the test stopped on an error of the kit's own, not on a check of the server: TypeError: Cannot read properties of undefined (reading 'type')");
+    // A verdict already given stands.
+    const failed = judgeOf();
+    failed.meta.verdict = 'FAIL';
+    expect(() => failed.judge.untestableWhenNotJudged(new TypeError('x'))).not.toThrow();
   });
 });
