@@ -472,7 +472,7 @@ export class Connection {
     // (a frame over its bound: the skeleton with every field the checkers read).
     this.#push(this.transcript.keptOf(entry));
     this.#offer(entry);
-    collectAfterLargeMessage(buffer.length);
+    collectAfterLargeMessage(wireBytes);
   }
 
   /** The array slot of mark `after`, clamped to what is kept. */
