@@ -6,7 +6,7 @@ import { type WireFrame, isType, payloadOf } from '../harness/frames.ts';
 import { isHarnessError } from '../harness/errors.ts';
 import type { Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
-import { evidenceAround, requireAgent, requireFeatures, submitAccepted, withSessions } from '../support/index.ts';
+import { answerEvidence, evidenceAround, requireAgent, requireFeatures, submitAccepted, withSessions } from '../support/index.ts';
 import { requireWaitWithinMax } from '../support/server-timers.ts';
 import { type ConformanceContext, conformanceTest } from '../verdicts/conformance-test.ts';
 import { describeFrame } from '../verdicts/format.ts';
@@ -47,7 +47,7 @@ describe.concurrent('heartbeats', () => {
         t.must('HB-001', pong !== undefined && payloadOf(pong).ping_nonce === nonce, () => ({
           expected: `session.pong with ping_nonce "${nonce}" within heartbeat_interval_sec (${deadline} ms)`,
           actual: pong === undefined ? `no session.pong; received ${describeFrames(session.connection.framesKeptSince(after))}` : describeFrame(pong),
-          transcript: session.transcript.entries.slice(-6),
+          ...answerEvidence(session.transcript, pong, 'session.ping', session.connection.id),
         }));
       }
     }),

@@ -6,11 +6,12 @@ import { isHarnessError } from '../harness/errors.ts';
 import { jobIdOf } from '../harness/job-holdings.ts';
 import { helloPayload, type Session } from '../harness/session.ts';
 import { type WireFrame, isType, isWireFrame, payloadOf } from '../harness/frames.ts';
-import type { FrameEntry, TranscriptEntry } from '../harness/transcript-types.ts';
+import type { FrameEntry } from '../harness/transcript-types.ts';
 import { Transcript } from '../harness/transcript.ts';
 import { nextMessageId } from '../harness/ids.ts';
 import {
   type TestSessions,
+  answerEvidence,
   evidenceAround,
   isRejection,
   isTerminal,
@@ -55,11 +56,6 @@ function envelopeShapeProblem(entry: FrameEntry): string | undefined {
 }
 
 /** The window around `frame` on a raw connection's transcript, with the frame as its witness. */
-function witnessed(transcript: Transcript, frame: WireFrame | undefined): { transcript: TranscriptEntry[]; witnesses: number[] } {
-  const at = frame === undefined ? undefined : transcript.entryOf(frame)?.index;
-  return at === undefined ? { transcript: transcript.window([transcript.entries.length - 1]), witnesses: [] } : { transcript: transcript.window([at]), witnesses: [at] };
-}
-
 function inboundEntries(session: Session): FrameEntry[] {
   return session.transcript.frames({ dir: 'in' });
 }
@@ -175,7 +171,7 @@ conformanceTest('ignores unknown top-level envelope fields in client frames', { 
     t.must('ENV-001', answer?.type === 'session.welcome', () => ({
       expected: 'session.welcome for a valid hello that also carries unknown top-level fields',
       actual: answer === undefined ? 'no answer' : describeFrame(answer),
-      ...witnessed(transcript, answer),
+      ...answerEvidence(transcript, answer, 'session.hello', connection.id),
     }));
     const sessionId = String(answer.session_id ?? payloadOf(answer).session_id);
     connection.sessionId = sessionId;
@@ -192,7 +188,7 @@ conformanceTest('ignores unknown top-level envelope fields in client frames', { 
       t.must('ENV-001', pong?.type === 'session.pong' && payloadOf(pong).ping_nonce === nonce, () => ({
         expected: `session.pong with ping_nonce ${nonce} for a ping carrying unknown top-level fields`,
         actual: pong === undefined ? 'no answer' : describeFrame(pong),
-        ...witnessed(transcript, pong),
+        ...answerEvidence(transcript, pong, 'session.ping', connection.id),
       }));
     }
     if (hostsAgent) {
@@ -209,7 +205,7 @@ conformanceTest('ignores unknown top-level envelope fields in client frames', { 
       t.must('ENV-001', accepted?.type === 'job.accepted', () => ({
         expected: 'job.accepted for a valid job.submit carrying unknown top-level fields',
         actual: accepted === undefined ? 'no answer' : describeFrame(accepted),
-        ...witnessed(transcript, accepted),
+        ...answerEvidence(transcript, accepted, 'job.submit', connection.id),
       }));
       // A job.cancel of that live job, from its submitter: nothing but the unknown fields could make it a bad request.
       const jobId = String(accepted.job_id ?? payloadOf(accepted).job_id);
@@ -223,7 +219,7 @@ conformanceTest('ignores unknown top-level envelope fields in client frames', { 
       t.must('ENV-001', answer === undefined || !isRejection(answer), () => ({
         expected: `the job.cancel of the live job ${jobId} carrying unknown top-level fields acted on (job.cancelled or its terminal), not rejected`,
         actual: describeFrame(answer as WireFrame),
-        ...witnessed(transcript, answer),
+        ...answerEvidence(transcript, answer, 'job.cancel', connection.id),
       }));
     }
   }),
@@ -248,7 +244,9 @@ async function judgeRefusedHello(
     const { transcript } = connection;
     connection.send('session.hello', payload);
     const refusal = await awaitRefusal(connection, t.target.timeoutMs);
-    const evidence = () => ({ expected: '', actual: describeRefusal(refusal), transcript: transcript.entries.slice(-8) });
+    // The welcome it should not have sent, or else the hello it did not refuse.
+    const welcome = connection.framesKeptSince(0).find((f) => f.type === 'session.welcome');
+    const evidence = () => ({ expected: '', actual: describeRefusal(refusal), ...answerEvidence(transcript, welcome, 'session.hello', connection.id) });
     t.must(id, !refusal.welcomed, () => ({ ...evidence(), expected: `no session.welcome for ${what}` }));
     const errors = connection.framesSince(0).filter((f) => f.type === 'session.error');
     for (const error of errors) {
@@ -290,10 +288,11 @@ conformanceTest('never acts on a frame sent before the hello (answering it or dr
       await connection.watch(isType('session.welcome', 'session.error'), { description: 'the answer to the hello after the early job.submit', forMs: t.target.timeoutMs });
     }
     const early = connection.framesSince(0);
-    t.must('AUTH-003', !early.some((f) => f.type === 'job.accepted' || isSequenced(f)), () => ({
+    const actedOn = early.filter((f) => f.type === 'job.accepted' || isSequenced(f));
+    t.must('AUTH-003', actedOn.length === 0, () => ({
       expected: 'no job.accepted and no job frames for a job.submit sent before any hello',
       actual: describeFrames(early),
-      transcript: session.transcript.entries.slice(-8),
+      ...evidenceAround(connection, ...actedOn),
     }));
     const outcome = await session.request(
       'job.submit',

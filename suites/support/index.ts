@@ -174,12 +174,29 @@ export function framesOfJob(session: Session, jobId: string, after = 0): WireFra
  * frames as its witnesses (the reports highlight them). With no frame, the window is the
  * end of the transcript and nothing is highlighted.
  */
-export function evidenceAround(session: Session, ...frames: WireFrame[]): { transcript: TranscriptEntry[]; witnesses: number[] } {
+export function evidenceAround(session: Pick<Session, 'transcript'>, ...frames: WireFrame[]): { transcript: TranscriptEntry[]; witnesses: number[] } {
   const witnesses = frames.map((f) => session.transcript.entryOf(f)?.index).filter((i): i is number => i !== undefined);
   return {
     transcript: session.transcript.window(witnesses.length > 0 ? witnesses : [session.transcript.entries.length - 1]),
     witnesses,
   };
+}
+
+/**
+ * Failure evidence about an answer: the answer highlighted, or when the server gave none, the
+ * request it left unanswered (the newest frame of `requestType` the kit sent, on `conn` if given).
+ */
+export function answerEvidence(
+  transcript: Transcript,
+  answer: WireFrame | undefined,
+  requestType: string,
+  conn?: string,
+): { transcript: TranscriptEntry[]; witnesses: number[] } {
+  const at =
+    answer === undefined
+      ? transcript.frames((e) => e.dir === 'out' && (conn === undefined || e.conn === conn) && isWireFrame(e.frame) && e.frame.type === requestType).at(-1)?.index
+      : transcript.entryOf(answer)?.index;
+  return at === undefined ? { transcript: transcript.window([transcript.entries.length - 1]), witnesses: [] } : { transcript: transcript.window([at]), witnesses: [at] };
 }
 
 /** The recorded frames a checker's finding names as its witnesses. */
