@@ -62,6 +62,15 @@ export class HarnessError extends Error {
   }
 }
 
+/**
+ * Lets through a harness error that is the server's doing (a wait ran out, a refusal, a close),
+ * for a step whose failure the caller judges or notes; rethrows anything else, which is no
+ * finding about the server: the kit's own error, or frames the kit let go (`incomplete`).
+ */
+export function assertServerStop(error: unknown): asserts error is HarnessError {
+  if (!isHarnessError(error) || error.kind === 'incomplete') throw error;
+}
+
 export function isHarnessError(error: unknown, kind?: HarnessErrorKind): error is HarnessError {
   return error instanceof HarnessError && (kind === undefined || error.kind === kind);
 }

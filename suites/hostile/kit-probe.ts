@@ -5,7 +5,7 @@
 // becomes a FAIL naming its requirement, with what the server did in the message.
 import { ALL_CHECKERS } from '../checkers/index.ts';
 import type { HistoryMonitor } from '../checkers/monitor.ts';
-import { isHarnessError } from '../harness/errors.ts';
+import { assertServerStop } from '../harness/errors.ts';
 import type { Session } from '../harness/session.ts';
 import type { Transcript } from '../harness/transcript.ts';
 import type { ConnectionEntry, FrameEntry } from '../harness/transcript-types.ts';
@@ -73,7 +73,7 @@ export async function probeBody(t: ConformanceContext, options: ProbeOptions = {
     try {
       return await run();
     } catch (error) {
-      if (!isHarnessError(error)) throw error;
+      assertServerStop(error);
       judgeFrames(t, transcript);
       judgeHistory(t, monitor, transcript, false);
       t.must(id, false, { expected, actual: `${error.message}${socketEnd(transcript)}`, transcript: transcript.entries.slice(-8) });

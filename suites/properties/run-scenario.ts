@@ -8,7 +8,7 @@
 import { checkTranscript, principalLabel, type CheckerFactory, type Violation } from '../checkers/index.ts';
 import type { Profile } from '../harness/config.ts';
 import type { Connection } from '../harness/connection.ts';
-import { isHarnessError, isSlowReply } from '../harness/errors.ts';
+import { assertServerStop, isHarnessError, isSlowReply } from '../harness/errors.ts';
 import { isWireFrame, payloadOf, type WireFrame } from '../harness/frames.ts';
 import { isRejection } from '../harness/job-holdings.ts';
 import { connect, type Session } from '../harness/session.ts';
@@ -146,7 +146,7 @@ class Execution {
       try {
         await this.#attach(client, token);
       } catch (error) {
-        if (!isHarnessError(error)) throw error;
+        assertServerStop(error);
         // Without its first session a scenario cannot run at all.
         if (plan === this.#scenario.sessions[0]) throw new ScenarioAborted(`cannot open the submitting session: ${error.message}`, { cause: error });
         this.#note(`${plan.name}: cannot open a session (${error.message}); its actions are skipped`);
@@ -266,7 +266,7 @@ class Execution {
           return await turn.run(() => this.#list(client));
       }
     } catch (error) {
-      if (!isHarnessError(error)) throw error;
+      assertServerStop(error);
       // A reply seen coming slower than the wait bound: every later wait of the campaign would
       // run out the same way, for minutes. The campaign ends on it (reporters/slow-server.ts).
       if (isSlowReply(error)) throw new ScenarioAborted(`${name} ${action.op}: ${error.message}`, { cause: error });
@@ -393,7 +393,7 @@ class Execution {
       this.#track(client, resumed.connection);
       if (owed > lastEventSeq) await this.#awaitReplay(client, resumed.connection, owed);
     } catch (error) {
-      if (!isHarnessError(error)) throw error;
+      assertServerStop(error);
       client.state = 'gone';
       this.#note(`${client.plan.name}: resume at last_event_seq ${lastEventSeq} failed (${error.message})`);
       this.#unexercised ??= `${client.plan.name} could not resume (${error.message})`;
@@ -466,7 +466,7 @@ class Execution {
     try {
       session = await this.#attach(client, token);
     } catch (error) {
-      if (!isHarnessError(error)) throw error;
+      assertServerStop(error);
       return this.#note(`${name}: cannot open a session to watch job ${job} to its end (${error.message})`);
     }
     this.#clients.set(name, client);

@@ -1,7 +1,7 @@
 // Resuming a session and reading what the new connection received: the replay, the live
 // frames after it, and each watched job's terminal. Shared by the resume and session suites.
 import { isDeepStrictEqual } from 'node:util';
-import { isHarnessError } from '../harness/errors.ts';
+import { assertServerStop } from '../harness/errors.ts';
 import type { Resumed, ResumeOptions, Session } from '../harness/session.ts';
 import type { WireFrame } from '../harness/frames.ts';
 import { isTerminal } from '../support/index.ts';
@@ -61,7 +61,7 @@ export async function tryResume(session: Session, timeoutMs: number, options: Co
   try {
     return { replay: await collectReplay(session, [], timeoutMs, options) };
   } catch (error) {
-    if (!isHarnessError(error)) throw error;
+    assertServerStop(error);
     return { refused: error.message, rejected: error.kind === 'rejected', code: error.code };
   }
 }

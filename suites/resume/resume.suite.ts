@@ -4,7 +4,7 @@
 // concurrently.
 import { describe } from 'vitest';
 import { timerWaitMs } from '../harness/config.ts';
-import { isHarnessError } from '../harness/errors.ts';
+import { assertServerStop } from '../harness/errors.ts';
 import { nextMessageId } from '../harness/ids.ts';
 import { type WireFrame, payloadOf } from '../harness/frames.ts';
 import { resumeRequest, type Session } from '../harness/session.ts';
@@ -127,9 +127,10 @@ describe.concurrent('resume', () => {
         try {
           replay = await collectReplay(session, jobs, t.target.timeoutMs + 500, { settleMs: 300 });
         } catch (error) {
+          assertServerStop(error);
           t.must('RESUME-004', false, {
             expected: 'session.welcome for a resume right after a drop',
-            actual: isHarnessError(error) ? error.message : String(error),
+            actual: error.message,
             transcript: session.transcript.entries.slice(-6),
           });
         }

@@ -3,7 +3,7 @@
 // principal asks about a job it may not observe (cancel, subscribe, a filtered listing)
 // tells it whether the job exists. Needs ARCP_TOKEN_2 for the second principal.
 import { describe } from 'vitest';
-import { isHarnessError } from '../harness/errors.ts';
+import { assertServerStop } from '../harness/errors.ts';
 import { type WireFrame, payloadOf } from '../harness/frames.ts';
 import { nextMessageId } from '../harness/ids.ts';
 import { awaitWelcome, resumeRequest, type Session } from '../harness/session.ts';
@@ -42,7 +42,7 @@ async function attemptResume(t: ConformanceContext, sessions: TestSessions, sess
     const welcome = await awaitWelcome(connection, t.target.timeoutMs);
     return { welcomed: true, answer: `${String(welcome.type)} for session ${String(welcome.session_id ?? payloadOf(welcome).session_id)}`, welcome };
   } catch (error) {
-    if (!isHarnessError(error)) throw error;
+    assertServerStop(error);
     return { welcomed: false, answer: error.message };
   } finally {
     await connection.closeSocket(1000, '', 1000).catch(() => undefined);

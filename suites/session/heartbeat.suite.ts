@@ -3,7 +3,7 @@
 import { describe } from 'vitest';
 import { timerWaitMs } from '../harness/config.ts';
 import { type WireFrame, isType, payloadOf } from '../harness/frames.ts';
-import { isHarnessError } from '../harness/errors.ts';
+import { assertServerStop } from '../harness/errors.ts';
 import type { Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
 import { answerEvidence, evidenceAround, requireAgent, requireFeatures, submitAccepted, withSessions } from '../support/index.ts';
@@ -94,7 +94,8 @@ describe.concurrent('heartbeats', () => {
       try {
         await session.resume();
       } catch (error) {
-        return t.note(`no resume to watch after (not HB-005's to judge): ${isHarnessError(error) ? error.message : String(error)}`);
+        assertServerStop(error);
+        return t.note(`no resume to watch after (not HB-005's to judge): ${error.message}`);
       }
       const later = await session.watch(isType('session.ping'), { description: 'session.ping after the resume', forMs: watchMs, after: 0 });
       t.must('HB-005', later === undefined, () => ({
@@ -128,9 +129,10 @@ describe.concurrent('heartbeats', () => {
           const replay = await collectReplay(session, [jobId], pauseMs + t.target.timeoutMs);
           terminal = replay.terminals.get(jobId);
         } catch (error) {
+          assertServerStop(error);
           t.must('HB-003', false, {
             expected: `the session resumable after ${closed === undefined ? 'a silent interval' : 'the server closed it for heartbeat loss'}`,
-            actual: isHarnessError(error) ? error.message : String(error),
+            actual: error.message,
             transcript: session.transcript.entries.slice(-8),
           });
         }

@@ -38,7 +38,8 @@ export async function awaitRefusal(connection: Connection, timeoutMs: number, af
     after,
   });
   const closed = await connection.closedWithin(timeoutMs);
-  const welcomed = connection.framesSince(after).some((f) => f.type === 'session.welcome');
+  // The answer first: it was seen as it arrived, even when a flood left the inbox only its newest frames.
+  const welcomed = answer?.type === 'session.welcome' || connection.framesSince(after).some((f) => f.type === 'session.welcome');
   return { answer, closed, welcomed };
 }
 

@@ -2,7 +2,7 @@
 // envelope fields, authentication, the welcome, close and bye, and acknowledgements.
 // Heartbeats are in heartbeat.suite.ts, job listing in list-jobs.suite.ts.
 import { ARCP_VERSION } from '../../spec/messages.ts';
-import { isHarnessError } from '../harness/errors.ts';
+import { assertServerStop } from '../harness/errors.ts';
 import { jobIdOf } from '../harness/job-holdings.ts';
 import { helloPayload, type Session } from '../harness/session.ts';
 import { type WireFrame, isType, isWireFrame, payloadOf } from '../harness/frames.ts';
@@ -376,7 +376,8 @@ conformanceTest(
       try {
         await sessions.open({ features: [UNKNOWN_FEATURE] });
       } catch (error) {
-        refusal = isHarnessError(error) ? error.message : String(error);
+        assertServerStop(error);
+        refusal = error.message;
       }
       t.should('HELLO-005', refusal === undefined, () => ({
         expected: `session.welcome for a hello offering only the unknown feature "${UNKNOWN_FEATURE}"`,
@@ -444,9 +445,10 @@ conformanceTest(
       try {
         replay = await collectReplay(session, [jobId], t.target.timeoutMs);
       } catch (error) {
+        assertServerStop(error);
         t.must('CLOSE-003', false, {
           expected: 'a session.welcome for a resume within the window after session.close',
-          actual: isHarnessError(error) ? error.message : String(error),
+          actual: error.message,
           transcript: session.transcript.entries.slice(-8),
         });
       }
