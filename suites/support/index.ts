@@ -7,7 +7,7 @@ import type { AgentScript } from '../../spec/agent-script.ts';
 import type { Connection } from '../harness/connection.ts';
 import { connect, connectRaw, type Session } from '../harness/session.ts';
 import { Transcript } from '../harness/transcript.ts';
-import type { TranscriptEntry } from '../harness/transcript-types.ts';
+import type { FrameEntry, TranscriptEntry } from '../harness/transcript-types.ts';
 import { type WireFrame, describeFrame, isWireFrame, payloadOf } from '../harness/frames.ts';
 import { isDelegatedAccept, isRejection, isTerminal, jobIdOf } from '../harness/job-holdings.ts';
 import type { ConformanceContext } from '../verdicts/conformance-test.ts';
@@ -175,11 +175,13 @@ export function framesOfJob(session: Session, jobId: string, after = 0): WireFra
  * end of the transcript and nothing is highlighted.
  */
 export function evidenceAround(session: Pick<Session, 'transcript'>, ...frames: WireFrame[]): { transcript: TranscriptEntry[]; witnesses: number[] } {
-  const witnesses = frames.map((f) => session.transcript.entryOf(f)?.index).filter((i): i is number => i !== undefined);
-  return {
-    transcript: session.transcript.window(witnesses.length > 0 ? witnesses : [session.transcript.entries.length - 1]),
-    witnesses,
-  };
+  return windowAround(session.transcript, frames.map((f) => session.transcript.entryOf(f)?.index));
+}
+
+/** The window around the witnesses found (undefined: not recorded), or the end of the transcript with none. */
+function windowAround(transcript: Transcript, found: readonly (number | undefined)[]): { transcript: TranscriptEntry[]; witnesses: number[] } {
+  const witnesses = found.filter((i): i is number => i !== undefined);
+  return { transcript: transcript.window(witnesses.length > 0 ? witnesses : [transcript.entries.length - 1]), witnesses };
 }
 
 /**
@@ -192,11 +194,8 @@ export function answerEvidence(
   requestType: string,
   conn?: string,
 ): { transcript: TranscriptEntry[]; witnesses: number[] } {
-  const at =
-    answer === undefined
-      ? transcript.frames((e) => e.dir === 'out' && (conn === undefined || e.conn === conn) && isWireFrame(e.frame) && e.frame.type === requestType).at(-1)?.index
-      : transcript.entryOf(answer)?.index;
-  return at === undefined ? { transcript: transcript.window([transcript.entries.length - 1]), witnesses: [] } : { transcript: transcript.window([at]), witnesses: [at] };
+  const request = (e: FrameEntry) => e.dir === 'out' && (conn === undefined || e.conn === conn) && isWireFrame(e.frame) && e.frame.type === requestType;
+  return windowAround(transcript, [answer === undefined ? transcript.frames(request).at(-1)?.index : transcript.entryOf(answer)?.index]);
 }
 
 /** The recorded frames a checker's finding names as its witnesses. */
